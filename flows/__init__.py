@@ -1,0 +1,1 @@
+"""Thin Prefect flows over remiss\x27s plain functions; the CLI runs them."""

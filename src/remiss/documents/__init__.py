@@ -1,0 +1,1 @@
+"""Writing and reading .docx/.xlsx: knows nothing of the store, only bytes in and out."""

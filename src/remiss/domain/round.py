@@ -1,0 +1,176 @@
+"""A round definition: what is asked, of whom, by when, and what an answer looks like."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from remiss.domain.catalog import SLUG, Catalog, Group
+
+FIELD_ID = r"^[a-z][a-z0-9_]*$"
+MEASURE_NUMBER = r"^\d+(\.\d+)*$"
+Role = Literal["ansvarig", "delansvar"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class WordField(_Strict):
+    """A rich-text answer field in the Word template (one content control per åtgärd)."""
+
+    id: str = Field(pattern=FIELD_ID, max_length=24)
+    label: str = Field(min_length=1)
+    placeholder: str = Field(min_length=1)
+    required: bool = True
+
+
+class ExcelColumn(_Strict):
+    """A structured, validated column in the Excel sheet (one row per åtgärd)."""
+
+    id: str = Field(pattern=FIELD_ID, max_length=24)
+    label: str = Field(min_length=1)
+    type: Literal["choice", "text", "number"]
+    choices: list[str] = Field(default_factory=list)
+    min: float | None = None
+    max: float | None = None
+    required: bool = False
+    help: str | None = None
+
+    @model_validator(mode="after")
+    def _choices_for_choice(self) -> ExcelColumn:
+        if self.type == "choice" and not self.choices:
+            raise ValueError(f"kolumnen '{self.id}' är av typen choice men saknar choices")
+        if self.type != "choice" and self.choices:
+            raise ValueError(f"kolumnen '{self.id}' har choices men är inte av typen choice")
+        return self
+
+
+class ResponseFields(_Strict):
+    general: WordField
+    word: list[WordField] = Field(min_length=1)
+    excel: list[ExcelColumn] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique(self) -> ResponseFields:
+        ids = [f.id for f in self.word] + [c.id for c in self.excel]
+        dupes = {i for i in ids if ids.count(i) > 1}
+        if dupes:
+            raise ValueError(f"fält-id används mer än en gång: {', '.join(sorted(dupes))}")
+        return self
+
+
+class Measure(_Strict):
+    """An åtgärd: numbered within its delrapport (numbers repeat across delrapporter)."""
+
+    number: str = Field(pattern=MEASURE_NUMBER)
+    title: str = Field(min_length=1)
+    description: str = ""
+    ansvarig: list[str] = Field(default_factory=list)
+    delansvar: list[str] = Field(default_factory=list)
+    responsibility: str | None = Field(
+        default=None, description="Free text shown in the template, e.g. naming kommunstyrelsen."
+    )
+
+
+class Report(_Strict):
+    """A delrapport and its åtgärder."""
+
+    id: str = Field(pattern=SLUG, max_length=24)
+    title: str = Field(min_length=1)
+    measures: list[Measure] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique_numbers(self) -> Report:
+        numbers = [m.number for m in self.measures]
+        dupes = {n for n in numbers if numbers.count(n) > 1}
+        if dupes:
+            raise ValueError(f"åtgärd {', '.join(sorted(dupes))} finns två gånger i '{self.id}'")
+        return self
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """One organisation's responsibility for one åtgärd."""
+
+    report: Report
+    measure: Measure
+    role: Role
+
+    @property
+    def key(self) -> str:
+        return measure_key(self.report.id, self.measure.number)
+
+
+def measure_key(report_id: str, number: str) -> str:
+    """Stable id of an åtgärd within a round, e.g. 'samverkan/4.1.1'."""
+    return f"{report_id}/{number}"
+
+
+class RoundDefinition(_Strict):
+    """Everything `remiss round create` reads from a round's YAML file."""
+
+    id: str = Field(pattern=SLUG, max_length=40)
+    title: str = Field(min_length=3)
+    diarienummer: str = Field(min_length=1)
+    budget_year: int = Field(ge=2000, le=2100)
+    deadline: dt.date
+    sender: str = "Stadsledningskontoret"
+    missing_text: str = "Skrivning saknas."
+    catalog: str | None = Field(
+        default=None, description="Catalog file, relative to the round file; default bundled."
+    )
+    instructions: str | None = None
+    recipients: Literal["all"] | list[str] = "all"
+    fields: ResponseFields
+    reports: list[Report] = Field(min_length=1)
+
+    @field_validator("reports")
+    @classmethod
+    def _unique_reports(cls, reports: list[Report]) -> list[Report]:
+        ids = [r.id for r in reports]
+        dupes = {i for i in ids if ids.count(i) > 1}
+        if dupes:
+            raise ValueError(f"delrapport-id används mer än en gång: {', '.join(sorted(dupes))}")
+        return reports
+
+    @cached_property
+    def measures_by_key(self) -> dict[str, tuple[Report, Measure]]:
+        return {measure_key(r.id, m.number): (r, m) for r in self.reports for m in r.measures}
+
+    def recipient_ids(self, catalog: Catalog) -> list[str]:
+        """Recipients in annex order: 'all' means the whole catalog."""
+        ids = [o.id for o in catalog.organisations] if self.recipients == "all" else self.recipients
+        return [o.id for o in catalog.in_annex_order(list(ids))]
+
+    def assignments_for(self, org_id: str, catalog: Catalog) -> list[Assignment]:
+        """The åtgärder one organisation answers, in report order."""
+        group = catalog.by_id[org_id].group
+        found: list[Assignment] = []
+        for report in self.reports:
+            for measure in report.measures:
+                role = _role_of(measure, org_id, group)
+                if role:
+                    found.append(Assignment(report, measure, role))
+        return found
+
+    def unknown_references(self, catalog: Catalog) -> list[str]:
+        """Organisation ids named in the round that the catalog does not know."""
+        named = [] if self.recipients == "all" else list(self.recipients)
+        for report in self.reports:
+            for measure in report.measures:
+                named += [n for n in measure.ansvarig + measure.delansvar if not n.startswith("group:")]
+        return sorted({n for n in named if catalog.get(n) is None})
+
+
+def _role_of(measure: Measure, org_id: str, group: Group) -> Role | None:
+    selectors = {org_id, f"group:{group.value}"}
+    if selectors & set(measure.ansvarig):
+        return "ansvarig"
+    if selectors & set(measure.delansvar):
+        return "delansvar"
+    return None

@@ -1,0 +1,46 @@
+"""One exception tree for everything remiss raises.
+
+Every message is Swedish and names the file, organisation or field it is about, because
+the people who read them are registrators and coordinators, not developers. Third-party
+errors (zipfile, lxml, openpyxl, SQLAlchemy, smtplib) are translated into these at the
+boundary of the module that calls the library.
+"""
+
+from __future__ import annotations
+
+
+class RemissError(Exception):
+    """Root of every error remiss raises on purpose."""
+
+
+class ConfigError(RemissError):
+    """A catalog or round definition is invalid; nothing was stored."""
+
+
+class NotFoundError(RemissError):
+    """A round, organisation or file the user named does not exist."""
+
+
+class StateError(RemissError):
+    """The operation does not fit the round's current state (e.g. editing a launched round)."""
+
+
+class DocumentError(RemissError):
+    """A document could not be written or read."""
+
+
+class RejectedFile(DocumentError):
+    """A returned file is refused; `reason` is the Swedish message kept with it in quarantine."""
+
+    def __init__(self, reason: str, *, code: str = "rejected") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.code = code
+
+
+class MailError(RemissError):
+    """An e-mail could not be composed or sent."""
+
+
+class StoreError(RemissError):
+    """The database is unreachable or its schema does not fit this version of remiss."""
