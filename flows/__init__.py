@@ -1,1 +1,12 @@
-"""Thin Prefect flows over remiss\x27s plain functions; the CLI runs them."""
+"""Thin Prefect flows over remiss's plain functions (`remiss.services.operations`).
+
+Imported as `remiss_flows`. Defaults suit a command-line tool on the ephemeral API:
+no analytics, and Prefect's own chatter kept to warnings unless the user asks for more.
+"""
+
+import os
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "remiss")

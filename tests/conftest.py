@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
+
+# Prefect is isolated before anything imports it: its own home, no server, no telemetry.
+os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="remiss-test-prefect-")
+os.environ.pop("PREFECT_API_URL", None)
+os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+os.environ["DO_NOT_TRACK"] = "1"
+os.environ.pop("REMISS_DATABASE_URL", None)
+os.environ.pop("REMISS_HOME", None)
 
 import pytest
 

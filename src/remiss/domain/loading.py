@@ -24,6 +24,20 @@ def load_catalog(path: Path) -> Catalog:
 def load_round(path: Path, catalog: Catalog) -> RoundDefinition:
     """Parse and validate a round, including that every organisation it names exists."""
     definition = _load(path, RoundDefinition)
+    _check_references(definition, catalog, path)
+    return definition
+
+
+def load_round_and_catalog(path: Path, default_catalog: Path) -> tuple[RoundDefinition, Catalog]:
+    """A round and the catalog its `catalog:` key names (relative to the round file)."""
+    definition = _load(path, RoundDefinition)
+    catalog_path = (path.parent / definition.catalog) if definition.catalog else default_catalog
+    catalog = load_catalog(catalog_path)
+    _check_references(definition, catalog, path)
+    return definition, catalog
+
+
+def _check_references(definition: RoundDefinition, catalog: Catalog, path: Path) -> None:
     unknown = definition.unknown_references(catalog)
     if unknown:
         raise ConfigError(

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The test command of README.md (and of .ci/run): installs what the tests need, then runs them.
+# System packages (LibreOffice, fonts, poppler) come from Debian when missing and we are root;
+# PostgreSQL clusters and mail servers are started by the tests themselves.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v soffice >/dev/null || need+=(libreoffice-writer-nogui libreoffice-calc-nogui)
+command -v pdftotext >/dev/null || need+=(poppler-utils)
+fc-list 2>/dev/null | grep -qi carlito || need+=(fonts-crosextra-carlito fonts-crosextra-caladea)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  else
+    echo "Not root, so not installing ${need[*]}: tests that need them are skipped." >&2
+  fi
+fi
+
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/pip install -q --disable-pip-version-check -e '.[test]'
+.venv/bin/ruff check .
+exec .venv/bin/python -m pytest "$@"

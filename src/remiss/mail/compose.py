@@ -1,0 +1,83 @@
+"""E-mails from Jinja2 templates, written as .eml files that are the record of what was sent."""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import os
+from email.message import EmailMessage
+from email.utils import formatdate
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
+
+from remiss import resources
+from remiss.errors import MailError
+
+DEFAULT_SENDER = "remiss@example.org"
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(resources.templates_dir() / "mail"),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,  # plain-text mail, never HTML
+    )
+
+
+def render(template: str, **context: Any) -> tuple[str, str]:
+    """(subject, body) from `templates/mail/<template>.txt.j2`; the subject is a `set` block."""
+    try:
+        tmpl = _environment().get_template(f"{template}.txt.j2")
+        body = tmpl.render(**context)
+        subject = str(tmpl.make_module(context).subject).strip()
+    except TemplateError as exc:
+        raise MailError(f"E-postmallen {template} kunde inte fyllas i: {exc}") from None
+    return subject, body.strip() + "\n"
+
+
+def message_id_for(key: str) -> str:
+    """Deterministic Message-ID, so a resent message is recognisably the same one."""
+    return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@remiss.invalid>"
+
+
+def sender_address() -> str:
+    return os.environ.get("REMISS_MAIL_FROM", DEFAULT_SENDER)
+
+
+def build_message(
+    *,
+    to: list[str],
+    subject: str,
+    body: str,
+    key: str,
+    cc: list[str] | None = None,
+    attachments: list[Path] = (),  # type: ignore[assignment]
+) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender_address()
+    message["To"] = ", ".join(to)
+    if cc:
+        message["Cc"] = ", ".join(cc)
+    message["Subject"] = subject
+    message["Date"] = formatdate(localtime=True)
+    message["Message-ID"] = message_id_for(key)
+    message["X-Remiss-Key"] = key
+    message.set_content(body, charset="utf-8")
+    for path in attachments:
+        ctype, _ = mimetypes.guess_type(path.name)
+        maintype, subtype = (ctype or "application/octet-stream").split("/", 1)
+        message.add_attachment(path.read_bytes(), maintype=maintype, subtype=subtype, filename=path.name)
+    return message
+
+
+def write_eml(message: EmailMessage, path: Path) -> None:
+    """Atomic write: a crash never leaves half an .eml behind."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".eml.tmp")
+    tmp.write_bytes(bytes(message))
+    tmp.replace(path)

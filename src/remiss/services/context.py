@@ -1,0 +1,78 @@
+"""A round as the services need it: definition, catalog and secret, loaded from the store."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from remiss.domain import Assignment, Catalog, Organisation, RoundDefinition
+from remiss.domain.loading import parse_round
+from remiss.errors import NotFoundError
+from remiss.identity import FileIdentity
+from remiss.store.schema import OrganisationRow, RecipientRow, RoundRow
+
+
+@dataclass(frozen=True)
+class RoundContext:
+    """Loaded once per flow run and passed by round id between tasks."""
+
+    definition: RoundDefinition
+    catalog: Catalog
+    secret: str
+    recipients: dict[str, RecipientRow]
+    launched: bool
+
+    @property
+    def round_id(self) -> str:
+        return self.definition.id
+
+    @cached_property
+    def recipient_ids(self) -> list[str]:
+        """Recipients in annex order (group, then Swedish alphabetical)."""
+        return [org.id for org in self.catalog.in_annex_order(list(self.recipients))]
+
+    def organisation(self, org_id: str) -> Organisation:
+        return self.catalog.by_id[org_id]
+
+    def assignments(self, org_id: str) -> list[Assignment]:
+        return self.definition.assignments_for(org_id, self.catalog)
+
+    def identity(self, org_id: str) -> FileIdentity:
+        return FileIdentity(self.round_id, org_id, self.recipients[org_id].token)
+
+    def deadline_for(self, org_id: str) -> dt.date:
+        """The round's deadline, or the organisation's extension (anstånd) if granted."""
+        extended = self.recipients[org_id].extended_to
+        return extended or self.definition.deadline
+
+
+def load_context(session: Session, round_id: str) -> RoundContext:
+    row = session.get(RoundRow, round_id)
+    if row is None:
+        known = ", ".join(session.scalars(select(RoundRow.id))) or "inga"
+        raise NotFoundError(f"Omgången '{round_id}' finns inte (kända omgångar: {known}).")
+    catalog = Catalog(organisations=[_organisation(o) for o in session.scalars(select(OrganisationRow))])
+    definition = parse_round(row.definition_yaml, catalog, name=f"omgången {round_id}")
+    recipients = {
+        r.organisation_id: r
+        for r in session.scalars(select(RecipientRow).where(RecipientRow.round_id == round_id))
+    }
+    for recipient in recipients.values():
+        session.expunge(recipient)
+    return RoundContext(definition, catalog, row.secret, recipients, row.launched_at is not None)
+
+
+def _organisation(row: OrganisationRow) -> Organisation:
+    return Organisation(
+        id=row.id,
+        group=row.group,
+        namnd=row.namnd,
+        forvaltning=row.forvaltning,
+        email=row.email,
+        registrator=row.registrator,
+        chef=row.chef,
+    )

@@ -1,0 +1,107 @@
+"""Launching a round: one Word template, one Excel sheet and one request e-mail per recipient.
+
+Each organisation is issued in its own transaction, recorded by unique (round, org, kind),
+so running launch again (or after a crash) issues only what is still missing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from remiss.documents.excel_template import build_response_xlsx
+from remiss.documents.word_template import build_response_docx
+from remiss.mail import compose
+from remiss.services.context import RoundContext
+from remiss.services.files import sha256, write_atomic
+from remiss.settings import Workspace
+from remiss.store import audit
+from remiss.store.schema import IssuedDocumentRow, OutboxRow, RoundRow, utcnow
+from remiss.swedish import long_date
+
+
+@dataclass(frozen=True)
+class Issued:
+    organisation: str
+    docx: Path
+    xlsx: Path
+    eml: Path
+
+
+def pending_organisations(session: Session, ctx: RoundContext) -> list[str]:
+    """Recipients that have not yet had both templates issued."""
+    done = session.execute(
+        select(IssuedDocumentRow.organisation_id).where(IssuedDocumentRow.round_id == ctx.round_id)
+    ).scalars()
+    counts: dict[str, int] = {}
+    for org_id in done:
+        counts[org_id] = counts.get(org_id, 0) + 1
+    return [org_id for org_id in ctx.recipient_ids if counts.get(org_id, 0) < 2]
+
+
+def file_names(ctx: RoundContext, org_id: str) -> tuple[str, str]:
+    stem = f"remissvar-{ctx.round_id}-{org_id}"
+    return f"{stem}.docx", f"{stem}.xlsx"
+
+
+def issue(session: Session, workspace: Workspace, ctx: RoundContext, org_id: str) -> Issued:
+    """Write and record one organisation's templates and request e-mail."""
+    org, assignments, identity = ctx.organisation(org_id), ctx.assignments(org_id), ctx.identity(org_id)
+    folder = workspace.round_outbox(ctx.round_id, org_id)
+    docx_name, xlsx_name = file_names(ctx, org_id)
+    documents = {
+        "docx": (folder / docx_name, build_response_docx(ctx.definition, org, assignments, identity)),
+        "xlsx": (folder / xlsx_name, build_response_xlsx(ctx.definition, org, assignments, identity)),
+    }
+    for kind, (path, data) in documents.items():
+        write_atomic(path, data)
+        session.add(
+            IssuedDocumentRow(
+                round_id=ctx.round_id, organisation_id=org_id, kind=kind, path=str(path), sha256=sha256(data)
+            )
+        )
+    eml = _write_request(session, ctx, org_id, folder, [documents["docx"][0], documents["xlsx"][0]])
+    audit.record(session, "round.issued", ctx.round_id, org_id, files=[docx_name, xlsx_name])
+    return Issued(org_id, documents["docx"][0], documents["xlsx"][0], eml)
+
+
+def mark_launched(session: Session, ctx: RoundContext) -> None:
+    row = session.get(RoundRow, ctx.round_id)
+    if row is not None and row.launched_at is None:
+        row.launched_at = utcnow()
+        audit.record(session, "round.launched", ctx.round_id)
+
+
+def _write_request(
+    session: Session, ctx: RoundContext, org_id: str, folder: Path, attachments: list[Path]
+) -> Path:
+    org = ctx.organisation(org_id)
+    subject, body = compose.render(
+        "request",
+        definition=ctx.definition,
+        org=org,
+        assignments=ctx.assignments(org_id),
+        deadline=long_date(ctx.deadline_for(org_id)),
+    )
+    key = f"request:{ctx.round_id}:{org_id}"
+    message = compose.build_message(
+        to=list(org.email), subject=subject, body=body, key=key, attachments=attachments
+    )
+    path = folder / "begaran.eml"
+    compose.write_eml(message, path)
+    session.add(
+        OutboxRow(
+            key=key,
+            kind="request",
+            round_id=ctx.round_id,
+            organisation_id=org_id,
+            recipients=list(org.email),
+            subject=subject,
+            message_id=message["Message-ID"],
+            eml_path=str(path),
+        )
+    )
+    return path

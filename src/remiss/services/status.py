@@ -1,0 +1,163 @@
+"""Who has answered what: per recipient, missing / incomplete / complete, and late or not.
+
+Read-only and store-only, so `remiss status` answers quickly without starting Prefect.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from remiss.documents.model import GENERAL
+from remiss.domain import Assignment
+from remiss.services.context import RoundContext
+from remiss.store.schema import AnswerRow, ReceivedFileRow, ReminderRow, ValueRow
+
+FileRowT = TypeVar("FileRowT", AnswerRow, ValueRow)
+
+
+@dataclass
+class OrganisationStatus:
+    organisation: str  # catalog id, the same that names the outbox folder
+    name: str  # förvaltning as the annex prints it
+    group: str
+    status: str  # missing | incomplete | complete
+    late: bool
+    received: str | None = None  # ISO time of the first accepted file
+    last_file: str | None = None
+    versions: int = 0
+    empty: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    reminders: int = 0
+    extension: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def round_status(session: Session, ctx: RoundContext, today: dt.date) -> list[OrganisationStatus]:
+    files = _accepted_files(session, ctx.round_id)
+    current_ids = [f.id for fs in files.values() for f in fs if f.is_current]
+    answers = _by_file(session.scalars(select(AnswerRow).where(AnswerRow.file_id.in_(current_ids))))
+    values = _by_file(session.scalars(select(ValueRow).where(ValueRow.file_id.in_(current_ids))))
+    reminders = _reminder_counts(session, ctx.round_id)
+    return [
+        _status_of(ctx, org_id, files.get(org_id, []), answers, values, reminders.get(org_id, 0), today)
+        for org_id in ctx.recipient_ids
+    ]
+
+
+def _status_of(
+    ctx: RoundContext,
+    org_id: str,
+    files: list[ReceivedFileRow],
+    answers: dict[int, list[AnswerRow]],
+    values: dict[int, list[ValueRow]],
+    reminders: int,
+    today: dt.date,
+) -> OrganisationStatus:
+    org = ctx.organisation(org_id)
+    deadline = ctx.deadline_for(org_id)
+    result = OrganisationStatus(
+        organisation=org_id,
+        name=org.forvaltning,
+        group=org.group.value,
+        status="missing",
+        late=today > deadline,
+        reminders=reminders,
+        extension=ctx.recipients[org_id].extended_to.isoformat()
+        if ctx.recipients[org_id].extended_to
+        else None,
+    )
+    if not files:
+        return result
+    first, last = min(files, key=lambda f: f.received_at), max(files, key=lambda f: f.received_at)
+    result.received, result.last_file = first.received_at.isoformat(timespec="minutes"), last.original_name
+    result.versions = len(files)
+    result.late = any(f.late for f in files)
+    current = {f.kind: f for f in files if f.is_current}
+    result.empty = _empty_answers(ctx, org_id, current, answers, values)
+    result.problems = [v.problem for f in current.values() for v in values.get(f.id, []) if v.problem]
+    result.status = "incomplete" if result.empty or result.problems else "complete"
+    return result
+
+
+def _empty_answers(
+    ctx: RoundContext,
+    org_id: str,
+    current: dict[str | None, ReceivedFileRow],
+    answers: dict[int, list[AnswerRow]],
+    values: dict[int, list[ValueRow]],
+) -> list[str]:
+    assignments = ctx.assignments(org_id)
+    fields = ctx.definition.fields
+    missing: list[str] = []
+    if "docx" not in current:
+        missing.append("Word-svaret saknas")
+    else:
+        filled = {(a.measure_key, a.field_id) for a in answers.get(current["docx"].id, []) if not a.empty}
+        general_required = fields.general.required or not assignments
+        if general_required and (GENERAL, fields.general.id) not in filled:
+            missing.append(fields.general.label)
+        missing += [
+            f"{label_of(a, assignments)} {f.label}"
+            for a in assignments
+            for f in fields.word
+            if f.required and (a.key, f.id) not in filled
+        ]
+    required_columns = [c for c in fields.excel if c.required]
+    if assignments and required_columns:
+        if "xlsx" not in current:
+            missing.append("Excelfilen saknas")
+        else:
+            given = {
+                (v.measure_key, v.column_id) for v in values.get(current["xlsx"].id, []) if v.raw.strip()
+            }
+            missing += [
+                f"{label_of(a, assignments)} {c.label}"
+                for a in assignments
+                for c in required_columns
+                if (a.key, c.id) not in given
+            ]
+    return missing
+
+
+def label_of(assignment: Assignment, assignments: list[Assignment]) -> str:
+    """'4.1.1', or '6.2.1 (skola)' when the organisation has that number in two delrapporter."""
+    number = assignment.measure.number
+    clash = sum(1 for a in assignments if a.measure.number == number) > 1
+    return f"{number} ({assignment.report.id})" if clash else number
+
+
+def _accepted_files(session: Session, round_id: str) -> dict[str, list[ReceivedFileRow]]:
+    rows = session.scalars(
+        select(ReceivedFileRow).where(
+            ReceivedFileRow.round_id == round_id, ReceivedFileRow.status == "accepted"
+        )
+    )
+    grouped: dict[str, list[ReceivedFileRow]] = defaultdict(list)
+    for row in rows:
+        grouped[row.organisation_id or ""].append(row)
+    return grouped
+
+
+def _by_file(rows: Iterable[FileRowT]) -> dict[int, list[FileRowT]]:
+    grouped: dict[int, list[FileRowT]] = defaultdict(list)
+    for row in rows:
+        grouped[row.file_id].append(row)
+    return grouped
+
+
+def _reminder_counts(session: Session, round_id: str) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for org_id in session.scalars(
+        select(ReminderRow.organisation_id).where(ReminderRow.round_id == round_id)
+    ):
+        counts[org_id] += 1
+    return counts

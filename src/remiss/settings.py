@@ -1,0 +1,36 @@
+"""The workspace: where the database, issued files, archive and quarantine live."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """Everything remiss writes, rooted at REMISS_HOME (default: the current directory)."""
+
+    home: Path
+    database_url: str
+
+    @classmethod
+    def from_env(cls, home: Path | None = None) -> Workspace:
+        root = Path(home or os.environ.get("REMISS_HOME") or Path.cwd()).resolve()
+        url = os.environ.get("REMISS_DATABASE_URL") or f"sqlite:///{root / 'remiss.db'}"
+        return cls(home=root, database_url=url)
+
+    @property
+    def outbox(self) -> Path:
+        return self.home / "outbox"
+
+    @property
+    def archive(self) -> Path:
+        return self.home / "archive"
+
+    @property
+    def quarantine(self) -> Path:
+        return self.home / "quarantine"
+
+    def round_outbox(self, round_id: str, organisation_id: str) -> Path:
+        return self.outbox / round_id / organisation_id

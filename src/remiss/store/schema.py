@@ -1,0 +1,204 @@
+"""The database schema as typed SQLAlchemy 2 models.
+
+Answers are kept per received file, and files are never deleted or overwritten: a new
+version only flips `is_current`. The unique sha256 makes ingesting the same bytes twice
+(two names, two collectors, a rerun after a crash) a no-op.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        dict[str, Any]: JSON,
+        list[str]: JSON,
+        dt.datetime: DateTime(timezone=True),
+    }
+
+
+class OrganisationRow(Base):
+    __tablename__ = "organisations"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    group: Mapped[str] = mapped_column(String(16))
+    namnd: Mapped[str] = mapped_column(String(200))
+    forvaltning: Mapped[str] = mapped_column(String(200))
+    email: Mapped[list[str]]
+    registrator: Mapped[str | None] = mapped_column(String(200))
+    chef: Mapped[str | None] = mapped_column(String(200))
+
+
+class RoundRow(Base):
+    __tablename__ = "rounds"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    diarienummer: Mapped[str] = mapped_column(String(100))
+    budget_year: Mapped[int]
+    deadline: Mapped[dt.date] = mapped_column(Date)
+    definition_yaml: Mapped[str] = mapped_column(Text)
+    secret: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    launched_at: Mapped[dt.datetime | None]
+
+
+class RecipientRow(Base):
+    """An organisation asked to answer a round, with its token and any extension (anstånd)."""
+
+    __tablename__ = "recipients"
+
+    round_id: Mapped[str] = mapped_column(ForeignKey("rounds.id"), primary_key=True)
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), primary_key=True)
+    token: Mapped[str] = mapped_column(String(64))
+    extended_to: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class MeasureRow(Base):
+    __tablename__ = "measures"
+
+    round_id: Mapped[str] = mapped_column(ForeignKey("rounds.id"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    report_id: Mapped[str] = mapped_column(String(40))
+    number: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(Text)
+    position: Mapped[int]
+
+
+class AssignmentRow(Base):
+    __tablename__ = "assignments"
+
+    round_id: Mapped[str] = mapped_column(ForeignKey("rounds.id"), primary_key=True)
+    measure_key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))
+
+
+class IssuedDocumentRow(Base):
+    """One template handed to one organisation; unique per kind, so launch never issues twice."""
+
+    __tablename__ = "issued_documents"
+    __table_args__ = (UniqueConstraint("round_id", "organisation_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[str] = mapped_column(ForeignKey("rounds.id"))
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"))
+    kind: Mapped[str] = mapped_column(String(8))
+    path: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    issued_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class ReceivedFileRow(Base):
+    """Every file ever received, accepted or rejected, with where its bytes are kept."""
+
+    __tablename__ = "received_files"
+    __table_args__ = (Index("ix_received_current", "round_id", "organisation_id", "kind", "is_current"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    original_name: Mapped[str] = mapped_column(Text)
+    size: Mapped[int]
+    kind: Mapped[str | None] = mapped_column(String(8))
+    round_id: Mapped[str | None] = mapped_column(ForeignKey("rounds.id"))
+    organisation_id: Mapped[str | None] = mapped_column(ForeignKey("organisations.id"))
+    received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    stored_path: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))  # accepted | rejected
+    reason: Mapped[str | None] = mapped_column(Text)
+    reason_code: Mapped[str | None] = mapped_column(String(32))
+    identified_by: Mapped[str | None] = mapped_column(String(32))
+    version: Mapped[int] = mapped_column(default=0)
+    is_current: Mapped[bool] = mapped_column(default=False)
+    late: Mapped[bool] = mapped_column(default=False)
+    sender: Mapped[str | None] = mapped_column(String(320))
+    warnings: Mapped[list[str]] = mapped_column(default=list)
+
+
+class AnswerRow(Base):
+    """A Word answer field of one received file: plain text and the cleaned XML fragment."""
+
+    __tablename__ = "answers"
+    __table_args__ = (UniqueConstraint("file_id", "measure_key", "field_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_id: Mapped[int] = mapped_column(ForeignKey("received_files.id"), index=True)
+    measure_key: Mapped[str] = mapped_column(String(80))
+    field_id: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text)
+    xml: Mapped[str] = mapped_column(Text)
+    empty: Mapped[bool]
+    found_by: Mapped[str] = mapped_column(String(16))
+
+
+class ValueRow(Base):
+    """An Excel cell of one received file: the raw text and the checked, typed value."""
+
+    __tablename__ = "excel_values"
+    __table_args__ = (UniqueConstraint("file_id", "measure_key", "column_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_id: Mapped[int] = mapped_column(ForeignKey("received_files.id"), index=True)
+    measure_key: Mapped[str] = mapped_column(String(80))
+    column_id: Mapped[str] = mapped_column(String(40))
+    raw: Mapped[str] = mapped_column(Text)
+    value_text: Mapped[str | None] = mapped_column(Text)
+    value_number: Mapped[float | None]
+    problem: Mapped[str | None] = mapped_column(Text)
+
+
+class OutboxRow(Base):
+    """A message recorded before it is sent: the unique key makes each message exactly-once."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))  # request | reminder | receipt | refusal
+    round_id: Mapped[str | None] = mapped_column(ForeignKey("rounds.id"))
+    organisation_id: Mapped[str | None] = mapped_column(ForeignKey("organisations.id"))
+    recipients: Mapped[list[str]]
+    subject: Mapped[str] = mapped_column(Text)
+    message_id: Mapped[str] = mapped_column(String(200))
+    eml_path: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[dt.datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class ReminderRow(Base):
+    """A chase decision: which organisation was reminded on which day, and why."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (UniqueConstraint("round_id", "organisation_id", "due_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[str] = mapped_column(ForeignKey("rounds.id"))
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"))
+    due_on: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16))  # missing | incomplete
+    outbox_id: Mapped[int] = mapped_column(ForeignKey("outbox.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class AuditRow(Base):
+    """Every step remiss took, in order: who did what to which round and organisation."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    round_id: Mapped[str | None] = mapped_column(String(40), index=True)
+    organisation_id: Mapped[str | None] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
