@@ -11,7 +11,9 @@ def test_token_detects_a_relabelled_organisation():
 
 
 def test_reference_round_trips_through_text():
-    identity = FileIdentity("sh-2016", "enskede-arsta-vantor", make_token("s", "sh-2016", "enskede-arsta-vantor"))
+    identity = FileIdentity(
+        "sh-2016", "enskede-arsta-vantor", make_token("s", "sh-2016", "enskede-arsta-vantor")
+    )
     text = f"Sidfot: {identity.reference} · Sida 1 (3)"
     assert parse_reference(text) == ("sh-2016", "enskede-arsta-vantor", identity.token[:8])
     assert FileIdentity.from_properties(identity.as_properties()) == identity

@@ -25,6 +25,8 @@ app = typer.Typer(
 )
 round_app = typer.Typer(help="Skapa och skicka ut remissomgångar.", no_args_is_help=True)
 app.add_typer(round_app, name="round")
+db_app = typer.Typer(help="Databasens schema.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Skriv resultatet som JSON (för skript).")]
 RoundArg = Annotated[str, typer.Argument(help="Omgångens id, t.ex. sh-2016.")]
@@ -144,6 +146,16 @@ def demo(
         return
     status_table(result["status"], f"Status för {result['round']} dagen efter sista svarsdag")
     print(f"\nArbetsmapp: {home}\nBilaga: {result['annex']}")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Uppgradera databasens schema till den här versionen av remiss (Alembic-migreringar)."""
+    from remiss.store.database import Database
+
+    database = Database(Workspace.from_env().database_url)
+    before, after = database.upgrade_schema()
+    print(f"Schema: {before or 'tomt'} -> {after} ({database.safe_url})")
 
 
 def _day(value: dt.datetime | None) -> dt.date | None:

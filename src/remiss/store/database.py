@@ -12,7 +12,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from remiss.errors import StoreError
-from remiss.store.schema import Base
+from remiss.store import migrate
 
 
 class Database:
@@ -23,9 +23,19 @@ class Database:
         self.engine = _make_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
-    def create_schema(self) -> None:
+    def ensure_schema(self) -> None:
+        """Newest schema in an empty database; a StoreError if the schema is behind."""
         try:
-            Base.metadata.create_all(self.engine)
+            migrate.ensure_current(self.engine, self.safe_url)
+        except OperationalError as exc:
+            raise StoreError(f"Databasen {self.safe_url} kan inte nås: {exc.orig}") from None
+
+    def upgrade_schema(self) -> tuple[str | None, str | None]:
+        """Apply pending migrations; returns (before, after) revisions."""
+        try:
+            before = migrate.current_revision(self.engine)
+            migrate.upgrade(self.engine)
+            return before, migrate.current_revision(self.engine)
         except OperationalError as exc:
             raise StoreError(f"Databasen {self.safe_url} kan inte nås: {exc.orig}") from None
 
@@ -67,6 +77,6 @@ def open_database(url: str) -> Database:
     """The process's Database for `url`, with its schema created on first use."""
     if url not in _OPEN:
         database = Database(url)
-        database.create_schema()
+        database.ensure_schema()
         _OPEN[url] = database
     return _OPEN[url]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, MetaData, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -19,6 +19,15 @@ def utcnow() -> dt.datetime:
 
 
 class Base(DeclarativeBase):
+    # Named constraints, so migrations can alter them on SQLite and PostgreSQL alike.
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(column_0_label)s",
+            "uq": "uq_%(table_name)s_%(column_0_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
     type_annotation_map: ClassVar[dict[Any, Any]] = {
         dict[str, Any]: JSON,
         list[str]: JSON,
@@ -102,7 +111,11 @@ class ReceivedFileRow(Base):
     """Every file ever received, accepted or rejected, with where its bytes are kept."""
 
     __tablename__ = "received_files"
-    __table_args__ = (Index("ix_received_current", "round_id", "organisation_id", "kind", "is_current"),)
+    __table_args__ = (
+        Index("ix_received_current", "round_id", "organisation_id", "kind", "is_current"),
+        # Two collectors storing two new versions at once cannot both become version N.
+        UniqueConstraint("round_id", "organisation_id", "kind", "version", name="uq_received_version"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
@@ -117,7 +130,7 @@ class ReceivedFileRow(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     reason_code: Mapped[str | None] = mapped_column(String(32))
     identified_by: Mapped[str | None] = mapped_column(String(32))
-    version: Mapped[int] = mapped_column(default=0)
+    version: Mapped[int | None]  # 1, 2, … per (round, organisation, kind); None when rejected
     is_current: Mapped[bool] = mapped_column(default=False)
     late: Mapped[bool] = mapped_column(default=False)
     sender: Mapped[str | None] = mapped_column(String(320))

@@ -1,0 +1,178 @@
+"""The annex's own styles, list numbering and settings, written as fixed XML.
+
+The annex is built from scratch rather than from python-docx's Letter-sized default
+template so that every style id it contains is known here. Answers from respondents keep
+only the list styles, table grid and Strong/Emphasis defined here; their own styles are
+dropped (see annex_fragments).
+Style names are Word's built-in ones ("heading 1", "List Bullet") so that Word shows them
+localised ("Rubrik 1", "Punktlista") and keeps them in the navigation pane and TOC.
+"""
+
+from __future__ import annotations
+
+from remiss.documents.ooxml import W
+
+FONT = "Calibri"  # LibreOffice renders it with the metric-compatible Carlito
+LANGUAGE = "sv-SE"
+BULLET_STYLES = ("ListBullet", "ListBullet2", "ListBullet3")
+NUMBER_STYLES = ("ListNumber", "ListNumber2", "ListNumber3")
+CHARACTER_STYLES = frozenset({"Strong", "Emphasis"})  # the only styles an answer's runs may keep
+TABLE_GRID = "TableGrid"
+
+BULLET_NUM_ID = 1  # the w:num the ListBullet styles point at
+NUMBER_NUM_ID = 2  # the w:num the ListNumber styles point at; restarts get ids above it
+_BULLET_ABSTRACT = 0
+NUMBER_ABSTRACT = 1
+
+# A4, 2.5 cm margins, 1.25 cm header/footer distance (twips).
+SECTION_GEOMETRY = (
+    '<w:pgSz w:w="11906" w:h="16838"/>'
+    '<w:pgMar w:top="1418" w:right="1418" w:bottom="1418" w:left="1418" '
+    'w:header="709" w:footer="709" w:gutter="0"/>'
+    '<w:cols w:space="708"/><w:docGrid w:linePitch="360"/>'
+)
+
+
+def _heading(level: int, size_pt: float, before: int, after: int, extra_ppr: str = "") -> str:
+    half_points = int(size_pt * 2)
+    return (
+        f'<w:style w:type="paragraph" w:styleId="Heading{level}">'
+        f'<w:name w:val="heading {level}"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/>'
+        f'<w:uiPriority w:val="9"/><w:qFormat/>'
+        f"<w:pPr><w:keepNext/><w:keepLines/>{extra_ppr}"
+        f'<w:spacing w:before="{before}" w:after="{after}" w:line="240" w:lineRule="auto"/>'
+        f'<w:outlineLvl w:val="{level - 1}"/></w:pPr>'
+        f'<w:rPr><w:b/><w:bCs/><w:color w:val="1F3864"/>'
+        f'<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/></w:rPr></w:style>'
+    )
+
+
+def _list_style(style_id: str, name: str, num_id: int, level: int) -> str:
+    indent = 360 + 360 * level
+    return (
+        f'<w:style w:type="paragraph" w:styleId="{style_id}">'
+        f'<w:name w:val="{name}"/><w:basedOn w:val="Normal"/><w:uiPriority w:val="99"/>'
+        f'<w:pPr><w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>'
+        f'<w:spacing w:after="60"/><w:ind w:left="{indent}" w:hanging="360"/>'
+        f"<w:contextualSpacing/></w:pPr></w:style>"
+    )
+
+
+def styles_xml() -> bytes:
+    """word/styles.xml: Calibri 11 in Swedish, headings 1–4, lists, tables, header/footer."""
+    fonts = f'<w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:eastAsia="{FONT}" w:cs="{FONT}"/>'
+    lists = "".join(
+        _list_style(style_id, name, num_id, level)
+        for ids, base, num_id in (
+            (BULLET_STYLES, "List Bullet", BULLET_NUM_ID),
+            (NUMBER_STYLES, "List Number", NUMBER_NUM_ID),
+        )
+        for level, (style_id, name) in enumerate(zip(ids, (base, f"{base} 2", f"{base} 3"), strict=True))
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<w:styles xmlns:w="{W}">'
+        f"<w:docDefaults><w:rPrDefault><w:rPr>{fonts}"
+        f'<w:sz w:val="22"/><w:szCs w:val="22"/>'
+        f'<w:lang w:val="{LANGUAGE}" w:eastAsia="{LANGUAGE}" w:bidi="ar-SA"/></w:rPr></w:rPrDefault>'
+        '<w:pPrDefault><w:pPr><w:spacing w:after="140" w:line="264" w:lineRule="auto"/>'
+        "</w:pPr></w:pPrDefault></w:docDefaults>"
+        '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/>'
+        "<w:qFormat/><w:pPr><w:widowControl/></w:pPr></w:style>"
+        '<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont">'
+        '<w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/></w:style>'
+        '<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/>'
+        '<w:uiPriority w:val="99"/><w:semiHidden/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/>'
+        '<w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/>'
+        '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>'
+        '<w:style w:type="numbering" w:default="1" w:styleId="NoList"><w:name w:val="No List"/>'
+        '<w:uiPriority w:val="99"/><w:semiHidden/></w:style>'
+        '<w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/><w:basedOn w:val="Normal"/>'
+        '<w:next w:val="Normal"/><w:uiPriority w:val="10"/><w:qFormat/>'
+        '<w:pPr><w:spacing w:before="2400" w:after="240" w:line="240" w:lineRule="auto"/></w:pPr>'
+        '<w:rPr><w:b/><w:bCs/><w:color w:val="1F3864"/><w:sz w:val="56"/><w:szCs w:val="56"/></w:rPr>'
+        "</w:style>"
+        '<w:style w:type="paragraph" w:styleId="Subtitle"><w:name w:val="Subtitle"/>'
+        '<w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:uiPriority w:val="11"/><w:qFormat/>'
+        '<w:pPr><w:spacing w:after="480" w:line="264" w:lineRule="auto"/></w:pPr>'
+        '<w:rPr><w:sz w:val="32"/><w:szCs w:val="32"/></w:rPr></w:style>'
+        + _heading(1, 16, 0, 240, "<w:pageBreakBefore/>")
+        + _heading(2, 14, 360, 120)
+        + _heading(3, 12, 280, 100)
+        + _heading(4, 11, 240, 80)
+        + lists
+        + '<w:style w:type="paragraph" w:styleId="Header"><w:name w:val="header"/>'
+        '<w:basedOn w:val="Normal"/><w:uiPriority w:val="99"/><w:pPr><w:tabs>'
+        '<w:tab w:val="center" w:pos="4535"/><w:tab w:val="right" w:pos="9070"/></w:tabs>'
+        '<w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr></w:style>'
+        '<w:style w:type="paragraph" w:styleId="Footer"><w:name w:val="footer"/>'
+        '<w:basedOn w:val="Header"/><w:uiPriority w:val="99"/><w:pPr><w:jc w:val="right"/></w:pPr>'
+        '<w:rPr><w:sz w:val="20"/><w:szCs w:val="20"/></w:rPr></w:style>'
+        '<w:style w:type="character" w:styleId="Strong"><w:name w:val="Strong"/>'
+        '<w:basedOn w:val="DefaultParagraphFont"/><w:uiPriority w:val="22"/><w:qFormat/>'
+        "<w:rPr><w:b/><w:bCs/></w:rPr></w:style>"
+        '<w:style w:type="character" w:styleId="Emphasis"><w:name w:val="Emphasis"/>'
+        '<w:basedOn w:val="DefaultParagraphFont"/><w:uiPriority w:val="20"/><w:qFormat/>'
+        "<w:rPr><w:i/><w:iCs/></w:rPr></w:style>"
+        f'<w:style w:type="table" w:styleId="{TABLE_GRID}"><w:name w:val="Table Grid"/>'
+        '<w:basedOn w:val="TableNormal"/><w:uiPriority w:val="39"/>'
+        '<w:pPr><w:spacing w:before="20" w:after="20" w:line="240" w:lineRule="auto"/></w:pPr>'
+        "<w:tblPr><w:tblBorders>"
+        + "".join(
+            f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="808080"/>'
+            for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+        )
+        + "</w:tblBorders></w:tblPr></w:style></w:styles>"
+    ).encode()
+
+
+def _levels(formats: tuple[tuple[str, str, str], ...]) -> str:
+    return "".join(
+        f'<w:lvl w:ilvl="{level}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
+        f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>'
+        f'<w:pPr><w:ind w:left="{360 + 360 * level}" w:hanging="360"/></w:pPr>'
+        + (f'<w:rPr><w:rFonts w:ascii="{font}" w:hAnsi="{font}" w:hint="default"/></w:rPr>' if font else "")
+        + "</w:lvl>"
+        for level, (fmt, text, font) in enumerate(formats)
+    )
+
+
+def numbering_xml(restarts: list[int]) -> bytes:
+    """word/numbering.xml: one bullet list, one numbered list, plus one restarted instance
+    of the numbered list per answer that has one, so numbering starts at 1 in every answer."""
+    bullets = _levels((("bullet", "•", FONT), ("bullet", "–", FONT), ("bullet", "▪", FONT)))
+    numbers = _levels((("decimal", "%1.", ""), ("lowerLetter", "%2)", ""), ("lowerRoman", "%3.", "")))
+    instances = "".join(
+        f'<w:num w:numId="{num_id}"><w:abstractNumId w:val="{NUMBER_ABSTRACT}"/>'
+        + "".join(
+            f'<w:lvlOverride w:ilvl="{level}"><w:startOverride w:val="1"/></w:lvlOverride>'
+            for level in range(3)
+        )
+        + "</w:num>"
+        for num_id in restarts
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<w:numbering xmlns:w="{W}">'
+        f'<w:abstractNum w:abstractNumId="{_BULLET_ABSTRACT}"><w:multiLevelType w:val="hybridMultilevel"/>'
+        f"{bullets}</w:abstractNum>"
+        f'<w:abstractNum w:abstractNumId="{NUMBER_ABSTRACT}"><w:multiLevelType w:val="hybridMultilevel"/>'
+        f"{numbers}</w:abstractNum>"
+        f'<w:num w:numId="{BULLET_NUM_ID}"><w:abstractNumId w:val="{_BULLET_ABSTRACT}"/></w:num>'
+        f'<w:num w:numId="{NUMBER_NUM_ID}"><w:abstractNumId w:val="{NUMBER_ABSTRACT}"/></w:num>'
+        f"{instances}</w:numbering>"
+    ).encode()
+
+
+def settings_xml() -> bytes:
+    """word/settings.xml in schema order: Swedish tab stop (2,3 cm), decimal comma, Word 2013+ layout."""
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<w:settings xmlns:w="{W}">'
+        '<w:zoom w:percent="100"/><w:defaultTabStop w:val="1304"/><w:autoHyphenation/>'
+        '<w:hyphenationZone w:val="425"/><w:characterSpacingControl w:val="doNotCompress"/>'
+        '<w:compat><w:compatSetting w:name="compatibilityMode" '
+        'w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat>'
+        f'<w:themeFontLang w:val="{LANGUAGE}"/>'
+        '<w:decimalSymbol w:val=","/><w:listSeparator w:val=";"/></w:settings>'
+    ).encode()
