@@ -6,6 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -20,7 +21,7 @@ OUTCOME_SV = {
     "rejected": "avvisad",
 }
 STATUS_STYLE = {"missing": "red", "incomplete": "yellow", "complete": "green"}
-GROUP_SV = {"fack": "Fackförvaltning", "stadsdel": "Stadsdelsförvaltning", "bolag": "Bolag"}
+GROUP_SV = {"fack": "Fackförvaltningar", "stadsdel": "Stadsdelsförvaltningar", "bolag": "Bolag"}
 
 
 def emit_json(data: Any) -> None:
@@ -28,28 +29,29 @@ def emit_json(data: Any) -> None:
 
 
 def status_table(rows: Sequence[dict[str, Any]], title: str) -> None:
-    table = Table(title=title, title_justify="left")
-    for column in (
-        "Förvaltning",
-        "Grupp",
-        "Status",
-        "Sen",
-        "Mottagen",
-        "Påminnelser",
-        "Tomma eller felaktiga svar",
-    ):
-        table.add_column(column, overflow="fold")
+    """One row per organisation, grouped under the annex's group headings."""
+    table = Table(
+        title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True
+    )
+    table.add_column("Förvaltning", no_wrap=True)
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Sen", no_wrap=True)
+    table.add_column("Mottagen", no_wrap=True)
+    table.add_column("Påm.", justify="right", no_wrap=True)
+    table.add_column("Tomma svar", overflow="fold")
+    group = None
     for row in rows:
+        if row["group"] != group:
+            group = row["group"]
+            table.add_row(f"[bold]{GROUP_SV.get(group, group)}[/]", end_section=False)
         status = row["status"]
-        gaps = row["empty"] + row["problems"]
         table.add_row(
-            row["name"],
-            GROUP_SV.get(row["group"], row["group"]),
+            f"  {row['name']}",
             f"[{STATUS_STYLE[status]}]{STATUS_SV[status]}[/]",
             "[red]ja[/]" if row["late"] else "nej",
-            (row["received"] or "–").replace("T", " ")[:16],
+            (row["received"] or "–")[:10],
             str(row["reminders"]),
-            _shorten(gaps),
+            _shorten(row["empty"] + row["problems"]),
         )
     console.print(table)
     counts = {s: sum(1 for r in rows if r["status"] == s) for s in STATUS_SV}

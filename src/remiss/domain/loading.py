@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -48,10 +49,16 @@ def _check_references(definition: RoundDefinition, catalog: Catalog, path: Path)
 
 def parse_round(text: str, catalog: Catalog, name: str = "omgång") -> RoundDefinition:
     """Validate a round definition held as text (the copy kept in the store)."""
-    definition = _validate(_parse_yaml(text, name), RoundDefinition, name)
+    definition = _parse_stored_round(text, name)
     if definition.unknown_references(catalog):
         raise ConfigError(f"{name}: omgången nämner organisationer som inte finns i katalogen")
     return definition
+
+
+@lru_cache(maxsize=16)
+def _parse_stored_round(text: str, name: str) -> RoundDefinition:
+    """Parsing with line numbers costs ~0.3 s; every task of a flow needs the same round."""
+    return _validate(_parse_yaml(text, name), RoundDefinition, name)
 
 
 def _load(path: Path, model: type[Model]) -> Model:
