@@ -7,6 +7,7 @@ do work run the Prefect flows in `remiss_flows` on the ephemeral API.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,6 +17,10 @@ import typer
 from remiss.cli_render import collect_table, emit_json, errors, status_table
 from remiss.errors import RemissError
 from remiss.settings import Workspace
+
+# The CLI reports errors itself, in Swedish; Prefect's console logging would repeat them as
+# tracebacks. PREFECT_LOGGING_LEVEL=INFO brings Prefect's run logs back.
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
 
 app = typer.Typer(
     help="remiss – remissomgångar för budgetarbetet: skicka ut, samla in, påminn och sammanställ.",

@@ -16,7 +16,8 @@ def _bundled(name: str) -> Path:
     in_checkout = _CHECKOUT / name
     if (_CHECKOUT / "pyproject.toml").is_file() and in_checkout.is_dir():
         return in_checkout
-    return Path(str(files(f"remiss.bundled.{name}")))
+    # remiss is a regular package, so files() gives a real path in an installed wheel.
+    return Path(str(files("remiss"))) / "bundled" / name
 
 
 def config_dir() -> Path:
