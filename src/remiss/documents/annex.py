@@ -100,11 +100,13 @@ def _field(field: AnnexField, entry_name: str, missing_text: str, numbering: Lis
     """The answer with its label as a bold lead-in; the label and missing_text when empty."""
     label = field.label.strip().rstrip(":")
     if field.xml.strip():
-        part = f"svaret {label or 'övergripande kommentar'} från {entry_name}"
+        name = f"”{label or 'Övergripande kommentar'}”"
         try:
-            root = parse_fragment(field.xml, part)
+            root = parse_fragment(field.xml, name)
         except RejectedFile as exc:
-            raise DocumentError(f"{part.capitalize()} kunde inte föras in i bilagan: {exc.reason}") from None
+            raise DocumentError(
+                f"Svaret {name} från {entry_name} kunde inte föras in i bilagan: {exc.reason}"
+            ) from None
         if FragmentCleaner(numbering).clean(root):
             add_label(root, label)
             return _serialize_children(root)

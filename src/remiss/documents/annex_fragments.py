@@ -394,8 +394,5 @@ def _make_bold(run: Element) -> None:
 
 
 def _is_empty(block: Element) -> bool:
-    if block.tag != P:
-        return False
-    return not any(t.text and t.text.strip() for t in block.iter(T)) and not any(
-        el.tag in _MATH for el in block
-    )
+    has_text = any(t.text and t.text.strip() for t in block.iter(T))
+    return block.tag == P and not has_text and not any(el.tag in _MATH for el in block)

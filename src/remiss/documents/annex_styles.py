@@ -169,8 +169,8 @@ def settings_xml() -> bytes:
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         f'<w:settings xmlns:w="{W}">'
-        '<w:zoom w:percent="100"/><w:defaultTabStop w:val="1304"/><w:autoHyphenation/>'
-        '<w:hyphenationZone w:val="425"/><w:characterSpacingControl w:val="doNotCompress"/>'
+        '<w:zoom w:percent="100"/><w:defaultTabStop w:val="1304"/>'
+        '<w:characterSpacingControl w:val="doNotCompress"/>'
         '<w:compat><w:compatSetting w:name="compatibilityMode" '
         'w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat>'
         f'<w:themeFontLang w:val="{LANGUAGE}"/>'
