@@ -13,10 +13,11 @@ from lxml import etree
 
 from remiss.documents.ooxml import W, w
 from remiss.documents.properties import read_custom_properties
-from remiss.documents.word_template import NO_MEASURES, build_response_docx, swedish_date
+from remiss.documents.word_template import NO_MEASURES, build_response_docx
 from remiss.documents.word_xml import field_alias, field_tag, repeated_numbers
 from remiss.domain.round import Assignment
 from remiss.identity import parse_reference
+from remiss.swedish import long_date as swedish_date
 
 NS = {"w": W}
 

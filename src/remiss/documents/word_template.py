@@ -8,7 +8,6 @@ editors drop some of them.
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 from collections.abc import Iterator
 
@@ -35,21 +34,8 @@ from remiss.documents.word_xml import (
 from remiss.domain.catalog import Organisation
 from remiss.domain.round import Assignment, Report, RoundDefinition, WordField
 from remiss.identity import FileIdentity
+from remiss.swedish import long_date
 
-MONTHS = (
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 DEFAULT_INSTRUCTIONS = (
     "Skriv nämndens svar i de grå fälten under varje åtgärd. Lämna ett fält som det är om "
     "nämnden inte har något att tillföra. Spara filen som Word-dokument (.docx) och skicka "
@@ -76,11 +62,6 @@ def build_response_docx(
         section.addprevious(block)
     document_xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     return stamp(base, document_xml, identity.reference, identity.as_properties())
-
-
-def swedish_date(day: dt.date) -> str:
-    """'29 april 2016', as dates are written in Swedish running text."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def responsibility_line(assignment: Assignment) -> str:
@@ -114,7 +95,7 @@ class _Writer:
             ("Diarienummer", d.diarienummer),
             ("Nämnd", org.namnd),
             ("Förvaltning", org.forvaltning),
-            ("Sista svarsdag", swedish_date(d.deadline)),
+            ("Sista svarsdag", long_date(d.deadline)),
             ("Avsändare", d.sender),
         ):
             yield paragraph(labelled(label, value), style=STYLE_NO_SPACING)
