@@ -1,4 +1,9 @@
-"""chase_missing: remind every organisation that is missing or incomplete, once a day."""
+"""chase_missing: remind whoever the round's policy says is due today, send, and show the status.
+
+One run: record the reminders due today (idempotent: a slot is answered once), send what
+the outbox holds if SMTP is configured, and publish the round's status as a table
+artifact (key `status-<round>`), so the Prefect UI shows the round at a glance.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,15 @@ import datetime as dt
 from dataclasses import asdict
 
 from prefect import flow, task
+from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from remiss_flows._shared import workspace
+from remiss_flows.mail import send_outbox
 
 from remiss.services import operations
+from remiss.services.calendar import stockholm_today
+from remiss.services.status import OrganisationStatus
+from remiss.services.tracking import summary_rows
 
 
 @task(cache_policy=NO_CACHE)
@@ -17,8 +27,31 @@ def write_reminders(home: str | None, round_id: str, today: dt.date) -> list[dic
     return [asdict(r) for r in operations.chase(workspace(home), round_id, today)]
 
 
+@task(cache_policy=NO_CACHE)
+def publish_status(home: str | None, round_id: str, today: dt.date) -> str:
+    rows = operations.status(workspace(home), round_id, today)
+    artifact = create_table_artifact(
+        key=f"status-{round_id}",
+        table=summary_rows(rows),
+        description=f"Status för {round_id} den {today.isoformat()}: {_counts(rows)}",
+    )
+    return str(artifact)
+
+
 @flow(name="chase-missing")
 def chase_missing(
     round_id: str, home: str | None = None, today: dt.date | None = None
 ) -> list[dict[str, object]]:
-    return write_reminders(home, round_id, today or dt.date.today())
+    today = today or stockholm_today()
+    reminders = write_reminders(home, round_id, today)
+    sent = send_outbox(home)
+    publish_status(home, round_id, today)
+    delivered = set(sent["sent"])  # type: ignore[arg-type]
+    for reminder in reminders:
+        reminder["sent"] = reminder["key"] in delivered  # over SMTP, in this run
+    return reminders
+
+
+def _counts(rows: list[OrganisationStatus]) -> str:
+    complete = sum(1 for r in rows if r.status == "complete")
+    return f"{complete} kompletta av {len(rows)}, {sum(1 for r in rows if r.late)} sena"

@@ -1,4 +1,10 @@
-"""collect_responses: ingest returned files and folders, one transaction per file."""
+"""collect_responses: ingest returned files and folders, one transaction per file.
+
+The files are spread over batches that run as concurrent tasks (see `_shared.task_runner`).
+Files are stored as their batch reaches them, so when one run holds two versions from the
+same organisation, which becomes current follows the order they are stored in; a file
+collected in a later run always supersedes the earlier ones.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +12,9 @@ import datetime as dt
 from dataclasses import asdict
 from pathlib import Path
 
-from prefect import flow, task
+from prefect import flow, task, unmapped
 from prefect.cache_policies import NO_CACHE
-from remiss_flows._shared import batches, workspace
+from remiss_flows._shared import spread, task_runner, workspace
 
 from remiss.services import operations
 from remiss.services.collect import expand_paths
@@ -22,12 +28,18 @@ def collect_batch(
     return [asdict(r) for r in results]
 
 
-@flow(name="collect-responses")
+@flow(name="collect-responses", task_runner=task_runner())
 def collect_responses(
     round_id: str, paths: list[str], home: str | None = None, now: dt.datetime | None = None
 ) -> list[dict[str, object]]:
+    """Collect every file under `paths` (files or folders) for round `round_id`.
+
+    Args:
+        round_id: Omgångens id, t.ex. sh-2016.
+        paths: Filer och mappar med inkomna svar, som sökvägar arbetaren når (den delade mappen).
+        home: Arbetsmapp; utelämnad: arbetarens REMISS_HOME.
+        now: Mottagningstid att räkna med; utelämnad: nu.
+    """
     files = [str(p) for p in expand_paths([Path(p) for p in paths])]
-    results: list[dict[str, object]] = []
-    for batch in batches(files):
-        results += collect_batch(home, round_id, batch, now)
-    return results
+    futures = collect_batch.map(unmapped(home), unmapped(round_id), spread(files), unmapped(now))
+    return [result for batch in futures.result() for result in batch]

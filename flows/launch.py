@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from prefect import flow, task
+from prefect import flow, task, unmapped
 from prefect.cache_policies import NO_CACHE
-from remiss_flows._shared import batches, workspace
+from remiss_flows._shared import spread, task_runner, workspace
+from remiss_flows.mail import send_outbox
 
 from remiss.services import operations
 
@@ -18,11 +19,18 @@ def issue_batch(home: str | None, round_id: str, org_ids: list[str]) -> list[dic
     ]
 
 
-@flow(name="launch-round")
+@flow(name="launch-round", task_runner=task_runner())
 def launch_round(round_id: str, home: str | None = None) -> list[dict[str, str]]:
-    """Idempotent: organisations already issued are skipped, so a rerun issues nothing twice."""
+    """Idempotent: organisations already issued are skipped, so a rerun issues nothing twice.
+
+    Organisations are issued in concurrent batches, each in its own transaction.
+
+    Args:
+        round_id: Omgångens id, t.ex. sh-2016.
+        home: Arbetsmapp; utelämnad: arbetarens REMISS_HOME.
+    """
     pending = operations.pending_launch(workspace(home), round_id)
-    issued: list[dict[str, str]] = []
-    for batch in batches(pending):
-        issued += issue_batch(home, round_id, batch)
+    futures = issue_batch.map(unmapped(home), unmapped(round_id), spread(pending))
+    issued = [issued for batch in futures.result() for issued in batch]
+    send_outbox(home, round_id)  # the requests, when SMTP is configured; else the .eml files are all
     return issued

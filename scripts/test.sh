@@ -7,8 +7,14 @@ cd "$(dirname "$0")/.."
 
 need=()
 command -v soffice >/dev/null || need+=(libreoffice-writer-nogui libreoffice-calc-nogui)
+# `remiss annex --pdf` drives LibreOffice over UNO (to fill in the table of contents) from python3.
+/usr/bin/python3 -c "import uno" 2>/dev/null || need+=(python3-uno)
 command -v pdftotext >/dev/null || need+=(poppler-utils)
 fc-list 2>/dev/null | grep -qi carlito || need+=(fonts-crosextra-carlito fonts-crosextra-caladea)
+# PostgreSQL binaries for the tests' throwaway cluster (tests/pg.py); the tests start their own.
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || command -v initdb >/dev/null || need+=(postgresql)
+# Dovecot for the tests' throwaway IMAP server (tests/mail/support.py); they start their own.
+command -v dovecot >/dev/null || [ -x /usr/sbin/dovecot ] || need+=(dovecot-imapd)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq

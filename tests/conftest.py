@@ -11,10 +11,13 @@ os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="remiss-test-prefect-")
 os.environ.pop("PREFECT_API_URL", None)
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ["DO_NOT_TRACK"] = "1"
+# The first ephemeral API start on a fresh PREFECT_HOME runs migrations: slow on a busy machine.
+os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = "180"
 os.environ.pop("REMISS_DATABASE_URL", None)
 os.environ.pop("REMISS_HOME", None)
 
 import pytest
+from tests import pg
 
 from remiss import resources
 from remiss.domain import Catalog, RoundDefinition
@@ -45,3 +48,20 @@ def identity_for(definition: RoundDefinition):
 @pytest.fixture
 def seeds_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A throwaway PostgreSQL cluster on loopback for the session (see tests/pg.py)."""
+    bindir = pg.find_bindir()
+    if bindir is None:
+        message = "PostgreSQL binaries (initdb) not found; scripts/test.sh installs them as root"
+        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
+    with pg.running_cluster(bindir) as cluster:
+        yield cluster
+
+
+@pytest.fixture(scope="session")
+def pg_database(pg_cluster):
+    """Make a fresh, empty database in the cluster: returns its postgresql+psycopg:// URL."""
+    return lambda: pg_cluster.url(pg_cluster.create_database())

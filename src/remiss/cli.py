@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
-from remiss.cli_render import collect_table, emit_json, errors, status_table
+from remiss.cli_render import collect_table, emit_json, errors, fetch_table, outbox_report, status_table
 from remiss.errors import RemissError
 from remiss.settings import Workspace
 
@@ -51,12 +51,17 @@ def round_create(
 ) -> None:
     """Validera en omgångsdefinition och spara den; skriver ut omgångens id."""
     from remiss.services import operations
+    from remiss.services.calendar import deadline_notice
 
-    round_id, created = operations.create_round(Workspace.from_env(), file)
+    workspace = Workspace.from_env()
+    round_id, created = operations.create_round(workspace, file)
     if json:
         emit_json({"id": round_id, "created": created})
     else:
         print(round_id if created else f"{round_id} (fanns redan, oförändrad)")
+    notice = deadline_notice(operations.context(workspace, round_id).definition.deadline)
+    if notice:
+        errors.print(f"[yellow]Obs:[/] {file.name}: {notice}", highlight=False, soft_wrap=True)
 
 
 @round_app.command("launch")
@@ -80,21 +85,38 @@ def collect(
     """Läs in inkomna Word- och Excelfiler: identifiera, spara, läs svaren, avvisa felaktiga filer."""
     from remiss_flows.collect import collect_responses
 
+    from remiss.services.intake_pool import shared_pool
+
+    shared_pool().start()  # the parsing workers start while Prefect's API starts
     results = collect_responses(round_id, [str(p) for p in paths], _home())
-    emit_json(
-        _public(results, ("file", "outcome", "organisation", "reason", "late", "warnings"))
-    ) if json else (collect_table(results))
+    keys = ("file", "outcome", "organisation", "identified_by", "reason", "late", "warnings", "receipt")
+    emit_json(_public(results, keys)) if json else collect_table(results)
     if any(r["outcome"] == "rejected" for r in results):
         raise typer.Exit(3)
 
 
 @app.command()
-def status(round_id: RoundArg, json: JsonOption = False, today: DayOption = None) -> None:
-    """Visa per förvaltning: saknas, ofullständig eller komplett, sen eller inte."""
+def status(
+    round_id: RoundArg,
+    json: JsonOption = False,
+    today: DayOption = None,
+    xlsx: Annotated[
+        Path | None, typer.Option("--xlsx", help="Skriv också en bevakningslista (.xlsx) hit.")
+    ] = None,
+) -> None:
+    """Visa per förvaltning: status, sen, senaste fil, påminnelser och anstånd."""
     from remiss.services import operations
+    from remiss.services.calendar import stockholm_today
+    from remiss.services.tracking import write_tracking_workbook
 
-    rows = [r.as_dict() for r in operations.status(Workspace.from_env(), round_id, _day(today))]
+    workspace, day = Workspace.from_env(), _day(today) or stockholm_today()
+    found = operations.status(workspace, round_id, day)
+    rows = [r.as_dict() for r in found]
     emit_json(rows) if json else status_table(rows, f"Status för {round_id}")
+    if xlsx is not None:
+        definition = operations.context(workspace, round_id).definition
+        path = write_tracking_workbook(xlsx.resolve(), definition, found, day)
+        errors.print(f"Bevakningslista: {path}", highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -107,23 +129,58 @@ def chase(round_id: RoundArg, json: JsonOption = False, today: DayOption = None)
         emit_json(reminders)
         return
     new = [r for r in reminders if r["new"]]
-    print(f"{len(new)} nya påminnelser ({len(reminders) - len(new)} redan skickade i dag).")
+    sent = sum(1 for r in reminders if r["sent"])
+    print(f"{len(new)} nya påminnelser ({len(reminders) - len(new)} redan skrivna), {sent} skickade nu.")
     for reminder in new:
-        print(f"  {reminder['organisation']}: {reminder['eml']}")
+        copy = f", kopia {', '.join(reminder['cc'])}" if reminder["cc"] else ""
+        print(f"  {reminder['organisation']} ({reminder['slot']}{copy}): {reminder['eml']}")
 
 
 @app.command()
 def annex(
     round_id: RoundArg,
-    output: Annotated[Path, typer.Option("-o", "--output", help="Var bilagan ska sparas (.docx).")],
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="Var bilagan ska sparas (.docx); standard bilaga-OMGÅNG.docx."),
+    ] = None,
     final: Annotated[bool, typer.Option("--final", help="Slutlig bilaga (utan utkastmärkning).")] = False,
+    by_measure: Annotated[
+        bool, typer.Option("--by-measure", help="Svaren per åtgärd: vad varje ansvarig förvaltning skrev.")
+    ] = False,
+    pdf: Annotated[
+        bool, typer.Option("--pdf", help="Även tillgänglig PDF/A-2b (samma namn, .pdf) via LibreOffice.")
+    ] = False,
+    xlsx: Annotated[
+        bool, typer.Option("--xlsx", help="Även arbetsbok (.xlsx): en rad per förvaltning och åtgärd.")
+    ] = False,
+    check: Annotated[
+        bool, typer.Option("--check", help="Granska tillgängligheten; skriv ut brister (status 1 om några).")
+    ] = False,
     json: JsonOption = False,
 ) -> None:
-    """Sammanställ bilagan: förvaltningarnas svar under gruppernas rubriker."""
-    from remiss_flows.annex import assemble_annex
+    """Sammanställ bilagan: förvaltningarnas svar under gruppernas rubriker (utkast om inte --final)."""
+    from remiss_flows.annex import publish_annex
 
-    path = assemble_annex(round_id, str(output.resolve()), _home(), final=final)
-    emit_json({"annex": path, "final": final}) if json else print(path)
+    target = output or Path(f"bilaga-{round_id}{'-per-atgard' if by_measure else ''}.docx")
+    options = {"by_measure": by_measure, "pdf": pdf, "xlsx": xlsx, "check": check}
+    result = publish_annex(round_id, str(target.resolve()), _home(), final=final, **options)
+    emit_json(result) if json else _annex_report(result)
+    if result["problems"]:
+        raise typer.Exit(1)
+
+
+def _annex_report(result: dict[str, Any]) -> None:
+    """The files written, then the accessibility check's verdict when one was asked for."""
+    print(result["annex"])
+    for key, label in (("pdf", "PDF"), ("xlsx", "Arbetsbok")):
+        if result[key]:
+            pages = f" ({result['pages']} sidor)" if key == "pdf" and result["pages"] else ""
+            print(f"{label}: {result[key]}{pages}")
+    if result["checked"]:
+        problems = result["problems"]
+        print(f"Tillgänglighetsgranskning: {len(problems) or 'inga'} brister.")
+        for problem in problems:
+            print(f"  - {problem}")
 
 
 @app.command()
@@ -153,6 +210,75 @@ def demo(
     print(f"\nArbetsmapp: {home}\nBilaga: {result['annex']}")
 
 
+@app.command()
+def extend(
+    round_id: RoundArg,
+    organisation: Annotated[str, typer.Argument(help="Förvaltningens id i katalogen, t.ex. bromma.")],
+    until: Annotated[
+        dt.datetime, typer.Argument(formats=["%Y-%m-%d"], help="Ny sista svarsdag (ÅÅÅÅ-MM-DD).")
+    ],
+    json: JsonOption = False,
+) -> None:
+    """Ge en förvaltning anstånd: ett eget sista svarsdatum som påminnelser och status följer."""
+    from remiss.services import operations
+
+    granted = operations.extend(Workspace.from_env(), round_id, organisation, until.date())
+    if json:
+        emit_json(granted.as_dict())
+    else:
+        print(
+            f"{granted.name} ({granted.organisation}) har anstånd till {granted.until} "
+            f"(omgångens sista svarsdag: {granted.round_deadline})."
+        )
+    if granted.notice:
+        errors.print(f"[yellow]Obs:[/] {granted.notice}", highlight=False, soft_wrap=True)
+
+
+@app.command()
+def send(
+    round_id: Annotated[str | None, typer.Argument(help="Bara den här omgången (standard: alla).")] = None,
+    json: JsonOption = False,
+) -> None:
+    """Skicka det som väntar i utkorgen via SMTP (REMISS_SMTP_HOST); misslyckade försök görs om."""
+    from remiss_flows.mail import send_mail
+
+    report = send_mail(_home(), round_id)
+    emit_json(report) if json else outbox_report(report)
+
+
+@app.command()
+def fetch(round_id: RoundArg, json: JsonOption = False) -> None:
+    """Hämta inkomna svar från funktionsbrevlådan (IMAP, REMISS_IMAP_HOST) och läs in bifogade filer."""
+    from remiss_flows.fetch import fetch_responses
+
+    taken = fetch_responses(round_id, _home())
+    emit_json(taken) if json else fetch_table(taken)
+    if any(f["outcome"] == "rejected" for m in taken for f in m["files"]):
+        raise typer.Exit(3)
+
+
+@app.command()
+def serve(
+    round_ids: Annotated[list[str], typer.Argument(help="Omgångar att påminna för, t.ex. sh-2016.")],
+    cron: Annotated[
+        str | None,
+        typer.Option("--cron", help="Eget schema (cron, Europe/Stockholm) i stället för reminders.at."),
+    ] = None,
+    port: Annotated[int, typer.Option("--port", help="Port för den lokala Prefect-servern och UI:t.")] = 4200,
+    today: DayOption = None,
+) -> None:
+    """Kör påminnelserna varje dag enligt schemat, med en lokal Prefect-server, tills den stoppas (Ctrl-C)."""
+    from remiss_flows.serve import serve_chase
+
+    def ready(ui: str, schedules: dict[str, str]) -> None:
+        for round_id, expression in schedules.items():
+            print(f"{round_id}: påminnelser enligt schemat '{expression}' (Europe/Stockholm)")
+        print(f"Prefect-UI: {ui} – stoppa med Ctrl-C.", flush=True)
+
+    day = _day(today)
+    serve_chase(_home(), round_ids, cron=cron, port=port, today=day.isoformat() if day else None, ready=ready)
+
+
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Uppgradera databasens schema till den här versionen av remiss (Alembic-migreringar)."""
@@ -175,7 +301,7 @@ def main() -> None:
     try:
         app()
     except RemissError as exc:
-        errors.print(f"[red]Fel:[/] {exc}", highlight=False)
+        errors.print(f"[red]Fel:[/] {exc}", highlight=False, soft_wrap=True)
         sys.exit(2)
 
 

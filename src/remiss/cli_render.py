@@ -8,6 +8,7 @@ from typing import Any
 
 from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 console = Console()
@@ -18,6 +19,7 @@ OUTCOME_SV = {
     "accepted": "mottagen",
     "duplicate": "dubblett",
     "superseded": "ny version",
+    "incomplete": "ofullständig",
     "rejected": "avvisad",
 }
 STATUS_STYLE = {"missing": "red", "incomplete": "yellow", "complete": "green"}
@@ -36,8 +38,9 @@ def status_table(rows: Sequence[dict[str, Any]], title: str) -> None:
     table.add_column("Förvaltning", no_wrap=True)
     table.add_column("Status", no_wrap=True)
     table.add_column("Sen", no_wrap=True)
-    table.add_column("Mottagen", no_wrap=True)
+    table.add_column("Fil", no_wrap=True)  # the day the latest file came
     table.add_column("Påm.", justify="right", no_wrap=True)
+    table.add_column("Anst.", no_wrap=True)  # extension (anstånd) until
     table.add_column("Tomma svar", overflow="fold")
     group = None
     for row in rows:
@@ -49,9 +52,10 @@ def status_table(rows: Sequence[dict[str, Any]], title: str) -> None:
             f"  {row['name']}",
             f"[{STATUS_STYLE[status]}]{STATUS_SV[status]}[/]",
             "[red]ja[/]" if row["late"] else "nej",
-            (row["received"] or "–")[:10],
+            _day_month(row.get("last_received")),
             str(row["reminders"]),
-            _shorten(row["empty"] + row["problems"]),
+            _day_month(row.get("extension")),
+            escape(_shorten(row["empty"] + row["problems"])),
         )
     console.print(table)
     counts = {s: sum(1 for r in rows if r["status"] == s) for s in STATUS_SV}
@@ -63,19 +67,63 @@ def status_table(rows: Sequence[dict[str, Any]], title: str) -> None:
 
 def collect_table(rows: Sequence[dict[str, Any]]) -> None:
     table = Table(title="Insamlade filer", title_justify="left")
-    for column in ("Fil", "Utfall", "Organisation", "Anmärkning"):
+    for column in ("Fil", "Utfall", "Organisation", "Identifierad genom", "Anmärkning"):
         table.add_column(column, overflow="fold")
     for row in rows:
-        note = row.get("reason") or "; ".join(row.get("warnings") or []) or ("sen" if row.get("late") else "")
+        notes = [row.get("reason") or "", *(row.get("warnings") or []), "sen" if row.get("late") else ""]
         outcome = row["outcome"]
-        style = (
-            "red" if outcome == "rejected" else "green" if outcome in ("accepted", "superseded") else "dim"
+        style = {"rejected": "red", "accepted": "green", "superseded": "green", "incomplete": "yellow"}
+        table.add_row(
+            row["file"],
+            f"[{style.get(outcome, 'dim')}]{OUTCOME_SV[outcome]}[/]",
+            row.get("organisation") or "–",
+            row.get("identified_by") or "–",
+            "; ".join(dict.fromkeys(n for n in notes if n)),
         )
-        table.add_row(row["file"], f"[{style}]{OUTCOME_SV[outcome]}[/]", row.get("organisation") or "–", note)
     console.print(table)
+    counts = {o: sum(1 for r in rows if r["outcome"] == o) for o in OUTCOME_SV}
+    console.print(
+        ", ".join(f"{n} {OUTCOME_SV[o]}" for o, n in counts.items() if n) + f" av {len(rows)} filer."
+    )
+
+
+def _day_month(iso: str | None) -> str:
+    """'2016-05-09…' as '9/5', the short Swedish date; '–' for none."""
+    return f"{int(iso[8:10])}/{int(iso[5:7])}" if iso else "–"
 
 
 def _shorten(items: list[str], limit: int = 4) -> str:
     if len(items) <= limit:
         return ", ".join(items)
     return ", ".join(items[:limit]) + f" … (+{len(items) - limit})"
+
+
+def outbox_report(report: dict[str, Any]) -> None:
+    """What `remiss send` did: sent now, and what is still waiting, with the server's answer."""
+    console.print(f"{len(report['sent'])} meddelanden skickade.")
+    for key, refused in report.get("refused", {}).items():
+        console.print(f"  [yellow]{key}[/]: tog inte emot {', '.join(refused)}", highlight=False)
+    for key, error in report["failed"].items():
+        console.print(f"  [red]väntar[/] {key}: {escape(error)}", highlight=False)
+
+
+def fetch_table(messages: Sequence[dict[str, Any]]) -> None:
+    """What `remiss fetch` took from the mailbox: per message, per attached file."""
+    table = Table(title="Hämtat från brevlådan", title_justify="left")
+    for column in ("Avsändare", "Fil", "Utfall", "Organisation", "Anmärkning"):
+        table.add_column(column, overflow="fold")
+    for message in messages:
+        sender = escape(message["sender"] or "–")
+        if not message["files"]:
+            table.add_row(sender, escape(message["subject"]), "–", "–", message.get("note") or "")
+        for item in message["files"]:
+            outcome = item["outcome"]
+            good = outcome in ("accepted", "superseded")
+            style = "red" if outcome == "rejected" else "green" if good else "dim"
+            note = item.get("reason") or ""
+            if outcome == "rejected" and message["refusals"]:
+                note += " (avsändaren har fått svar)"
+            label = f"[{style}]{OUTCOME_SV.get(outcome, outcome)}[/]"
+            table.add_row(sender, escape(item["file"]), label, item["organisation"] or "–", escape(note))
+    console.print(table)
+    console.print(f"{len(messages)} meddelanden behandlade.")

@@ -44,3 +44,11 @@ class MailError(RemissError):
 
 class StoreError(RemissError):
     """The database is unreachable or its schema does not fit this version of remiss."""
+
+
+class DeliveryError(MailError):
+    """A mail server refused or dropped a message; `transient` errors are worth retrying."""
+
+    def __init__(self, message: str, *, transient: bool) -> None:
+        super().__init__(message)
+        self.transient = transient

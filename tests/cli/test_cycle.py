@@ -17,13 +17,17 @@ ROUND = "sh-2016"
 KOMMENTAR = "remiss:samverkan/4.1.1:kommentar"
 
 
-@pytest.fixture(scope="module")
-def home(tmp_path_factory):
-    home = tmp_path_factory.mktemp("workspace")
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def home(request, tmp_path_factory):
+    """The same cycle on both back ends: SQLite in the workspace, and a fresh PostgreSQL database."""
+    home = tmp_path_factory.mktemp(f"workspace-{request.param}")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("REMISS_HOME", str(home))
+        if request.param == "postgresql":
+            patch.setenv("REMISS_DATABASE_URL", request.getfixturevalue("pg_database")())
         assert run_json("round", "create", str(resources.bundled_round())) == {"id": ROUND, "created": True}
         run_json("round", "launch", ROUND)
+        assert (home / "remiss.db").exists() == (request.param == "sqlite")
         yield home
 
 
@@ -119,7 +123,8 @@ def test_annex_has_groups_in_order_missing_marked_and_bromma_formatting(home, tm
     document = docx.Document(io.BytesIO(out.read_bytes()))
     headings = [(p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith("Heading")]
     level1 = [text for style, text in headings if style == "Heading 1"]
-    assert level1 == ["Fackförvaltningar", "Stadsdelsförvaltningar"]
+    assert level1 == ["Fackförvaltningar", "Stadsdelsförvaltningar", "Sammanställning av svaren"]
+    headings = headings[: headings.index(("Heading 1", "Sammanställning av svaren"))]  # before the appendix
     level2 = [text for style, text in headings if style == "Heading 2"]
     assert len(level2) == 31
     assert level2.index("Bromma") == 17 and level2[-1] == "Östermalm"

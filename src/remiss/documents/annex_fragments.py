@@ -1,11 +1,13 @@
 """Respondents' answer fragments, reduced to what the annex can carry safely.
 
 Every context (block, paragraph, run, properties, table) has an allow-list: what is not
-on it is dropped, so nothing can point at a part the annex lacks (images, hyperlink
-targets, footnotes, comments, numbering definitions) and no respondent style, font, size
-or page break leaks into the compiled document. Links, content controls, smart tags,
-simple fields and insertions are unwrapped to their text; field codes are removed so a
-respondent's INCLUDETEXT or LINK field cannot fetch anything when Word updates fields.
+on it is dropped, so nothing can point at a part the annex lacks (footnotes, comments,
+numbering definitions, a respondent's relationship ids) and no respondent style, font,
+size or page break leaks into the compiled document. Pictures and links the reader carried
+(rm:image, rm:href) get media parts and relationships of the annex's own (annex_media);
+any other link, content control, smart tag, simple field or insertion is unwrapped to its
+text; field codes are removed so a respondent's INCLUDETEXT or LINK field cannot fetch
+anything when Word updates fields.
 
 The tree is edited in place (remove, never re-add): moving an lxml element makes lxml
 re-check the namespaces of its whole subtree, which made rebuilding children lists the
@@ -17,7 +19,19 @@ from __future__ import annotations
 from lxml import etree
 
 from remiss.documents import annex_styles as styles
+from remiss.documents.annex_blocks import (
+    ListNumbering,
+    add_spacer,
+    keep_plain_w,
+    list_kind,
+    list_level,
+    mark_header_row,
+    table_properties,
+)
+from remiss.documents.annex_media import AnnexMedia
+from remiss.documents.ooxml import R as R_NS
 from remiss.documents.ooxml import W, w
+from remiss.documents.word_media import RM_HREF, RM_IMAGE
 from remiss.documents.xmlsafe import parse_untrusted
 
 M = "http://schemas.openxmlformats.org/officeDocument/2006/math"
@@ -53,27 +67,18 @@ _TBLPR_DROP = frozenset({w("tblStyle"), w("tblpPr"), w("tblOverlap")})
 _TRACKED = frozenset(w(tag) for tag in ("ins", "del", "cellIns", "cellDel", "cellMerge"))
 _BREAKS_DROPPED = frozenset({"page", "column"})
 _CHAR_STYLE_ALIASES = {"Stark": "Strong", "Betoning": "Emphasis"}
+HYPERLINK, DRAWING = w("hyperlink"), w("drawing")
 _HEADING_PREFIXES = ("heading", "rubrik", "title", "subtitle", "underrubrik")
 _LIST_STYLES = frozenset(styles.BULLET_STYLES + styles.NUMBER_STYLES)
 _W_PREFIX = f"{{{W}}}"
 # w14:paraId and the like (Word accepts them only with mc:Ignorable declarations) and rsids
-# (revision ids: bulk, meaningless here).
+# (revision ids: bulk, meaningless here). The annex's own drawings and link ids stay.
 _FOREIGN_ATTRIBUTES = etree.XPath(
-    ".//@*[not(namespace-uri() = $w or namespace-uri() = $m or namespace-uri() = $xml)"
-    " or starts-with(local-name(), 'rsid')]"
+    ".//@*[not(ancestor-or-self::w:drawing) and not(namespace-uri() = $w or namespace-uri() = $m"
+    " or namespace-uri() = $xml or (namespace-uri() = $r and local-name(..) = 'hyperlink'))"
+    " or starts-with(local-name(), 'rsid')]",
+    namespaces={"w": W},
 )
-
-
-class ListNumbering:
-    """Hands out one restarted numbered-list instance per answer that needs one."""
-
-    def __init__(self) -> None:
-        self.restarts: list[int] = []
-
-    def new_instance(self) -> int:
-        num_id = styles.NUMBER_NUM_ID + 1 + len(self.restarts)
-        self.restarts.append(num_id)
-        return num_id
 
 
 def parse_fragment(xml: str, part: str) -> Element:
@@ -91,8 +96,9 @@ def parse_fragment(xml: str, part: str) -> Element:
 class FragmentCleaner:
     """Cleans one answer in place; lists get the annex's styles and a fresh count."""
 
-    def __init__(self, numbering: ListNumbering) -> None:
+    def __init__(self, numbering: ListNumbering, media: AnnexMedia | None = None) -> None:
         self._numbering = numbering
+        self._media = media or AnnexMedia()
         self._num_id: int | None = None  # this answer's restarted numbered-list instance
 
     def clean(self, root: Element) -> bool:
@@ -102,8 +108,10 @@ class FragmentCleaner:
             root.remove(root[0])
         while len(root) and _is_empty(root[-1]):
             root.remove(root[-1])
+        for table in root.iter(TBL):
+            mark_header_row(table)
         for table in list(root.iterchildren(TBL)):
-            _add_spacer(table)
+            add_spacer(table)
         return len(root) > 0
 
     def _blocks(self, parent: Element, children: list[Element]) -> None:
@@ -135,14 +143,28 @@ class FragmentCleaner:
         for el in children:
             tag = el.tag
             if tag == R:
-                if not _run(el):
+                if not _run(el, self._media):
                     parent.remove(el)
+            elif tag == HYPERLINK and self._link(el):
+                self._inline(el, list(el))
+                for run in el.iterchildren(R):
+                    _set_run_style(run, styles.HYPERLINK_STYLE)
             elif tag in _UNWRAP_INLINE:
                 self._inline(parent, _unwrap(parent, el))
             elif tag in _MATH:
                 _strip_foreign(el)
             else:
                 parent.remove(el)
+
+    def _link(self, link: Element) -> bool:
+        """A carried web link gets the annex's relationship id and style; False to unwrap it."""
+        address = link.get(RM_HREF)
+        rel_id = self._media.link(address) if address else None
+        if rel_id is None:
+            return False
+        link.attrib.clear()
+        link.set(f"{{{R_NS}}}id", rel_id)
+        return True
 
     def _paragraph_properties(self, p: Element, ppr: Element) -> bool:
         """Filter pPr in place, map lists to the annex's; True for a respondent heading."""
@@ -159,14 +181,14 @@ class FragmentCleaner:
             elif tag not in _PPR_KEEP:
                 ppr.remove(child)
         style_id = style_el.get(VAL, "") if style_el is not None else ""
-        kind = _list_kind(style_id, numpr)
+        kind = list_kind(style_id, numpr)
         if numpr is not None:
             ppr.remove(numpr)
         if kind is None:
             if style_el is not None:
                 ppr.remove(style_el)  # only the annex's list styles may come from an answer
         else:
-            level = _level(style_id, numpr)
+            level = list_level(style_id, numpr)
             new_style = (styles.BULLET_STYLES if kind == "bullet" else styles.NUMBER_STYLES)[level]
             if style_el is None:
                 style_el = ppr.makeelement(PSTYLE)
@@ -192,9 +214,9 @@ class FragmentCleaner:
             if tag == TR:
                 self._row(el)
             elif tag == TBLPR:
-                _table_properties(el)
+                table_properties(el)
             elif tag == TBLGRID:
-                _keep_plain_w(el)
+                keep_plain_w(el)
             elif tag in _WRAPPERS:
                 self._table(tbl, _unwrap(tbl, el))
             else:
@@ -207,7 +229,7 @@ class FragmentCleaner:
             if tag == TC:
                 self._cell(el)
             elif tag in (TRPR, TBLPREX):
-                _keep_plain_w(el)
+                keep_plain_w(el)
             elif tag in _WRAPPERS:
                 self._row(tr, _unwrap(tr, el))
             else:
@@ -216,7 +238,7 @@ class FragmentCleaner:
     def _cell(self, tc: Element) -> None:
         children = list(tc)
         if children and children[0].tag == TCPR:
-            _keep_plain_w(children.pop(0))
+            keep_plain_w(children.pop(0))
         self._blocks(tc, children)
         if not len(tc) or tc[-1].tag != P:
             etree.SubElement(tc, P)  # a cell must end with a paragraph
@@ -252,8 +274,8 @@ def _label_run(paragraph: Element, index: int, text: str) -> None:
 # --- runs and properties -------------------------------------------------------------------
 
 
-def _run(run: Element) -> bool:
-    """Keep text-bearing children; False when the run is hidden text or has no content."""
+def _run(run: Element, media: AnnexMedia) -> bool:
+    """Keep text-bearing children and carried pictures; False when hidden or without content."""
     run.attrib.clear()
     content = False
     for child in list(run):
@@ -269,7 +291,10 @@ def _run(run: Element) -> bool:
                 return False
             if not kept:
                 run.remove(child)
-        elif tag in _RUN_IMAGES:
+        elif tag == RM_IMAGE and (drawing := media.drawing(child)) is not None:
+            run.replace(child, drawing)
+            content = True
+        elif tag in _RUN_IMAGES or tag == RM_IMAGE:
             mark = run.makeelement(T)
             mark.text = f"{IMAGE_MARK} "
             mark.set(XML_SPACE, "preserve")
@@ -298,26 +323,6 @@ def _run_properties(rpr: Element) -> tuple[int, bool]:
     return len(rpr), hidden
 
 
-def _table_properties(tblpr: Element) -> None:
-    """Foreign table styles go; a table without borders of its own gets the annex's grid."""
-    style = tblpr.find(w("tblStyle"))
-    grid = style is not None and style.get(VAL) == styles.TABLE_GRID
-    for child in list(tblpr):
-        if child.tag in _TBLPR_DROP or not _in_w(child) or child.tag.endswith("Change"):
-            tblpr.remove(child)
-    if grid or tblpr.find(w("tblBorders")) is None:
-        style = tblpr.makeelement(w("tblStyle"))
-        style.set(VAL, styles.TABLE_GRID)
-        tblpr.insert(0, style)
-
-
-def _keep_plain_w(props: Element) -> None:
-    """Row, cell and grid properties minus tracked changes and other vocabularies."""
-    for child in list(props):
-        if not _in_w(child) or child.tag.endswith("Change") or child.tag in _TRACKED:
-            props.remove(child)
-
-
 # --- helpers ------------------------------------------------------------------------------
 
 
@@ -340,7 +345,7 @@ def _in_w(el: Element) -> bool:
 
 def strip_foreign_attributes(root: Element) -> None:
     """Attributes paragraphs, runs and rows did not already shed (rare: w14 on a border...)."""
-    for attribute in _FOREIGN_ATTRIBUTES(root, w=W, m=M, xml=XML_NS):
+    for attribute in _FOREIGN_ATTRIBUTES(root, w=W, m=M, xml=XML_NS, r=R_NS):
         del attribute.getparent().attrib[attribute.attrname]
 
 
@@ -356,32 +361,14 @@ def _strip_foreign(el: Element) -> None:
                 parent.remove(child)
 
 
-def _list_kind(style_id: str, numpr: Element | None) -> str | None:
-    lower = style_id.lower()
-    if lower.startswith(("listbullet", "punktlista")):
-        return "bullet"
-    if lower.startswith(("listnumber", "numreradlista")):
-        return "number"
-    num_id = numpr.find(NUMID) if numpr is not None else None
-    if num_id is not None and num_id.get(VAL, "0") != "0":
-        return "bullet"  # the respondent's numbering definitions are not in the fragment
-    return None
-
-
-def _level(style_id: str, numpr: Element | None) -> int:
-    ilvl = numpr.find(ILVL) if numpr is not None else None
-    if ilvl is not None and ilvl.get(VAL, "").isdigit():
-        return min(int(ilvl.get(VAL, "0")), 2)
-    suffix = style_id[-1:] if style_id[-1:].isdigit() else "1"
-    return min(max(int(suffix) - 1, 0), 2)
-
-
-def _add_spacer(table: Element) -> None:
-    """A 6 pt gap after a table: Word has no spacing-after for tables in the text flow."""
-    p = table.makeelement(P)
-    table.addnext(p)
-    spacing = etree.SubElement(etree.SubElement(p, PPR), w("spacing"))
-    spacing.attrib.update({w("after"): "0", w("line"): "120", w("lineRule"): "exact"})
+def _set_run_style(run: Element, style_id: str) -> None:
+    rpr = run[0] if len(run) and run[0].tag == RPR else None
+    if rpr is None:
+        rpr = run.makeelement(RPR)
+        run.insert(0, rpr)
+    for style in rpr.findall(RSTYLE):
+        rpr.remove(style)
+    rpr.insert(0, rpr.makeelement(RSTYLE, {VAL: style_id}))
 
 
 def _make_bold(run: Element) -> None:
@@ -395,4 +382,6 @@ def _make_bold(run: Element) -> None:
 
 def _is_empty(block: Element) -> bool:
     has_text = any(t.text and t.text.strip() for t in block.iter(T))
-    return block.tag == P and not has_text and not any(el.tag in _MATH for el in block)
+    if block.tag != P or has_text:
+        return False
+    return not any(el.tag in _MATH or el.tag == DRAWING for el in block.iter())

@@ -12,17 +12,26 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, quoteattr
 
+from remiss.documents.annex_media import PIC, A, AnnexMedia, Relationship
 from remiss.documents.ooxml import PKG_RELS, R, W
+from remiss.documents.word_media import WP
 
 M = "http://schemas.openxmlformats.org/officeDocument/2006/math"
-DOCUMENT_OPEN = f'<w:document xmlns:w="{W}" xmlns:r="{R}" xmlns:m="{M}"><w:body>'.encode()
+# Every prefix the body may use, declared once here: fragments are spliced in without their own.
+NAMESPACES = {"w": W, "r": R, "m": M, "wp": WP, "a": A, "pic": PIC}
+DOCUMENT_OPEN = (
+    "<w:document " + " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in NAMESPACES.items()) + "><w:body>"
+).encode()
+V = "urn:schemas-microsoft-com:vml"
+VML_OFFICE = "urn:schemas-microsoft-com:office:office"
 _DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _CT = "application/vnd.openxmlformats-officedocument"
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 DRAFT_COLOUR = "C00000"
+MEDIA_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "gif": "image/gif"}
 
 # Part name -> (content type, relationship type from document.xml or None).
 WORD_PARTS = {
@@ -39,13 +48,14 @@ def text(value: str) -> str:
     return escape(_INVALID_XML.sub("", value.replace("\n", " ")))
 
 
-def paragraph(body: str, style: str | None = None, bold_lead: str = "") -> str:
+def paragraph(body: str, style: str | None = None, bold_lead: str = "", italic: bool = False) -> str:
     """One w:p with optional style and a bold lead-in run, as XML text."""
     ppr = f'<w:pPr><w:pStyle w:val="{style}"/></w:pPr>' if style else ""
     lead = ""
     if bold_lead:
         lead = f'<w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">{text(bold_lead)}</w:t></w:r>'
-    run = f'<w:r><w:t xml:space="preserve">{text(body)}</w:t></w:r>' if body else ""
+    rpr = "<w:rPr><w:i/><w:iCs/></w:rPr>" if italic else ""
+    run = f'<w:r>{rpr}<w:t xml:space="preserve">{text(body)}</w:t></w:r>' if body else ""
     return f"<w:p>{ppr}{lead}{run}</w:p>"
 
 
@@ -81,16 +91,60 @@ def draft_mark(stamp: str) -> str:
 
 
 def draft_header_xml(stamp: str) -> bytes:
-    """A red "UTKAST" line on every page so a draft is never mistaken for the final annex."""
+    """A red "UTKAST" line on every page, and behind the text a large grey diagonal watermark
+    with the time, so a draft (or a page of one) is never mistaken for the final annex.
+
+    The watermark is the VML shape Word's own Design > Watermark writes (a text path named
+    PowerPlusWaterMarkObject, behind the text): Word shows and edits it as a watermark and
+    LibreOffice imports it as one.
+    """
     colour = f'<w:color w:val="{DRAFT_COLOUR}"/>'
     mark, _, rest = draft_mark(stamp).partition(" ")
     return (
-        f'{_DECL}<w:hdr xmlns:w="{W}"><w:p><w:pPr><w:pStyle w:val="Header"/><w:jc w:val="center"/></w:pPr>'
+        f'{_DECL}<w:hdr xmlns:w="{W}" xmlns:v="{V}" xmlns:o="{VML_OFFICE}">'
+        '<w:p><w:pPr><w:pStyle w:val="Header"/><w:jc w:val="center"/></w:pPr>'
         f'<w:r><w:rPr><w:b/><w:bCs/>{colour}<w:sz w:val="28"/><w:szCs w:val="28"/></w:rPr>'
         f"<w:t>{mark}</w:t></w:r>"
         f'<w:r><w:rPr>{colour}</w:rPr><w:t xml:space="preserve"> {text(rest)}</w:t></w:r>'
-        "</w:p></w:hdr>"
+        f"{_watermark(watermark_text(stamp))}</w:p></w:hdr>"
     ).encode()
+
+
+def watermark_text(stamp: str) -> str:
+    """'Utkast 2016-04-20 14:05' (the draft mark with its time, as the watermark reads)."""
+    mark = draft_mark(stamp)
+    return "Utkast" + mark[len("UTKAST") :].replace(" – ", " ", 1)
+
+
+_WATERMARK_FORMULAS = (
+    "sum #0 0 10800;prod #0 2 1;sum 21600 0 @1;sum 0 0 @2;sum 21600 0 @3;if @0 @3 0;if @0 21600 @1;"
+    "if @0 0 @2;if @0 @4 21600;mid @5 @6;mid @8 @5;mid @7 @8;mid @6 @7;sum @6 0 @5"
+)
+_WATERMARK_SHAPETYPE = (
+    '<v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800" '
+    'path="m@7,l@8,m@5,21600l@6,21600e"><v:formulas>'
+    + "".join(f'<v:f eqn="{eqn}"/>' for eqn in _WATERMARK_FORMULAS.split(";"))
+    + '</v:formulas><v:path textpathok="t" o:connecttype="custom" '
+    'o:connectlocs="@9,0;@10,10800;@11,21600;@12,10800" o:connectangles="270,180,90,0"/>'
+    '<v:textpath on="t" fitshape="t"/><v:handles><v:h position="#0,bottomRight" xrange="6629,14971"/>'
+    '</v:handles><o:lock v:ext="edit" text="t" shapetype="t"/></v:shapetype>'
+)
+
+
+def _watermark(value: str) -> str:
+    style = (
+        "position:absolute;margin-left:0;margin-top:0;width:500pt;height:110pt;rotation:315;"
+        "z-index:-251657216;mso-position-horizontal:center;mso-position-horizontal-relative:margin;"
+        "mso-position-vertical:center;mso-position-vertical-relative:margin"
+    )
+    return (
+        f"<w:r><w:rPr><w:noProof/></w:rPr><w:pict>{_WATERMARK_SHAPETYPE}"
+        f'<v:shape id="PowerPlusWaterMarkObject1" o:spid="_x0000_s2049" type="#_x0000_t136" '
+        f'style="{style}" o:allowincell="f" fillcolor="silver" stroked="f">'
+        '<v:fill opacity=".5"/>'
+        f'<v:textpath style="font-family:&quot;Calibri&quot;;font-size:1pt" string="{text(value)}"/>'
+        "</v:shape></w:pict></w:r>"
+    )
 
 
 def _core_xml(title: str, subject: str, created: dt.date, language: str) -> bytes:
@@ -121,10 +175,14 @@ def _content_types(parts: Iterable[str]) -> bytes:
     overrides = "".join(
         f'<Override PartName="/{name}" ContentType="{WORD_PARTS[name][0]}"/>' for name in parts
     )
+    media = "".join(
+        f'<Default Extension="{extension}" ContentType="{content_type}"/>'
+        for extension, content_type in MEDIA_TYPES.items()
+    )
     return (
         f'{_DECL}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
         '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-        '<Default Extension="xml" ContentType="application/xml"/>'
+        f'<Default Extension="xml" ContentType="application/xml"/>{media}'
         '<Override PartName="/word/document.xml" '
         f'ContentType="{_CT}.wordprocessingml.document.main+xml"/>{overrides}'
         '<Override PartName="/docProps/core.xml" '
@@ -146,12 +204,17 @@ def _package_rels() -> bytes:
     ).encode()
 
 
-def _document_rels(parts: Iterable[str]) -> bytes:
+def _document_rels(parts: Iterable[str], media: list[Relationship]) -> bytes:
+    """The fixed parts' relationships, then the pictures' and links' (ids chosen by AnnexMedia)."""
     ids = {"word/header1.xml": "rIdHeader1", "word/footer1.xml": "rIdFooter1"}
     rels = "".join(
         f'<Relationship Id="{ids.get(name, f"rId{n}")}" Type="{WORD_PARTS[name][1]}" '
         f'Target="{name.removeprefix("word/")}"/>'
         for n, name in enumerate(parts, start=1)
+    ) + "".join(
+        f'<Relationship Id="{rel.id}" Type="{rel.type}" Target={quoteattr(rel.target)}'
+        + (' TargetMode="External"/>' if rel.external else "/>")
+        for rel in media
     )
     return f'{_DECL}<Relationships xmlns="{PKG_RELS}">{rels}</Relationships>'.encode()
 
@@ -178,14 +241,18 @@ class PackageWriter:
     def write(self, chunk: str) -> None:
         self._document.write(chunk.encode("utf-8"))
 
-    def close(self, word_parts: dict[str, bytes], title: str, subject: str, language: str) -> bytes:
+    def close(
+        self, word_parts: dict[str, bytes], title: str, subject: str, language: str, media: AnnexMedia
+    ) -> bytes:
         self._document.write(b"</w:body></w:document>")
         self._document.close()
         if sorted(word_parts) != sorted(self._parts):
             raise ValueError(f"parts {sorted(word_parts)} differ from those announced {self._parts}")
         for name, data in word_parts.items():
             self._write(name, data)
-        self._write("word/_rels/document.xml.rels", _document_rels(word_parts))
+        for name, data in media.parts.items():
+            self._write(name, data, zipfile.ZIP_STORED)  # already compressed images
+        self._write("word/_rels/document.xml.rels", _document_rels(word_parts, media.relationships))
         self._write("_rels/.rels", _package_rels())
         created = dt.date(*self._time[:3])
         self._write("docProps/core.xml", _core_xml(title, subject, created, language))
@@ -193,10 +260,10 @@ class PackageWriter:
         self._zip.close()
         return self._buffer.getvalue()
 
-    def _info(self, name: str) -> zipfile.ZipInfo:
+    def _info(self, name: str, compression: int = zipfile.ZIP_DEFLATED) -> zipfile.ZipInfo:
         info = zipfile.ZipInfo(name, date_time=self._time)
-        info.compress_type = zipfile.ZIP_DEFLATED
+        info.compress_type = compression
         return info
 
-    def _write(self, name: str, data: bytes) -> None:
-        self._zip.writestr(self._info(name), data)
+    def _write(self, name: str, data: bytes, compression: int = zipfile.ZIP_DEFLATED) -> None:
+        self._zip.writestr(self._info(name, compression), data)

@@ -13,11 +13,14 @@ from __future__ import annotations
 from remiss.documents.ooxml import W
 
 FONT = "Calibri"  # LibreOffice renders it with the metric-compatible Carlito
+HEADING_COLOUR = "1F3864"
+TOC_TAB_POSITION = 9070  # the contents' page numbers sit at the right margin (twips)
 LANGUAGE = "sv-SE"
 BULLET_STYLES = ("ListBullet", "ListBullet2", "ListBullet3")
 NUMBER_STYLES = ("ListNumber", "ListNumber2", "ListNumber3")
 CHARACTER_STYLES = frozenset({"Strong", "Emphasis"})  # the only styles an answer's runs may keep
 TABLE_GRID = "TableGrid"
+HYPERLINK_STYLE = "Hyperlink"  # given to the runs of every link the annex keeps
 
 BULLET_NUM_ID = 1  # the w:num the ListBullet styles point at
 NUMBER_NUM_ID = 2  # the w:num the ListNumber styles point at; restarts get ids above it
@@ -42,7 +45,7 @@ def _heading(level: int, size_pt: float, before: int, after: int, extra_ppr: str
         f"<w:pPr><w:keepNext/><w:keepLines/>{extra_ppr}"
         f'<w:spacing w:before="{before}" w:after="{after}" w:line="240" w:lineRule="auto"/>'
         f'<w:outlineLvl w:val="{level - 1}"/></w:pPr>'
-        f'<w:rPr><w:b/><w:bCs/><w:color w:val="1F3864"/>'
+        f'<w:rPr><w:b/><w:bCs/><w:color w:val="{HEADING_COLOUR}"/>'
         f'<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/></w:rPr></w:style>'
     )
 
@@ -90,7 +93,8 @@ def styles_xml() -> bytes:
         '<w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/><w:basedOn w:val="Normal"/>'
         '<w:next w:val="Normal"/><w:uiPriority w:val="10"/><w:qFormat/>'
         '<w:pPr><w:spacing w:before="2400" w:after="240" w:line="240" w:lineRule="auto"/></w:pPr>'
-        '<w:rPr><w:b/><w:bCs/><w:color w:val="1F3864"/><w:sz w:val="56"/><w:szCs w:val="56"/></w:rPr>'
+        f'<w:rPr><w:b/><w:bCs/><w:color w:val="{HEADING_COLOUR}"/>'
+        '<w:sz w:val="56"/><w:szCs w:val="56"/></w:rPr>'
         "</w:style>"
         '<w:style w:type="paragraph" w:styleId="Subtitle"><w:name w:val="Subtitle"/>'
         '<w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:uiPriority w:val="11"/><w:qFormat/>'
@@ -101,6 +105,7 @@ def styles_xml() -> bytes:
         + _heading(3, 12, 280, 100)
         + _heading(4, 11, 240, 80)
         + lists
+        + _toc_styles(HEADING_COLOUR)
         + '<w:style w:type="paragraph" w:styleId="Header"><w:name w:val="header"/>'
         '<w:basedOn w:val="Normal"/><w:uiPriority w:val="99"/><w:pPr><w:tabs>'
         '<w:tab w:val="center" w:pos="4535"/><w:tab w:val="right" w:pos="9070"/></w:tabs>'
@@ -114,6 +119,9 @@ def styles_xml() -> bytes:
         '<w:style w:type="character" w:styleId="Emphasis"><w:name w:val="Emphasis"/>'
         '<w:basedOn w:val="DefaultParagraphFont"/><w:uiPriority w:val="20"/><w:qFormat/>'
         "<w:rPr><w:i/><w:iCs/></w:rPr></w:style>"
+        f'<w:style w:type="character" w:styleId="{HYPERLINK_STYLE}"><w:name w:val="Hyperlink"/>'
+        '<w:basedOn w:val="DefaultParagraphFont"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/>'
+        '<w:rPr><w:color w:val="0563C1"/><w:u w:val="single"/></w:rPr></w:style>'
         f'<w:style w:type="table" w:styleId="{TABLE_GRID}"><w:name w:val="Table Grid"/>'
         '<w:basedOn w:val="TableNormal"/><w:uiPriority w:val="39"/>'
         '<w:pPr><w:spacing w:before="20" w:after="20" w:line="240" w:lineRule="auto"/></w:pPr>'
@@ -165,14 +173,36 @@ def numbering_xml(restarts: list[int]) -> bytes:
 
 
 def settings_xml() -> bytes:
-    """word/settings.xml in schema order: Swedish tab stop (2,3 cm), decimal comma, Word 2013+ layout."""
+    """word/settings.xml in schema order: Swedish tab stop (2,3 cm), fields updated on opening,
+    decimal comma, Word 2013+ layout."""
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         f'<w:settings xmlns:w="{W}">'
         '<w:zoom w:percent="100"/><w:defaultTabStop w:val="1304"/>'
         '<w:characterSpacingControl w:val="doNotCompress"/>'
+        '<w:updateFields w:val="true"/>'  # Word fills in the contents' page numbers on opening
         '<w:compat><w:compatSetting w:name="compatibilityMode" '
         'w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat>'
         f'<w:themeFontLang w:val="{LANGUAGE}"/>'
         '<w:decimalSymbol w:val=","/><w:listSeparator w:val=";"/></w:settings>'
     ).encode()
+
+
+def _toc_styles(font_colour: str) -> str:
+    """The contents page's styles: 'TOC Heading' (no outline level) and 'toc 1', 'toc 2'."""
+    tabs = f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{TOC_TAB_POSITION}"/></w:tabs>'
+    return (
+        '<w:style w:type="paragraph" w:styleId="TOCHeading"><w:name w:val="TOC Heading"/>'
+        '<w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:uiPriority w:val="39"/>'
+        "<w:unhideWhenUsed/><w:qFormat/><w:pPr><w:keepNext/><w:pageBreakBefore/>"
+        '<w:spacing w:after="240"/></w:pPr>'
+        f'<w:rPr><w:b/><w:bCs/><w:color w:val="{font_colour}"/><w:sz w:val="32"/><w:szCs w:val="32"/></w:rPr>'
+        "</w:style>"
+        '<w:style w:type="paragraph" w:styleId="TOC1"><w:name w:val="toc 1"/><w:basedOn w:val="Normal"/>'
+        '<w:next w:val="Normal"/><w:uiPriority w:val="39"/><w:unhideWhenUsed/>'
+        f'<w:pPr>{tabs}<w:spacing w:before="160" w:after="60"/></w:pPr><w:rPr><w:b/><w:bCs/></w:rPr>'
+        "</w:style>"
+        '<w:style w:type="paragraph" w:styleId="TOC2"><w:name w:val="toc 2"/><w:basedOn w:val="Normal"/>'
+        '<w:next w:val="Normal"/><w:uiPriority w:val="39"/><w:unhideWhenUsed/>'
+        f'<w:pPr>{tabs}<w:spacing w:after="40"/><w:ind w:left="220"/></w:pPr></w:style>'
+    )

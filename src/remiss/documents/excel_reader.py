@@ -1,25 +1,22 @@
 """Reading a returned Excel sheet: typed, checked values per åtgärd and column, never trusted.
 
-The file is opened read-only and never re-saved; formulas are never evaluated (a formula
-cell is reported, not computed). Rows are found by the hidden measure_key column and
-columns by the hidden id row, so sorted rows or edited titles do not matter.
+The cells are read straight from the XML (see excel_sheet) and the file is never re-saved;
+formulas are never evaluated (a formula cell is reported, not computed). Rows are found by
+the hidden measure_key column and columns by the hidden id row, so sorted rows or edited
+titles do not matter.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
 import re
-import warnings
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from defusedxml.common import DefusedXmlException
-from openpyxl import load_workbook
-
+from remiss.documents.excel_sheet import read_sheets
 from remiss.documents.excel_template import KEY_MARKER, SHEET_NAME, swedish_number
 from remiss.documents.model import Extracted, ExtractedValue
 from remiss.documents.package import open_package, read_member
@@ -89,19 +86,17 @@ def read_response_xlsx(
 ) -> Extracted:
     """One ExtractedValue per assignment × Excel column; missing rows become warnings."""
     package = open_package(data, name)
-    _refuse_non_workbooks(package, name)
+    workbook_part = _refuse_non_workbooks(package, name)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops
-            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
-            try:
-                layout = locate_layout(wb.worksheets)
-            finally:
-                wb.close()
-    except RemissError:
+        layout = locate_layout(read_sheets(package, name, workbook_part))
+    except (RemissError, MemoryError):
         raise
     except Exception as exc:  # untrusted input: any parser failure means the file is unreadable
-        raise _unreadable(exc, name) from None
+        raise RejectedFile(
+            f"{name} kunde inte läsas som Excelfil ({type(exc).__name__}). "
+            "Öppna filen, spara den på nytt som Excel-arbetsbok (.xlsx) och skicka den igen.",
+            code="corrupt",
+        ) from None
     if layout is None:
         if not assignments:
             return Extracted()
@@ -111,26 +106,6 @@ def read_response_xlsx(
             code="not-template",
         )
     return _extract(layout, name, definition.fields.excel, assignments)
-
-
-def _unreadable(exc: BaseException, name: str) -> RejectedFile:
-    """openpyxl wraps parser errors in ValueError: look down the chain for defusedxml's refusal."""
-    cause: BaseException | None = exc
-    for _depth in range(20):  # bounded: a chain is short, but never trust it to end
-        if cause is None:
-            break
-        if isinstance(cause, DefusedXmlException):
-            return RejectedFile(
-                f"{name} innehåller XML med DOCTYPE- eller ENTITY-deklarationer, vilket aldrig förekommer "
-                "i Excelfiler. Filen tas inte emot av säkerhetsskäl.",
-                code="xml-doctype",
-            )
-        cause = cause.__cause__ or cause.__context__
-    return RejectedFile(
-        f"{name} kunde inte läsas som Excelfil ({type(exc).__name__}). "
-        "Öppna filen, spara den på nytt som Excel-arbetsbok (.xlsx) och skicka den igen.",
-        code="corrupt",
-    )
 
 
 def _extract(
@@ -261,8 +236,8 @@ def _text(value: Any) -> str:
     return text if isinstance(text, str) else str(value)
 
 
-def _refuse_non_workbooks(package: zipfile.ZipFile, name: str) -> None:
-    """Macro-enabled workbooks are refused even when renamed to .xlsx (openpyxl loads them)."""
+def _refuse_non_workbooks(package: zipfile.ZipFile, name: str) -> str:
+    """The workbook's main part; macro-enabled workbooks are refused even when renamed to .xlsx."""
     macro = (
         f"{name} är en makroaktiverad arbetsbok (innehåller makron/VBA). Sådana filer tas inte emot "
         "av säkerhetsskäl. Spara filen som Excel-arbetsbok (.xlsx) och skicka den igen."
@@ -273,9 +248,15 @@ def _refuse_non_workbooks(package: zipfile.ZipFile, name: str) -> None:
     types = [(el.get("ContentType") or "").lower() for el in root]
     if any("macroenabled" in t or "vbaproject" in t for t in types):
         raise RejectedFile(macro, code="macro")
-    if not any("spreadsheetml.sheet.main" in t or "spreadsheetml.template.main" in t for t in types):
+    main = [
+        (el.get("PartName") or "").lstrip("/")
+        for el, t in zip(root, types, strict=True)
+        if "spreadsheetml.sheet.main" in t or "spreadsheetml.template.main" in t
+    ]
+    if not main:
         kind = "en Word-fil" if any("wordprocessingml" in t for t in types) else "inte en Excelfil"
         raise RejectedFile(
             f"{name} är {kind}, men ett Excelsvar (.xlsx) väntades. Skicka den ifyllda Excelfilen.",
             code="not-xlsx",
         )
+    return main[0] or "xl/workbook.xml"

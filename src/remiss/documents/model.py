@@ -3,6 +3,9 @@
 Answer fragments travel as XML text: a serialized `<w:sdtContent>` element (with its
 namespace declarations) whose children are the answer's block-level content (w:p, w:tbl),
 already cleaned: no content-control wrappers, no comments, tracked changes accepted.
+Pictures and web links travel inside the fragment in remiss's namespace (word_media):
+`<rm:image rm:type rm:cx rm:cy rm:descr>base64</rm:image>` in a run, and `rm:href` on a
+`w:hyperlink`; no relationship id of the respondent's file survives.
 """
 
 from __future__ import annotations
@@ -69,6 +72,7 @@ class AnnexMeasure:
     number: str
     title: str
     fields: list[AnnexField]
+    description: str = ""  # printed under the åtgärd's heading in the per-åtgärd view
 
 
 @dataclass(frozen=True)
@@ -94,10 +98,90 @@ class AnnexGroup:
 
 
 @dataclass(frozen=True)
+class MeasureAnswer:
+    """One responsible organisation's answer to one åtgärd, in the per-åtgärd view."""
+
+    organisation: str  # förvaltning as the annex prints it
+    missing: bool  # no Word file from this organisation at all
+    fields: list[AnnexField]
+
+
+@dataclass(frozen=True)
+class MeasureSection:
+    number: str
+    title: str
+    description: str
+    responsibility: str  # e.g. "Ansvarig: Kulturförvaltningen. Delansvar: stadsdelsnämnderna."
+    answers: list[MeasureAnswer]
+
+
+@dataclass(frozen=True)
+class MeasureReport:
+    """A delrapport in the per-åtgärd view (`remiss annex --by-measure`)."""
+
+    title: str
+    measures: list[MeasureSection]
+
+
+@dataclass(frozen=True)
+class AppendixRow:
+    """One förvaltning in the annex's appendix: what came, when, and what is missing."""
+
+    name: str
+    status: Literal["komplett", "ofullständig", "saknas"]
+    received: str = ""  # "2016-04-28", "" when nothing came
+    late: bool = False  # a file came after the (possibly extended) deadline
+    missing: list[str] = field(default_factory=list)  # e.g. "4.1.1 Kommentar", "Excelfilen saknas"
+    versions: str = ""  # which file versions the annex used: "Word v2, Excel v1"
+
+
+@dataclass(frozen=True)
+class AppendixGroup:
+    heading: str
+    rows: list[AppendixRow]
+
+
+@dataclass(frozen=True)
 class AnnexDocument:
+    """The annex: per organisation (`groups`), or per åtgärd when `by_measure` is given."""
+
     title: str
     diarienummer: str
     date: dt.date
     groups: list[AnnexGroup]
     missing_text: str = "Skrivning saknas."
     draft_stamp: str | None = None  # e.g. "Utkast 2016-04-20 14:05"; None for a final annex
+    by_measure: list[MeasureReport] | None = None
+    general: list[AnnexEntry] = field(default_factory=list)  # general comments, per-åtgärd view
+    appendix: list[AppendixGroup] = field(default_factory=list)
+    status_line: str = ""  # under the appendix heading: what the statuses are as of when
+
+
+# --- The compiled workbook (`remiss annex --xlsx`) --------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkbookRow:
+    """One organisation × åtgärd: every Word answer as plain text and every Excel value."""
+
+    group: str
+    organisation_id: str
+    organisation: str
+    status: str
+    report: str
+    number: str
+    measure: str
+    role: str
+    answers: list[str]
+    values: list[str | float | None]
+
+
+@dataclass(frozen=True)
+class CompiledWorkbook:
+    title: str
+    diarienummer: str
+    word_labels: list[str]
+    excel_labels: list[str]
+    rows: list[WorkbookRow]
+    general_label: str
+    general: list[tuple[str, str, str, str]]  # (group, organisation id, förvaltning, plain text)

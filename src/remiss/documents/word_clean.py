@@ -3,7 +3,9 @@
 The fragment is copied into another document, so anything that points outside the answer
 (comments, footnotes, images, hyperlink relationships, bookmarks with clashing ids) or
 that records editing history (tracked changes, rsids, proofing marks) is resolved here:
-tracked changes are accepted, wrappers unwrapped, references dropped.
+tracked changes are accepted, wrappers unwrapped, references dropped. Pictures and web
+links are carried inside the fragment when the package is at hand (see word_media);
+what cannot be carried is dropped and reported.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Iterable
 from lxml import etree
 
 from remiss.documents.ooxml import W, w
+from remiss.documents.word_media import RM, RM_HREF, RM_IMAGE, MediaCarrier, PackageMedia, strip_forged
 from remiss.documents.word_xml import STYLE_LIST_BULLET, STYLE_LIST_NUMBER, STYLE_PLACEHOLDER
 
 W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
@@ -32,7 +35,8 @@ _REJECTED_HISTORY = _tags(
     "numberingChange cellDel cellIns cellMerge"
 )
 _ACCEPTED_HISTORY = _tags("ins moveTo")
-_WRAPPERS = _tags("sdt customXml smartTag hyperlink dir bdo")
+_WRAPPERS = _tags("sdt customXml smartTag dir bdo")
+_HYPERLINK = w("hyperlink")
 _P, _R, _T = w("p"), w("r"), w("t")
 _RUN_TEXT = {w("tab"): "\t", w("br"): "\n", w("cr"): "\n", w("noBreakHyphen"): "-"}
 _WRAPPER_PROPERTIES = (w("customXmlPr"), w("smartTagPr"))
@@ -54,19 +58,27 @@ _DROPPED_ATTRIBUTES = {f"{{{W14}}}paraId", f"{{{W14}}}textId"}
 
 
 def clean_fragment(
-    blocks: Iterable[etree._Element], placeholder: str = ""
+    blocks: Iterable[etree._Element], placeholder: str = "", media: PackageMedia | None = None
 ) -> tuple[list[etree._Element], set[str]]:
     """Cleaned copies of `blocks`, and the kinds of content that had to be dropped.
 
-    Paragraphs that only repeat the field's placeholder go too: showingPlcHdr is not
-    trusted (LibreOffice keeps the text but drops the flag, and people type below a
-    grey field rather than into it).
+    With the file's `media`, pictures and web links are carried (as rm:image and rm:href);
+    without, they are dropped and reported like any other reference. Paragraphs that only
+    repeat the field's placeholder go too: showingPlcHdr is not trusted (LibreOffice keeps
+    the text but drops the flag, and people type below a grey field rather than into it).
     """
     holder = etree.Element(w("body"))
     holder.extend(copy.deepcopy(block) for block in blocks)
+    strip_forged(holder)
     _accept_tracked_changes(holder)
     _unwrap_all(holder, _WRAPPERS)
-    dropped = _drop_references(holder)
+    carried: set[str] = set()
+    if media is not None:
+        carrier = MediaCarrier(media)
+        carrier.carry(holder)
+        carried = carrier.dropped
+    _unwrap_links(holder)
+    dropped = _drop_references(holder) | carried
     _remove_all(holder, _MARKS)
     _strip_noise(holder)
     unchanged = normalised(placeholder)
@@ -78,7 +90,7 @@ def fragment_xml(blocks: list[etree._Element]) -> str:
     """A serialized `<w:sdtContent>` holding the blocks, declaring only what they use."""
     wrapper = etree.Element(w("sdtContent"), nsmap={"w": W})
     wrapper.extend(copy.deepcopy(block) for block in blocks)
-    etree.cleanup_namespaces(wrapper, top_nsmap={"w": W})
+    etree.cleanup_namespaces(wrapper, top_nsmap={"w": W, "rm": RM})
     return etree.tostring(wrapper, encoding="unicode")
 
 
@@ -89,7 +101,7 @@ def plain_text(blocks: Iterable[etree._Element]) -> str:
 
 def paragraph_text(p: etree._Element) -> str:
     """Visible text of one paragraph: runs' text, tabs and breaks (not tab stop definitions,
-    deleted text or field instructions)."""
+    deleted text or field instructions); a carried picture as "[Bild: alt text]"."""
     parts: list[str] = []
     for run in p.iter(_R):
         for node in run:
@@ -97,6 +109,9 @@ def paragraph_text(p: etree._Element) -> str:
                 parts.append(node.text or "")
             elif node.tag in _RUN_TEXT:
                 parts.append(_RUN_TEXT[node.tag])
+            elif node.tag == RM_IMAGE:
+                descr = node.get(f"{{{RM}}}descr", "").strip()
+                parts.append(f"[Bild: {descr}]" if descr else "[Bild]")
     return "".join(parts)
 
 
@@ -149,6 +164,16 @@ def _unwrap(element: etree._Element) -> None:
         children = [child for child in element if child.tag not in _WRAPPER_PROPERTIES]
     index = parent.index(element)
     parent[index : index + 1] = children
+
+
+def _unwrap_links(holder: etree._Element) -> None:
+    """Links carried with an address keep their element; the others become their text."""
+    for link in list(holder.iter(_HYPERLINK)):
+        if link.get(RM_HREF) is None:
+            _unwrap(link)
+        else:
+            for attribute in [a for a in link.attrib if a != RM_HREF]:
+                del link.attrib[attribute]
 
 
 def _remove_all(holder: etree._Element, tags: tuple[str, ...]) -> None:

@@ -30,6 +30,11 @@ from remiss.documents.word_xml import (
 # answer stays part of the answer.
 _HEADING_STYLE = re.compile(r"^(heading|rubrik)\s?[12]$", re.IGNORECASE)
 _HEADING_TEXT = re.compile(rf"^(\d+(\.\d+)* Åtgärd\b|{re.escape(REPORT_HEADING_START)})")
+# Clark names and paths, made once: the index visits every block of every returned file.
+_P, _TBL, _SDT, _SDT_CONTENT, _CUSTOM_XML = w("p"), w("tbl"), w("sdt"), w("sdtContent"), w("customXml")
+_VAL = w("val")
+_TAG_PATH, _ALIAS_PATH = f"{w('sdtPr')}/{w('tag')}", f"{w('sdtPr')}/{w('alias')}"
+_STYLE_PATH, _OUTLINE_PATH = f"{w('pPr')}/{w('pStyle')}", f"{w('pPr')}/{w('outlineLvl')}"
 
 
 def label_key(text: str) -> str:
@@ -48,33 +53,42 @@ class BodyIndex:
         self.owned: dict[etree._Element, list[int]] = defaultdict(list)
         self.by_tag: dict[str, list[etree._Element]] = defaultdict(list)
         self.by_alias: dict[str, list[etree._Element]] = defaultdict(list)
-        for sdt in body.iter(w("sdt")):
+        self._answer_controls: set[etree._Element] = set()
+        self._inline: dict[etree._Element, etree._Element] = {}  # paragraph -> first answer control in it
+        for sdt in body.iter(_SDT):
             self._register(sdt)
         self._flatten(body, None)
-        self.texts = [normalised(paragraph_text(b)) if b.tag == w("p") else "" for b in self.blocks]
+        self.texts = [normalised(paragraph_text(b)) if b.tag == _P else "" for b in self.blocks]
 
     # --- building ----------------------------------------------------------------------
 
     def _register(self, sdt: etree._Element) -> None:
-        tag, alias = _property(sdt, "tag"), _property(sdt, "alias")
+        tag, alias = _property(sdt, _TAG_PATH), _property(sdt, _ALIAS_PATH)
         if tag:
             self.by_tag[tag].append(sdt)
         if alias:
             self.by_alias[alias].append(sdt)
+        if tag.startswith(TAG_PREFIX) or alias in self.aliases:
+            self._answer_controls.add(sdt)
+            for ancestor in sdt.iterancestors(_P):  # controls are registered in document order
+                self._inline.setdefault(ancestor, sdt)
 
     def is_answer_control(self, sdt: etree._Element) -> bool:
         """One of ours: tagged by remiss, or (tag lost) carrying one of our aliases."""
-        return _property(sdt, "tag").startswith(TAG_PREFIX) or _property(sdt, "alias") in self.aliases
+        if sdt in self._answer_controls:
+            return True
+        return _property(sdt, _TAG_PATH).startswith(TAG_PREFIX) or _property(sdt, _ALIAS_PATH) in self.aliases
 
     def _flatten(self, container: etree._Element, owner: etree._Element | None) -> None:
         for child in container:
-            if child.tag == w("sdt"):
-                content = child.find(w("sdtContent"))
+            tag = child.tag
+            if tag == _SDT:
+                content = child.find(_SDT_CONTENT)
                 if content is not None:
-                    self._flatten(content, child if self.is_answer_control(child) else owner)
-            elif child.tag == w("customXml"):
+                    self._flatten(content, child if child in self._answer_controls else owner)
+            elif tag == _CUSTOM_XML:
                 self._flatten(child, owner)
-            elif child.tag in (w("p"), w("tbl")):
+            elif tag in (_P, _TBL):
                 control = owner if owner is not None else self._inline_control(child)
                 if control is not None:
                     self.owned[control].append(len(self.blocks))
@@ -83,21 +97,19 @@ class BodyIndex:
 
     def _inline_control(self, block: etree._Element) -> etree._Element | None:
         """An answer control inside a paragraph, as LibreOffice leaves a block control."""
-        if block.tag != w("p"):
-            return None
-        return next((sdt for sdt in block.iter(w("sdt")) if self.is_answer_control(sdt)), None)
+        return self._inline.get(block) if block.tag == _P else None
 
     # --- classifying blocks ------------------------------------------------------------
 
     def is_heading(self, i: int) -> bool:
         block = self.blocks[i]
-        if block.tag != w("p"):
+        if block.tag != _P:
             return False
-        style = block.find(f"{w('pPr')}/{w('pStyle')}")
-        if style is not None and _HEADING_STYLE.match(style.get(w("val"), "")):
+        style = block.find(_STYLE_PATH)
+        if style is not None and _HEADING_STYLE.match(style.get(_VAL, "")):
             return True
-        level = block.find(f"{w('pPr')}/{w('outlineLvl')}")
-        if level is not None and level.get(w("val")) in ("0", "1"):
+        level = block.find(_OUTLINE_PATH)
+        if level is not None and level.get(_VAL) in ("0", "1"):
             return True
         return bool(_HEADING_TEXT.match(self.texts[i]))
 
@@ -154,7 +166,7 @@ class BodyIndex:
 
     def find_label(self, label: str, scope: range | None = None) -> int | None:
         scope = scope if scope is not None else range(len(self.blocks))
-        return next((i for i in scope if self.blocks[i].tag == w("p") and self.is_label(i, label)), None)
+        return next((i for i in scope if self.blocks[i].tag == _P and self.is_label(i, label)), None)
 
 
 def _starts_word(text: str, start: str) -> bool:
@@ -162,9 +174,9 @@ def _starts_word(text: str, start: str) -> bool:
     return text.startswith(start) and (len(text) == len(start) or not text[len(start)].isalnum())
 
 
-def _property(sdt: etree._Element, name: str) -> str:
-    element = sdt.find(f"{w('sdtPr')}/{w(name)}")
-    return "" if element is None else element.get(w("val"), "")
+def _property(sdt: etree._Element, path: str) -> str:
+    element = sdt.find(path)
+    return "" if element is None else element.get(_VAL, "")
 
 
 def _own_content(sdt: etree._Element) -> list[etree._Element]:

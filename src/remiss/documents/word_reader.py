@@ -18,6 +18,7 @@ from remiss.documents.ooxml import w
 from remiss.documents.package import open_package, read_member
 from remiss.documents.word_clean import clean_fragment, fragment_xml, normalised, plain_text
 from remiss.documents.word_locate import BodyIndex
+from remiss.documents.word_media import PackageMedia
 from remiss.documents.word_template import responsibility_line
 from remiss.documents.word_xml import field_alias, field_tag, general_alias, repeated_numbers
 from remiss.documents.xmlsafe import parse_untrusted
@@ -50,7 +51,7 @@ def read_response_docx(
     expected = _expected_fields(definition, assignments)
     labels = {definition.fields.general.label} | {f.label for f in definition.fields.word}
     index = BodyIndex(body, labels, {e.alias for e in expected})
-    reader = _Reader(index, definition, name)
+    reader = _Reader(index, definition, name, PackageMedia.load(data, name))
     extracted = Extracted(answers=[reader.answer(e) for e in expected])
     extracted.warnings = reader.warnings(expected)
     return extracted
@@ -98,8 +99,9 @@ def _expected_fields(definition: RoundDefinition, assignments: list[Assignment])
 class _Reader:
     """Locates and cleans each answer, remembering what to warn the coordinator about."""
 
-    def __init__(self, index: BodyIndex, definition: RoundDefinition, name: str) -> None:
+    def __init__(self, index: BodyIndex, definition: RoundDefinition, name: str, media: PackageMedia) -> None:
         self.index = index
+        self.media = media  # pictures and links are carried into the fragments
         self.definition = definition
         self.name = name
         self.by_heading: list[str] = []
@@ -112,7 +114,7 @@ class _Reader:
         if located is None:
             located = (self._by_heading(expected), "heading")
         blocks, found_by = located
-        cleaned, dropped = clean_fragment(blocks or [], expected.field.placeholder)
+        cleaned, dropped = clean_fragment(blocks or [], expected.field.placeholder, self.media)
         if dropped:
             self.dropped[expected.alias] = dropped
         text = plain_text(cleaned)

@@ -1,4 +1,8 @@
-"""Parsing XML from returned files: no DTDs, no entities, no network, bounded size."""
+"""Parsing XML from returned files: no DTDs, no entities, no network, bounded size.
+
+Running out of memory (the worker's address-space limit) raises MemoryError, never a
+misleading "invalid XML" refusal: the intake pool turns it into its own Swedish reason.
+"""
 
 from __future__ import annotations
 
@@ -28,6 +32,8 @@ def parse_untrusted(data: bytes, part: str) -> etree._Element:
     try:
         root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
+        if _out_of_memory(exc):  # libxml2 reports a failed allocation as a syntax error
+            raise MemoryError(f"XML-delen {part} får inte plats i minnet") from None
         raise RejectedFile(f"Delen {part} är inte giltig XML ({exc.msg}).", code="xml-invalid") from None
     if root.getroottree().docinfo.doctype:
         raise RejectedFile(
@@ -35,3 +41,8 @@ def parse_untrusted(data: bytes, part: str) -> etree._Element:
             code="xml-doctype",
         )
     return root
+
+
+def _out_of_memory(exc: etree.XMLSyntaxError) -> bool:
+    no_memory = etree.ErrorTypes.ERR_NO_MEMORY
+    return exc.code == no_memory or any(e.type == no_memory for e in exc.error_log)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -93,6 +93,26 @@ class Report(_Strict):
         return self
 
 
+class ReminderPolicy(_Strict):
+    """When chase reminds, in Swedish working days relative to each organisation's deadline."""
+
+    before: list[Annotated[int, Field(ge=1, le=60)]] = Field(default_factory=lambda: [7, 2])
+    on_deadline: bool = True
+    after_every: int | None = Field(default=3, ge=1, le=60)  # None: no reminders after the deadline
+    escalate_to: list[Literal["registrator", "chef"]] = Field(default_factory=list)  # Cc after the deadline
+    at: dt.time = dt.time(8, 0)  # when `remiss serve` runs chase, Europe/Stockholm
+
+    @field_validator("at", mode="before")
+    @classmethod
+    def _clock(cls, value: object) -> object:
+        if isinstance(value, str):
+            try:
+                return dt.time.fromisoformat(value)
+            except ValueError:
+                raise ValueError(f"'{value}' ska vara ett klockslag som \"08:00\"") from None
+        return value
+
+
 @dataclass(frozen=True)
 class Assignment:
     """One organisation's responsibility for one åtgärd."""
@@ -128,6 +148,7 @@ class RoundDefinition(_Strict):
     recipients: Literal["all"] | list[str] = "all"
     fields: ResponseFields
     reports: list[Report] = Field(min_length=1)
+    reminders: ReminderPolicy = Field(default_factory=ReminderPolicy)
 
     @field_validator("reports")
     @classmethod

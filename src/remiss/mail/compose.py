@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
-import os
+from collections.abc import Mapping
 from email.message import EmailMessage
 from email.utils import formatdate
 from functools import lru_cache
@@ -15,8 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 
 from remiss import resources
 from remiss.errors import MailError
-
-DEFAULT_SENDER = "remiss@example.org"
+from remiss.mail.settings import sender_address
 
 
 @lru_cache(maxsize=1)
@@ -45,10 +44,6 @@ def message_id_for(key: str) -> str:
     return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@remiss.invalid>"
 
 
-def sender_address() -> str:
-    return os.environ.get("REMISS_MAIL_FROM", DEFAULT_SENDER)
-
-
 def build_message(
     *,
     to: list[str],
@@ -57,7 +52,9 @@ def build_message(
     key: str,
     cc: list[str] | None = None,
     attachments: list[Path] = (),  # type: ignore[assignment]
+    headers: Mapping[str, str] | None = None,
 ) -> EmailMessage:
+    """A message whose Message-ID follows from `key`: the same message keeps its id when resent."""
     message = EmailMessage()
     message["From"] = sender_address()
     message["To"] = ", ".join(to)
@@ -67,6 +64,8 @@ def build_message(
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = message_id_for(key)
     message["X-Remiss-Key"] = key
+    for name, value in (headers or {}).items():
+        message[name] = value
     message.set_content(body, charset="utf-8")
     for path in attachments:
         ctype, _ = mimetypes.guess_type(path.name)

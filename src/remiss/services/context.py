@@ -39,7 +39,15 @@ class RoundContext:
         return self.catalog.by_id[org_id]
 
     def assignments(self, org_id: str) -> list[Assignment]:
-        return self.definition.assignments_for(org_id, self.catalog)
+        """Worked out once per organisation: launch, collect and receipts ask many times."""
+        cache = self._assignments
+        if org_id not in cache:
+            cache[org_id] = self.definition.assignments_for(org_id, self.catalog)
+        return list(cache[org_id])
+
+    @cached_property
+    def _assignments(self) -> dict[str, list[Assignment]]:
+        return {}
 
     def identity(self, org_id: str) -> FileIdentity:
         return FileIdentity(self.round_id, org_id, self.recipients[org_id].token)

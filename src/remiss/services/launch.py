@@ -14,12 +14,12 @@ from sqlalchemy.orm import Session
 
 from remiss.documents.excel_template import build_response_xlsx
 from remiss.documents.word_template import build_response_docx
-from remiss.mail import compose
+from remiss.mail import compose, outbox
 from remiss.services.context import RoundContext
 from remiss.services.files import sha256, write_atomic
 from remiss.settings import Workspace
 from remiss.store import audit
-from remiss.store.schema import IssuedDocumentRow, OutboxRow, RoundRow, utcnow
+from remiss.store.schema import IssuedDocumentRow, RoundRow, utcnow
 from remiss.swedish import long_date
 
 
@@ -47,8 +47,10 @@ def file_names(ctx: RoundContext, org_id: str) -> tuple[str, str]:
     return f"{stem}.docx", f"{stem}.xlsx"
 
 
-def issue(session: Session, workspace: Workspace, ctx: RoundContext, org_id: str) -> Issued:
-    """Write and record one organisation's templates and request e-mail."""
+def issue(
+    session: Session, workspace: Workspace, ctx: RoundContext, org_id: str, *, deliver: bool = False
+) -> Issued:
+    """Write and record one organisation's templates and request e-mail (sent later if `deliver`)."""
     org, assignments, identity = ctx.organisation(org_id), ctx.assignments(org_id), ctx.identity(org_id)
     folder = workspace.round_outbox(ctx.round_id, org_id)
     docx_name, xlsx_name = file_names(ctx, org_id)
@@ -63,7 +65,8 @@ def issue(session: Session, workspace: Workspace, ctx: RoundContext, org_id: str
                 round_id=ctx.round_id, organisation_id=org_id, kind=kind, path=str(path), sha256=sha256(data)
             )
         )
-    eml = _write_request(session, ctx, org_id, folder, [documents["docx"][0], documents["xlsx"][0]])
+    attachments = [documents["docx"][0], documents["xlsx"][0]]
+    eml = _write_request(session, ctx, org_id, folder, attachments, deliver)
     audit.record(session, "round.issued", ctx.round_id, org_id, files=[docx_name, xlsx_name])
     return Issued(org_id, documents["docx"][0], documents["xlsx"][0], eml)
 
@@ -76,7 +79,7 @@ def mark_launched(session: Session, ctx: RoundContext) -> None:
 
 
 def _write_request(
-    session: Session, ctx: RoundContext, org_id: str, folder: Path, attachments: list[Path]
+    session: Session, ctx: RoundContext, org_id: str, folder: Path, attachments: list[Path], deliver: bool
 ) -> Path:
     org = ctx.organisation(org_id)
     subject, body = compose.render(
@@ -91,17 +94,14 @@ def _write_request(
         to=list(org.email), subject=subject, body=body, key=key, attachments=attachments
     )
     path = folder / "begaran.eml"
-    compose.write_eml(message, path)
-    session.add(
-        OutboxRow(
-            key=key,
-            kind="request",
-            round_id=ctx.round_id,
-            organisation_id=org_id,
-            recipients=list(org.email),
-            subject=subject,
-            message_id=message["Message-ID"],
-            eml_path=str(path),
-        )
+    outbox.record(
+        session,
+        key=key,
+        kind="request",
+        message=message,
+        path=path,
+        round_id=ctx.round_id,
+        organisation_id=org_id,
+        deliver=deliver,
     )
     return path

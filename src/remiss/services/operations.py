@@ -8,18 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
-from remiss.documents.annex import build_annex
-from remiss.services import annex as annex_service
+from remiss.mail import outbox
+from remiss.mail.settings import ImapSettings, SmtpSettings, smtp_configured
+from remiss.services import annex_publish, extensions, inbox, rounds
 from remiss.services import chase as chase_service
 from remiss.services import collect as collect_service
 from remiss.services import launch as launch_service
-from remiss.services import rounds
+from remiss.services.annex_publish import AnnexResult
+from remiss.services.calendar import stockholm_today
 from remiss.services.context import RoundContext, load_context
-from remiss.services.files import write_atomic
 from remiss.services.status import OrganisationStatus, round_status
 from remiss.settings import Workspace
-from remiss.store import audit
 from remiss.store.database import Database, open_database
 
 
@@ -43,13 +44,16 @@ def pending_launch(workspace: Workspace, round_id: str) -> list[str]:
         return launch_service.pending_organisations(session, load_context(session, round_id))
 
 
-def issue_many(workspace: Workspace, round_id: str, org_ids: list[str]) -> list[launch_service.Issued]:
-    """Issue templates to each organisation, one transaction each."""
+def issue_many(
+    workspace: Workspace, round_id: str, org_ids: list[str], *, deliver: bool | None = None
+) -> list[launch_service.Issued]:
+    """Issue templates to each organisation, one transaction each; requests are sent if SMTP is set."""
     ctx = context(workspace, round_id)
+    deliver = smtp_configured() if deliver is None else deliver
     issued = []
     for org_id in org_ids:
         with database(workspace).session() as session:
-            issued.append(launch_service.issue(session, workspace, ctx, org_id))
+            issued.append(launch_service.issue(session, workspace, ctx, org_id, deliver=deliver))
     with database(workspace).session() as session:
         launch_service.mark_launched(session, ctx)
     return issued
@@ -62,40 +66,76 @@ def launch(workspace: Workspace, round_id: str) -> list[launch_service.Issued]:
 def collect_many(
     workspace: Workspace, round_id: str, paths: list[Path], now: dt.datetime | None = None
 ) -> list[collect_service.CollectResult]:
+    """Collect files through the process's pool of bounded worker processes (reused across calls)."""
     ctx = context(workspace, round_id)
-    db = database(workspace)
-    return [collect_service.collect_file(db, workspace, ctx, path, now) for path in paths]
+    return collect_service.collect_paths(database(workspace), workspace, ctx, paths, now)
 
 
 def status(workspace: Workspace, round_id: str, today: dt.date | None = None) -> list[OrganisationStatus]:
     with database(workspace).session() as session:
         ctx = load_context(session, round_id)
-        return round_status(session, ctx, today or dt.date.today())
+        return round_status(session, ctx, today or stockholm_today())
 
 
-def chase(workspace: Workspace, round_id: str, today: dt.date | None = None) -> list[chase_service.Reminder]:
-    today = today or dt.date.today()
+def chase(
+    workspace: Workspace, round_id: str, today: dt.date | None = None, *, deliver: bool | None = None
+) -> list[chase_service.Reminder]:
+    """Record the reminders the round's policy makes due today (nothing before launch)."""
+    today = today or stockholm_today()
+    deliver = smtp_configured() if deliver is None else deliver
     ctx = context(workspace, round_id)
+    if not ctx.launched:
+        return []
+    with database(workspace).session() as session:
+        launched_on = chase_service.launch_day(session, round_id, today)
     reminders = []
     for org_status in status(workspace, round_id, today):
         with database(workspace).session() as session:
-            reminder = chase_service.remind(session, workspace, ctx, org_status, today)
+            reminder = chase_service.remind(
+                session, workspace, ctx, org_status, today, deliver=deliver, launched_on=launched_on
+            )
         if reminder is not None:
             reminders.append(reminder)
     return reminders
 
 
+def send_outbox(
+    workspace: Workspace, settings: SmtpSettings | None, round_id: str | None = None
+) -> outbox.DispatchReport:
+    """Send what the outbox holds for delivery; without SMTP settings, nothing (the .eml files stay)."""
+    if settings is None:
+        return outbox.DispatchReport()
+    return outbox.dispatch(database(workspace), settings, round_id=round_id)
+
+
+def fetch_mail(
+    workspace: Workspace, round_id: str, settings: ImapSettings, *, deliver: bool | None = None
+) -> list[inbox.TakenMessage]:
+    """Take the new messages in the functional mailbox and collect their attachments."""
+    deliver = smtp_configured() if deliver is None else deliver
+    return inbox.fetch_mail(
+        database(workspace), workspace, context(workspace, round_id), settings, deliver=deliver
+    )
+
+
+def extend(workspace: Workspace, round_id: str, org_id: str, until: dt.date) -> extensions.Extension:
+    with database(workspace).session() as session:
+        return extensions.grant_extension(session, round_id, org_id, until)
+
+
 def annex(
-    workspace: Workspace, round_id: str, output: Path, *, final: bool = False, now: dt.datetime | None = None
+    workspace: Workspace,
+    round_id: str,
+    output: Path,
+    *,
+    final: bool = False,
+    now: dt.datetime | None = None,
+    by_measure: bool = False,
 ) -> Path:
     """Write the compiled annex; a draft is stamped 'Utkast', a final one records its versions."""
-    now = now or dt.datetime.now()
-    stamp = None if final else f"Utkast {now:%Y-%m-%d %H:%M}"
-    with database(workspace).session() as session:
-        ctx = load_context(session, round_id)
-        document = annex_service.gather_annex(session, ctx, now.date(), stamp)
-        write_atomic(output, build_annex(document))
-        if final:
-            versions = annex_service.used_versions(session, round_id)
-            audit.record(session, "annex.final", round_id, output=str(output), versions=versions)
-    return output
+    return annex_publish.write_annex(workspace, round_id, output, final=final, now=now, by_measure=by_measure)
+
+
+def publish_annex(workspace: Workspace, round_id: str, output: Path, **options: Any) -> AnnexResult:
+    """The annex plus, as asked (pdf, xlsx, check, by_measure, final, now), what goes with it."""
+    return annex_publish.publish_annex(workspace, round_id, output, **options)

@@ -2,36 +2,43 @@
 
 from __future__ import annotations
 
+from sqlalchemy import exists, func, insert, select
+from sqlalchemy.orm import Session
+
 from remiss.documents.model import Extracted
 from remiss.store.schema import AnswerRow, ReceivedFileRow, ValueRow
 
 
-def answer_rows(file_id: int, extracted: Extracted) -> list[AnswerRow | ValueRow]:
-    rows: list[AnswerRow | ValueRow] = [
-        AnswerRow(
-            file_id=file_id,
-            measure_key=a.measure_key,
-            field_id=a.field_id,
-            text=a.text,
-            xml=a.xml,
-            empty=a.empty,
-            found_by=a.found_by,
-        )
+def insert_answers(session: Session, file_id: int, extracted: Extracted) -> None:
+    """All answers and values of one file, as two bulk inserts (a file has dozens of them)."""
+    answers = [
+        {
+            "file_id": file_id,
+            "measure_key": a.measure_key,
+            "field_id": a.field_id,
+            "text": a.text,
+            "xml": a.xml,
+            "empty": a.empty,
+            "found_by": a.found_by,
+        }
         for a in extracted.answers
     ]
-    rows += [
-        ValueRow(
-            file_id=file_id,
-            measure_key=v.measure_key,
-            column_id=v.column_id,
-            raw=v.raw,
-            value_text=v.value if isinstance(v.value, str) else None,
-            value_number=v.value if isinstance(v.value, float | int) else None,
-            problem=v.problem,
-        )
+    values = [
+        {
+            "file_id": file_id,
+            "measure_key": v.measure_key,
+            "column_id": v.column_id,
+            "raw": v.raw,
+            "value_text": v.value if isinstance(v.value, str) else None,
+            "value_number": v.value if isinstance(v.value, float | int) else None,
+            "problem": v.problem,
+        }
         for v in extracted.values
     ]
-    return rows
+    if answers:
+        session.execute(insert(AnswerRow), answers)
+    if values:
+        session.execute(insert(ValueRow), values)
 
 
 def describe_duplicate(earlier: ReceivedFileRow) -> str:
@@ -39,3 +46,10 @@ def describe_duplicate(earlier: ReceivedFileRow) -> str:
     if earlier.status == "rejected":
         return f"Samma fil som {earlier.original_name}, som avvisades {when}: {earlier.reason}"
     return f"Samma fil som {earlier.original_name}, mottagen {when} (version {earlier.version})."
+
+
+def has_answers(session: Session, file_id: int) -> bool:
+    """Whether a stored file holds at least one filled Word answer or typed Excel value."""
+    word = exists().where(AnswerRow.file_id == file_id, AnswerRow.empty.is_(False))
+    excel = exists().where(ValueRow.file_id == file_id, func.trim(ValueRow.raw) != "")
+    return bool(session.scalar(select(word | excel)))

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from remiss.documents.model import GENERAL
 from remiss.domain import Assignment
+from remiss.services.calendar import stockholm_today
 from remiss.services.context import RoundContext
 from remiss.store.schema import AnswerRow, ReceivedFileRow, ReminderRow, ValueRow
 
@@ -30,12 +31,14 @@ class OrganisationStatus:
     status: str  # missing | incomplete | complete
     late: bool
     received: str | None = None  # ISO time of the first accepted file
-    last_file: str | None = None
+    last_file: str | None = None  # name of the latest accepted file, as it was sent
+    last_received: str | None = None  # ISO time of the latest accepted file
     versions: int = 0
     empty: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     reminders: int = 0
-    extension: str | None = None
+    last_reminder: str | None = None  # the day the latest reminder was written
+    extension: str | None = None  # anstånd: the organisation's own deadline
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -46,9 +49,9 @@ def round_status(session: Session, ctx: RoundContext, today: dt.date) -> list[Or
     current_ids = [f.id for fs in files.values() for f in fs if f.is_current]
     answers = _by_file(session.scalars(select(AnswerRow).where(AnswerRow.file_id.in_(current_ids))))
     values = _by_file(session.scalars(select(ValueRow).where(ValueRow.file_id.in_(current_ids))))
-    reminders = _reminder_counts(session, ctx.round_id)
+    reminders = _reminders(session, ctx.round_id)
     return [
-        _status_of(ctx, org_id, files.get(org_id, []), answers, values, reminders.get(org_id, 0), today)
+        _status_of(ctx, org_id, files.get(org_id, []), answers, values, reminders.get(org_id, []), today)
         for org_id in ctx.recipient_ids
     ]
 
@@ -59,7 +62,7 @@ def _status_of(
     files: list[ReceivedFileRow],
     answers: dict[int, list[AnswerRow]],
     values: dict[int, list[ValueRow]],
-    reminders: int,
+    reminders: list[dt.date],
     today: dt.date,
 ) -> OrganisationStatus:
     org = ctx.organisation(org_id)
@@ -70,7 +73,8 @@ def _status_of(
         group=org.group.value,
         status="missing",
         late=today > deadline,
-        reminders=reminders,
+        reminders=len(reminders),
+        last_reminder=max(reminders).isoformat() if reminders else None,
         extension=ctx.recipients[org_id].extended_to.isoformat()
         if ctx.recipients[org_id].extended_to
         else None,
@@ -79,8 +83,10 @@ def _status_of(
         return result
     first, last = min(files, key=lambda f: f.received_at), max(files, key=lambda f: f.received_at)
     result.received, result.last_file = first.received_at.isoformat(timespec="minutes"), last.original_name
+    result.last_received = last.received_at.isoformat(timespec="minutes")
     result.versions = len(files)
-    result.late = any(f.late for f in files)
+    # Against the deadline in force now, so an extension granted afterwards is obeyed.
+    result.late = any(stockholm_today(f.received_at) > deadline for f in files)
     current = {f.kind: f for f in files if f.is_current}
     result.empty = _empty_answers(ctx, org_id, current, answers, values)
     result.problems = [v.problem for f in current.values() for v in values.get(f.id, []) if v.problem]
@@ -154,10 +160,14 @@ def _by_file(rows: Iterable[FileRowT]) -> dict[int, list[FileRowT]]:
     return grouped
 
 
-def _reminder_counts(session: Session, round_id: str) -> dict[str, int]:
-    counts: dict[str, int] = defaultdict(int)
-    for org_id in session.scalars(
-        select(ReminderRow.organisation_id).where(ReminderRow.round_id == round_id)
-    ):
-        counts[org_id] += 1
-    return counts
+def _reminders(session: Session, round_id: str) -> dict[str, list[dt.date]]:
+    """The days each organisation was reminded (written; sent too when SMTP is configured)."""
+    days: dict[str, list[dt.date]] = defaultdict(list)
+    rows = session.execute(
+        select(ReminderRow.organisation_id, ReminderRow.sent_on, ReminderRow.due_on).where(
+            ReminderRow.round_id == round_id
+        )
+    )
+    for org_id, sent_on, due_on in rows:
+        days[org_id].append(sent_on or due_on)
+    return days

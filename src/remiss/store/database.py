@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -75,12 +76,15 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 _OPEN: dict[str, Database] = {}
+_OPENING = threading.Lock()
 
 
 def open_database(url: str) -> Database:
-    """The process's Database for `url`, with its schema created on first use."""
-    if url not in _OPEN:
-        database = Database(url)
-        database.ensure_schema()
-        _OPEN[url] = database
-    return _OPEN[url]
+    """The process's Database for `url`, with its schema created on first use (thread-safe:
+    a flow's concurrent tasks share one engine and check the schema once)."""
+    with _OPENING:
+        if url not in _OPEN:
+            database = Database(url)
+            database.ensure_schema()
+            _OPEN[url] = database
+        return _OPEN[url]

@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, MetaData, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from remiss.store.types import UTCDateTime
 
 
 def utcnow() -> dt.datetime:
@@ -31,7 +33,7 @@ class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {
         dict[str, Any]: JSON,
         list[str]: JSON,
-        dt.datetime: DateTime(timezone=True),
+        dt.datetime: UTCDateTime,  # the same aware UTC instant on SQLite and PostgreSQL
     }
 
 
@@ -187,10 +189,15 @@ class OutboxRow(Base):
     sent_at: Mapped[dt.datetime | None]
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+    cc: Mapped[list[str]] = mapped_column(default=list)
+    # False: SMTP was not configured when the message was recorded; its .eml is the whole record.
+    deliver: Mapped[bool] = mapped_column(default=False)
+    claimed_until: Mapped[dt.datetime | None]  # a dispatcher is sending it; others keep off until then
+    next_attempt_at: Mapped[dt.datetime | None]  # after a failed attempt: back off until then
 
 
 class ReminderRow(Base):
-    """A chase decision: which organisation was reminded on which day, and why."""
+    """A chase decision: which organisation was reminded for which slot of the policy, and when."""
 
     __tablename__ = "reminders"
     __table_args__ = (UniqueConstraint("round_id", "organisation_id", "due_on"),)
@@ -198,10 +205,31 @@ class ReminderRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[str] = mapped_column(ForeignKey("rounds.id"))
     organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"))
-    due_on: Mapped[dt.date] = mapped_column(Date)
+    due_on: Mapped[dt.date] = mapped_column(Date)  # the policy's slot this reminder answers
     status: Mapped[str] = mapped_column(String(16))  # missing | incomplete
     outbox_id: Mapped[int] = mapped_column(ForeignKey("outbox.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    sent_on: Mapped[dt.date | None] = mapped_column(Date)  # the day chase wrote it (None before 0002)
+    slot: Mapped[str | None] = mapped_column(String(40))  # e.g. "7 arbetsdagar före sista svarsdag"
+    escalated: Mapped[bool] = mapped_column(default=False)  # copied to registrator/chef
+
+
+class InboundMessageRow(Base):
+    """A message taken from the functional mailbox: recorded once, so it is never taken twice."""
+
+    __tablename__ = "inbound_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)  # Message-ID, else sha256 of the bytes
+    mailbox: Mapped[str] = mapped_column(String(320))  # user@host/folder
+    uid: Mapped[int | None]
+    sender: Mapped[str | None] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(Text, default="")
+    round_id: Mapped[str | None] = mapped_column(ForeignKey("rounds.id"))
+    received_at: Mapped[dt.datetime]  # the server's arrival time (IMAP INTERNALDATE)
+    processed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    files: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    refusal_outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"))
 
 
 class AuditRow(Base):

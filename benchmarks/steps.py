@@ -1,0 +1,163 @@
+"""One measured step of the benchmark, run in a fresh process: `python steps.py STEP CONFIG RESULT`.
+
+A process of its own gives every step its own peak memory (`ru_maxrss` of the process, and
+of its waited-for children such as collect's parsing workers) and keeps docxcompose's
+namespace rebinding away from remiss's own Word writer. The timed call excludes interpreter
+start-up and imports; it includes everything the call does (database, files, e-mails).
+The result (seconds, peak MB, counts) is written as JSON to RESULT.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from remiss.services import operations
+from remiss.services.collect import expand_paths
+from remiss.settings import Workspace
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import synthetic
+
+ROUND_ID = synthetic.ROUND_ID
+
+
+def _peak_mb(who: int = resource.RUSAGE_SELF) -> float:
+    return round(resource.getrusage(who).ru_maxrss / 1024, 1)  # kB on Linux
+
+
+def _timed(call: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    result = call()
+    return time.perf_counter() - start, result
+
+
+def _workspace(cfg: dict[str, str]) -> Workspace:
+    home = Path(cfg["home"])
+    return Workspace(home=home, database_url=f"sqlite:///{home / 'remiss.db'}")
+
+
+def create(cfg: dict[str, str]) -> dict[str, Any]:
+    seconds, (round_id, _created) = _timed(
+        lambda: operations.create_round(_workspace(cfg), Path(cfg["round"]))
+    )
+    return {"seconds": seconds, "round": round_id}
+
+
+def launch(cfg: dict[str, str]) -> dict[str, Any]:
+    ws = _workspace(cfg)
+    operations.database(ws)  # connecting and checking the schema is not the launch
+    seconds, issued = _timed(lambda: operations.launch(ws, ROUND_ID))
+    return {"seconds": seconds, "peak_mb": _peak_mb(), "count": len(issued)}
+
+
+def fill(cfg: dict[str, str]) -> dict[str, Any]:
+    ws = _workspace(cfg)
+    ctx = operations.context(ws, ROUND_ID)
+    seconds, _manifest = _timed(lambda: synthetic.fill_returns(ws, ctx, Path(cfg["returns"])))
+    return {"seconds": seconds, "count": len(ctx.recipient_ids)}
+
+
+def collect(cfg: dict[str, str]) -> dict[str, Any]:
+    from remiss.services.intake_pool import shared_pool
+
+    ws = _workspace(cfg)
+    operations.database(ws)
+    paths = expand_paths([Path(cfg["returns"])])
+    seconds, results = _timed(lambda: operations.collect_many(ws, ROUND_ID, paths))
+    shared_pool().close()  # join the parsing workers so their peak shows in RUSAGE_CHILDREN
+    return {
+        "seconds": seconds,
+        "peak_mb": _peak_mb(),
+        "workers_peak_mb": _peak_mb(resource.RUSAGE_CHILDREN),
+        "count": len(results),
+        "outcomes": dict(Counter(r.outcome for r in results)),
+    }
+
+
+def annex(cfg: dict[str, str]) -> dict[str, Any]:
+    ws = _workspace(cfg)
+    operations.database(ws)
+    seconds, path = _timed(lambda: operations.annex(ws, ROUND_ID, Path(cfg["output"])))
+    return {"seconds": seconds, "peak_mb": _peak_mb(), "bytes": path.stat().st_size}
+
+
+def flows(cfg: dict[str, str]) -> dict[str, Any]:
+    """API start-up (a trivial flow), then the three flows, timed one by one in this process.
+
+    Peak memory here is the process's high-water mark after each flow (Prefect client
+    included; the ephemeral API server is a separate process, not counted).
+    """
+    from prefect import flow
+    from remiss_flows.annex import assemble_annex
+    from remiss_flows.collect import collect_responses
+    from remiss_flows.launch import launch_round
+
+    @flow(name="benchmark-warm-up")
+    def warm_up() -> int:
+        return 1
+
+    home = cfg["home"]
+    operations.database(_workspace(cfg))
+    startup, _ = _timed(warm_up)
+    steps: dict[str, Any] = {"startup": {"seconds": startup, "peak_mb": _peak_mb()}}
+    seconds, issued = _timed(lambda: launch_round(ROUND_ID, home))
+    steps["launch"] = {"seconds": seconds, "peak_mb": _peak_mb(), "count": len(issued)}
+    seconds, results = _timed(lambda: collect_responses(ROUND_ID, [cfg["returns"]], home))
+    outcomes = dict(Counter(str(r["outcome"]) for r in results))
+    steps["collect"] = {
+        "seconds": seconds,
+        "peak_mb": _peak_mb(),
+        "count": len(results),
+        "outcomes": outcomes,
+    }
+    seconds, output = _timed(lambda: assemble_annex(ROUND_ID, cfg["output"], home))
+    steps["annex"] = {"seconds": seconds, "peak_mb": _peak_mb(), "bytes": Path(output).stat().st_size}
+    return steps
+
+
+def baseline_launch(cfg: dict[str, str]) -> dict[str, Any]:
+    import baselines
+
+    ctx = operations.context(_workspace(cfg), ROUND_ID)
+    seconds, count = _timed(lambda: baselines.naive_templates(ctx, Path(cfg["folder"])))
+    return {"seconds": seconds, "peak_mb": _peak_mb(), "count": count}
+
+
+def baseline_annex(cfg: dict[str, str]) -> dict[str, Any]:
+    import baselines
+
+    ctx = operations.context(_workspace(cfg), ROUND_ID)
+    returned = {
+        p.name.removeprefix("Svar ").removesuffix(".docx"): p for p in Path(cfg["returns"]).glob("*.docx")
+    }
+    seconds, count = _timed(lambda: baselines.docxcompose_annex(ctx, returned, Path(cfg["output"])))
+    return {
+        "seconds": seconds,
+        "peak_mb": _peak_mb(),
+        "count": count,
+        "bytes": Path(cfg["output"]).stat().st_size,
+    }
+
+
+STEPS: dict[str, Callable[[dict[str, str]], dict[str, Any]]] = {
+    "create": create,
+    "launch": launch,
+    "fill": fill,
+    "collect": collect,
+    "annex": annex,
+    "flows": flows,
+    "baseline-launch": baseline_launch,
+    "baseline-annex": baseline_annex,
+}
+
+if __name__ == "__main__":
+    step, config, result = sys.argv[1:4]
+    outcome = STEPS[step](json.loads(config))
+    Path(result).write_text(json.dumps(outcome), encoding="utf-8")

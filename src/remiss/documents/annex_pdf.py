@@ -1,0 +1,114 @@
+"""The annex as a tagged PDF/A-2b, through LibreOffice, with contents and page numbers filled in.
+
+LibreOffice is driven over UNO by lo_pdf_export.py, run by a Python that has the UNO bridge
+(Debian's python3 with python3-uno, or the python bundled with LibreOffice): the document's
+indexes are updated before export, which `soffice --convert-to` never does. Every
+conversion gets a private LibreOffice profile and pipe, so conversions can run side by side.
+Fonts: Calibri is rendered with the metric-compatible Carlito (fonts-crosextra-carlito), so
+the page count matches Word's.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from remiss.errors import DocumentError
+
+SCRIPT = Path(__file__).with_name("lo_pdf_export.py")
+SOFFICE_ENV, PYTHON_ENV = "REMISS_SOFFICE", "REMISS_UNO_PYTHON"
+TIMEOUT_SECONDS = 600
+# writer_pdf_Export filter data: PDF/A-2b (SelectPdfVersion 2) is tagged for accessibility
+# (UseTaggedPDF, PDFUACompliance), with bookmarks from the headings and the document
+# title, not the file name, in the reader's title bar.
+PDF_OPTIONS: dict[str, object] = {
+    "SelectPdfVersion": 2,
+    "UseTaggedPDF": True,
+    "PDFUACompliance": True,
+    "ExportBookmarks": True,
+    "OpenBookmarkLevels": 2,
+    "DisplayPDFDocumentTitle": True,
+    "ExportNotes": False,
+    "ExportFormFields": False,
+    "ReduceImageResolution": False,
+    "Quality": 90,
+}
+
+
+def find_soffice() -> str | None:
+    configured = os.environ.get(SOFFICE_ENV)
+    if configured:
+        return configured
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found:
+        return found
+    for candidate in (
+        "/usr/bin/soffice",
+        "/usr/lib/libreoffice/program/soffice",
+        "/opt/libreoffice/program/soffice",
+    ):
+        if Path(candidate).exists():
+            return candidate
+    return None
+
+
+def find_uno_python(soffice: str) -> str | None:
+    """A Python that can `import uno`: configured, bundled with LibreOffice, or the system's."""
+    candidates = [os.environ.get(PYTHON_ENV, "")]
+    program = Path(os.path.realpath(soffice)).parent
+    candidates += [str(program / "python"), str(program / "python.bin"), "/usr/bin/python3"]
+    for candidate in filter(None, candidates):
+        if Path(candidate).exists() and _has_uno(candidate):
+            return candidate
+    return None
+
+
+def _has_uno(python: str) -> bool:
+    try:
+        check = subprocess.run([python, "-c", "import uno"], capture_output=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return check.returncode == 0
+
+
+def pdf_available() -> bool:
+    soffice = find_soffice()
+    return soffice is not None and find_uno_python(soffice) is not None
+
+
+def convert_to_pdf(source: Path, target: Path) -> int:
+    """Write `target` (PDF/A-2b, tagged) from the annex at `source`; the number of pages."""
+    soffice = find_soffice()
+    if soffice is None:
+        raise DocumentError(
+            f"PDF av {source.name} kan inte skapas: LibreOffice (soffice) saknas. Installera "
+            "paketen libreoffice-writer-nogui och python3-uno, eller ange sökvägen i REMISS_SOFFICE."
+        )
+    python = find_uno_python(soffice)
+    if python is None:
+        raise DocumentError(
+            f"PDF av {source.name} kan inte skapas: ingen Python med LibreOffice-bryggan (uno) hittades. "
+            f"Installera paketet python3-uno, eller ange en sådan Python i {PYTHON_ENV}."
+        )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="remiss-lo-") as work:
+        partial = Path(work) / "bilaga.pdf"
+        command = [python, str(SCRIPT), soffice, str(source), str(partial), str(Path(work) / "profile")]
+        try:
+            done = subprocess.run(
+                [*command, json.dumps(PDF_OPTIONS)], capture_output=True, text=True, timeout=TIMEOUT_SECONDS
+            )
+        except subprocess.TimeoutExpired:
+            raise DocumentError(
+                f"PDF av {source.name} kunde inte skapas: LibreOffice svarade inte på {TIMEOUT_SECONDS} s."
+            ) from None
+        if done.returncode != 0 or not partial.is_file():
+            detail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["okänt fel"]
+            raise DocumentError(f"PDF av {source.name} kunde inte skapas i LibreOffice: {detail[0]}")
+        shutil.move(partial, target)  # a rename when on the same file system
+    lines = done.stdout.strip().splitlines()
+    return int(lines[-1]) if lines and lines[-1].isdigit() else 0

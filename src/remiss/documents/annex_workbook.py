@@ -1,0 +1,110 @@
+"""The compiled workbook (`remiss annex --xlsx`): every answer of the round in one sheet.
+
+One row per organisation and åtgärd, with every Word answer as plain text and every Excel
+value; a second sheet holds the general comments. Whatever a person typed is written as a
+text cell (data_type "s"), never as a formula: openpyxl would otherwise store "=HYPERLINK(…)"
+typed into an answer as a live formula. Numbers from the Excel sheets stay numbers.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from remiss.documents.model import CompiledWorkbook
+
+MAX_CELL = 32_767  # Excel's limit on the characters of one cell
+_TRUNCATED = " […] (avkortad: hela svaret finns i bilagan)"
+# openpyxl refuses these (IllegalCharacterError); Word text can contain them (e.g. \x0b line breaks).
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_FIXED = (
+    "Grupp",
+    "Organisation (id)",
+    "Förvaltning",
+    "Status",
+    "Delrapport",
+    "Åtgärd",
+    "Åtgärdens titel",
+    "Roll",
+)
+_WIDTHS = {"Grupp": 18, "Organisation (id)": 16, "Förvaltning": 28, "Status": 13, "Delrapport": 30}
+
+
+def build_workbook(book: CompiledWorkbook) -> bytes:
+    wb = Workbook()
+    answers = wb.active
+    answers.title = "Svar per åtgärd"
+    headers = [*_FIXED, *book.word_labels, *book.excel_labels]
+    _header(answers, headers)
+    for row in book.rows:
+        fixed = (
+            row.group,
+            row.organisation_id,
+            row.organisation,
+            row.status,
+            row.report,
+            row.number,
+            row.measure,
+            row.role,
+        )
+        answers.append([None] * len(headers))
+        r = answers.max_row
+        for c, value in enumerate([*fixed, *row.answers], start=1):
+            _text(answers, r, c, value)
+        for c, value in enumerate(row.values, start=len(fixed) + len(row.answers) + 1):
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                answers.cell(r, c, value)
+            elif value is not None:
+                _text(answers, r, c, value)
+    general = wb.create_sheet("Övergripande")
+    _header(general, ["Grupp", "Organisation (id)", "Förvaltning", book.general_label])
+    for values in book.general:
+        general.append([None] * 4)
+        for c, value in enumerate(values, start=1):
+            _text(general, general.max_row, c, value)
+    _layout(answers, headers, len(_FIXED))
+    _layout(general, ["Grupp", "Organisation (id)", "Förvaltning", book.general_label], 3)
+    wb.properties.title = f"{book.title} – sammanställning"
+    wb.properties.subject = f"Diarienummer {book.diarienummer}"
+    wb.properties.creator = "remiss"
+    wb.properties.language = "sv-SE"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _text(sheet: Worksheet, row: int, column: int, value: object) -> None:
+    """User text as a text cell, whatever it starts with; nothing at all as an empty cell."""
+    text = _ILLEGAL.sub("", "" if value is None else str(value))
+    if not text:
+        return
+    if len(text) > MAX_CELL:
+        text = text[: MAX_CELL - len(_TRUNCATED)] + _TRUNCATED
+    cell = sheet.cell(row, column)
+    cell.value = text
+    cell.data_type = "s"
+
+
+def _header(sheet: Worksheet, headers: list[str]) -> None:
+    sheet.append([None] * len(headers))
+    for c, title in enumerate(headers, start=1):
+        _text(sheet, 1, c, title)
+        sheet.cell(1, c).font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+
+
+def _layout(sheet: Worksheet, headers: list[str], fixed: int) -> None:
+    for c, title in enumerate(headers, start=1):
+        width = _WIDTHS.get(title, 12 if c <= fixed else 50)
+        sheet.column_dimensions[get_column_letter(c)].width = width
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row[fixed:]:
+            cell.alignment = wrap
+    if sheet.max_row > 1:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{sheet.max_row}"

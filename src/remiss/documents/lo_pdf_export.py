@@ -1,0 +1,106 @@
+"""Run by a Python that has LibreOffice's UNO bridge (not by remiss's own interpreter):
+
+    python3 lo_pdf_export.py SOFFICE IN.docx OUT.pdf PROFILE_DIR FILTER_JSON
+
+Starts a private headless LibreOffice (its own user profile, its own pipe), opens the
+.docx hidden, updates every index (the table of contents) and field, lays the document
+out, updates the indexes again (their page numbers follow the layout), and stores it with
+the writer_pdf_Export filter and the given filter data. `soffice --convert-to` cannot do
+this: it never updates a TOC. Prints the page count on success.
+
+Kept free of remiss imports: this file runs under the system's python3 (python3-uno) or
+LibreOffice's bundled python, whichever has `uno`.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import uno  # type: ignore[import-not-found]
+from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
+from com.sun.star.connection import NoConnectException  # type: ignore[import-not-found]
+
+CONNECT_SECONDS = 60
+
+
+def _props(**values: object) -> tuple:  # type: ignore[type-arg]
+    found = []
+    for name, value in values.items():
+        prop = PropertyValue()
+        prop.Name, prop.Value = name, value
+        found.append(prop)
+    return tuple(found)
+
+
+def _connect(pipe: str, process: subprocess.Popen) -> object:  # type: ignore[type-arg]
+    local = uno.getComponentContext()
+    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+    deadline = time.monotonic() + CONNECT_SECONDS
+    while True:
+        try:
+            return resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
+        except NoConnectException:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"LibreOffice startade inte (status {process.poll()}).") from None
+            time.sleep(0.2)
+
+
+def convert(soffice: str, source: Path, target: Path, profile: Path, options: dict[str, object]) -> int:
+    pipe = f"remiss-{uuid.uuid4().hex}"
+    command = [
+        soffice,
+        "--headless",
+        "--invisible",
+        "--nologo",
+        "--norestore",
+        "--nodefault",
+        "--nolockcheck",
+        f"-env:UserInstallation={profile.as_uri()}",
+        f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext",
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    desktop = None
+    try:
+        context = _connect(pipe, process)
+        desktop = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
+        document = desktop.loadComponentFromURL(source.resolve().as_uri(), "_blank", 0, _props(Hidden=True))
+        if document is None:
+            raise SystemExit(f"LibreOffice kunde inte öppna {source.name}.")
+        try:
+            for _ in range(2):  # the second pass takes the page numbers of the final layout
+                indexes = document.getDocumentIndexes()
+                for i in range(indexes.getCount()):
+                    indexes.getByIndex(i).update()
+                document.getTextFields().refresh()
+                document.refresh()
+            pages = document.getCurrentController().getPropertyValue("PageCount") or 0
+            # FilterData must reach LibreOffice typed as a sequence of PropertyValue, which
+            # the bridge only does for a uno.Any passed through uno.invoke.
+            filter_data = uno.Any("[]com.sun.star.beans.PropertyValue", _props(**options))
+            store = _props(FilterName="writer_pdf_Export", FilterData=filter_data)
+            uno.invoke(document, "storeToURL", (target.resolve().as_uri(), store))
+        finally:
+            document.close(True)
+        return int(pages)
+    finally:
+        try:
+            if desktop is not None:
+                desktop.terminate()
+        except Exception:  # the bridge closes as LibreOffice exits
+            pass
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+if __name__ == "__main__":
+    soffice_path, source_path, target_path, profile_dir, filter_json = sys.argv[1:6]
+    options = json.loads(filter_json)
+    print(convert(soffice_path, Path(source_path), Path(target_path), Path(profile_dir), options))

@@ -1,0 +1,270 @@
+"""Carrying an answer's images and hyperlinks out of the respondent's package.
+
+A fragment is XML text with no package around it, so what points into the respondent's
+relationships is resolved while the package is at hand and written into the fragment
+under remiss's own namespace:
+
+- a picture (`w:drawing` with a `pic:pic`, or a VML `v:imagedata`) becomes
+  `<rm:image rm:type="png" rm:cx="…" rm:cy="…" rm:descr="alt text">base64</rm:image>`
+  inside its run: the bytes (PNG, JPEG or GIF, checked by their signature, at most
+  MAX_IMAGE_BYTES), the displayed size in EMU and the alt text (`wp:docPr/@descr`);
+- a hyperlink to a web or mail address keeps its element, with `rm:href="https://…"`
+  instead of the respondent's `r:id`.
+
+The annex writer re-creates media parts and relationships with ids of its own from these;
+it never sees, let alone trusts, a respondent's rId. Anything in the remiss namespace that
+arrives in a returned file is removed first, so a respondent cannot forge these elements.
+What cannot be carried (charts, text boxes, linked or vector images) is reported.
+"""
+
+from __future__ import annotations
+
+import base64
+import posixpath
+import re
+import struct
+import zipfile
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from remiss.documents.ooxml import PKG_RELS, R, w
+from remiss.documents.package import open_package
+from remiss.documents.xmlsafe import parse_untrusted
+from remiss.errors import RejectedFile
+
+RM = "urn:x-remiss:answer:1"
+RM_IMAGE = f"{{{RM}}}image"
+RM_HREF = f"{{{RM}}}href"
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+MAX_ANSWER_IMAGE_BYTES = 15 * 1024 * 1024
+EMU_PER_PIXEL = 9525  # at 96 dpi
+EMU_PER_POINT = 12700
+MAX_EMU = 20_000_000  # about 55 cm: anything larger is not a real size
+
+WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+PIC_URI = "http://schemas.openxmlformats.org/drawingml/2006/picture"
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+V = "urn:schemas-microsoft-com:vml"
+_RELS_PART = "word/_rels/document.xml.rels"
+_LINK_SCHEMES = ("http://", "https://", "mailto:")
+_GRAPHIC_KINDS = {
+    "http://schemas.openxmlformats.org/drawingml/2006/chart": "diagram",
+    "http://schemas.openxmlformats.org/drawingml/2006/diagram": "SmartArt-grafik",
+    "http://schemas.microsoft.com/office/word/2010/wordprocessingShape": "figurer och textrutor",
+    "http://schemas.microsoft.com/office/word/2010/wordprocessingGroup": "figurer och textrutor",
+}
+_VML_SIZE = re.compile(r"(width|height)\s*:\s*([\d.]+)\s*(pt|in|cm|mm|px)?", re.IGNORECASE)
+_UNIT_EMU = {"pt": EMU_PER_POINT, "in": 914400, "cm": 360000, "mm": 36000, "px": EMU_PER_PIXEL, "": 12700}
+
+
+@dataclass(frozen=True)
+class _Relationship:
+    type: str
+    target: str
+    external: bool
+
+
+@dataclass
+class PackageMedia:
+    """The main document's relationships and media of one returned file."""
+
+    package: zipfile.ZipFile | None
+    relationships: dict[str, _Relationship] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, data: bytes, name: str) -> PackageMedia:
+        """The relationships of word/document.xml; a file without them carries no media."""
+        package = open_package(data, name)
+        try:
+            raw = package.read(_RELS_PART)
+            root = parse_untrusted(raw, _RELS_PART)
+        except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError, RejectedFile):
+            return cls(package)
+        found = {}
+        for rel in root.iter(f"{{{PKG_RELS}}}Relationship"):
+            rel_id, target = rel.get("Id"), rel.get("Target")
+            if rel_id and target:
+                external = rel.get("TargetMode") == "External"
+                found[rel_id] = _Relationship(rel.get("Type", ""), target, external)
+        return cls(package, found)
+
+    def image(self, rel_id: str) -> bytes | None:
+        rel = self.relationships.get(rel_id)
+        if rel is None or rel.external or not rel.type.endswith("/image") or self.package is None:
+            return None
+        member = posixpath.normpath(posixpath.join("word", rel.target)).lstrip("/")
+        if rel.target.startswith("/"):
+            member = rel.target.lstrip("/")
+        try:
+            info = self.package.getinfo(member)
+            if info.file_size > MAX_IMAGE_BYTES:
+                return None
+            return self.package.read(info)
+        except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+            return None
+
+    def hyperlink(self, rel_id: str) -> str | None:
+        rel = self.relationships.get(rel_id)
+        if rel is None or not rel.external or not rel.type.endswith("/hyperlink"):
+            return None
+        return safe_link(rel.target)
+
+
+def safe_link(target: str) -> str | None:
+    """A web or e-mail address as the annex may link it; None for anything else (file:, javascript:…)."""
+    target = target.strip()
+    if len(target) > 2048 or any(ch in target for ch in "\x00\r\n\t"):
+        return None
+    return target if target.lower().startswith(_LINK_SCHEMES) else None
+
+
+def image_info(data: bytes) -> tuple[str, int, int] | None:
+    """(type, width px, height px) of a PNG, JPEG or GIF by its signature; None for anything else."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) >= 24 and data[12:16] == b"IHDR":
+        width, height = struct.unpack(">II", data[16:24])
+        return "png", width, height
+    if data[:6] in (b"GIF87a", b"GIF89a") and len(data) >= 10:
+        width, height = struct.unpack("<HH", data[6:10])
+        return "gif", width, height
+    if data.startswith(b"\xff\xd8\xff"):
+        return _jpeg_info(data)
+    return None
+
+
+def _jpeg_info(data: bytes) -> tuple[str, int, int] | None:
+    position = 2
+    while position + 9 < len(data):
+        if data[position] != 0xFF:
+            return None
+        marker = data[position + 1]
+        if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:
+            position += 2
+            continue
+        (length,) = struct.unpack(">H", data[position + 2 : position + 4])
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            height, width = struct.unpack(">HH", data[position + 5 : position + 9])
+            return "jpeg", width, height
+        position += 2 + length
+    return None
+
+
+def strip_forged(holder: etree._Element) -> None:
+    """Remove anything in the remiss namespace a returned file brought with it."""
+    for element in list(holder.iter(f"{{{RM}}}*")):
+        parent = element.getparent()
+        if parent is not None:
+            parent.remove(element)
+    for element in holder.iter():
+        for attribute in [a for a in element.attrib if a.startswith(f"{{{RM}}}")]:
+            del element.attrib[attribute]
+
+
+class MediaCarrier:
+    """Rewrites one answer's pictures and links in place; remembers what had to go."""
+
+    def __init__(self, media: PackageMedia) -> None:
+        self.media = media
+        self.dropped: set[str] = set()
+        self._carried = 0
+
+    def carry(self, holder: etree._Element) -> None:
+        for link in list(holder.iter(w("hyperlink"))):
+            self._link(link)
+        for run in list(holder.iter(w("r"))):
+            for child in list(run):
+                if child.tag in (w("drawing"), w("pict"), f"{{{MC}}}AlternateContent"):
+                    self._picture(run, child)
+
+    def _link(self, link: etree._Element) -> None:
+        rel_id = link.get(f"{{{R}}}id")
+        target = self.media.hyperlink(rel_id) if rel_id else None
+        if target is None:
+            return  # an internal link or none at all: unwrapped to its text later
+        anchor = link.get(w("anchor"))
+        if anchor and "#" not in target:
+            target = f"{target}#{anchor}"
+        link.attrib.clear()
+        link.set(RM_HREF, target)
+
+    def _picture(self, run: etree._Element, element: etree._Element) -> None:
+        drawing = pict = None
+        if element.tag == f"{{{MC}}}AlternateContent":
+            drawing = next(iter(element.iter(w("drawing"))), None)
+            pict = next(iter(element.iter(w("pict"))), None)
+            if drawing is not None:
+                found = self._from_drawing(drawing)
+            else:
+                found = self._from_vml(pict) if pict is not None else None
+        elif element.tag == w("drawing"):
+            found = self._from_drawing(element)
+        else:
+            found = self._from_vml(element)
+        if found is None:
+            run.remove(element)  # reported by _from_drawing / _from_vml, or here
+            if element.tag == f"{{{MC}}}AlternateContent" and pict is None and drawing is None:
+                self.dropped.add("bilder")
+            return
+        rel_id, cx, cy, descr = found
+        data = self.media.image(rel_id)
+        info = image_info(data) if data else None
+        if data is None or info is None:
+            self.dropped.add("bilder i andra format än PNG, JPEG och GIF")
+            run.remove(element)
+            return
+        if self._carried + len(data) > MAX_ANSWER_IMAGE_BYTES:
+            self.dropped.add(f"bilder utöver {MAX_ANSWER_IMAGE_BYTES // 1024 // 1024} MB per svar")
+            run.remove(element)
+            return
+        self._carried += len(data)
+        kind, width_px, height_px = info
+        if not (0 < cx <= MAX_EMU and 0 < cy <= MAX_EMU):
+            cx, cy = max(width_px, 1) * EMU_PER_PIXEL, max(height_px, 1) * EMU_PER_PIXEL
+        image = run.makeelement(RM_IMAGE)
+        image.attrib.update({f"{{{RM}}}type": kind, f"{{{RM}}}cx": str(cx), f"{{{RM}}}cy": str(cy)})
+        image.set(f"{{{RM}}}descr", xml_safe(descr))
+        image.text = base64.b64encode(data).decode("ascii")
+        run.replace(element, image)
+
+    def _from_drawing(self, drawing: etree._Element) -> tuple[str, int, int, str] | None:
+        graphic = drawing.find(f".//{{{A}}}graphicData")
+        uri = graphic.get("uri", "") if graphic is not None else ""
+        blip = drawing.find(f".//{{{A}}}blip")
+        if uri != PIC_URI or blip is None:
+            self.dropped.add(_GRAPHIC_KINDS.get(uri, "bilder"))
+            return None
+        rel_id = blip.get(f"{{{R}}}embed")
+        if not rel_id:
+            self.dropped.add("länkade bilder")
+            return None
+        extent = drawing.find(f".//{{{WP}}}extent")
+        doc_pr = drawing.find(f".//{{{WP}}}docPr")
+        descr = ""
+        if doc_pr is not None:
+            descr = (doc_pr.get("descr") or doc_pr.get("title") or "").strip()
+        return rel_id, _int(extent, "cx"), _int(extent, "cy"), descr
+
+    def _from_vml(self, pict: etree._Element) -> tuple[str, int, int, str] | None:
+        data = pict.find(f".//{{{V}}}imagedata")
+        rel_id = data.get(f"{{{R}}}id") if data is not None else None
+        if not rel_id:
+            self.dropped.add("figurer och textrutor")
+            return None
+        shape = data.getparent()
+        sizes = {
+            key.lower(): float(value) * _UNIT_EMU[(unit or "").lower()]
+            for key, value, unit in _VML_SIZE.findall(shape.get("style", "") if shape is not None else "")
+        }
+        descr = (shape.get("alt") or "").strip() if shape is not None else ""
+        return rel_id, int(sizes.get("width", 0)), int(sizes.get("height", 0)), descr
+
+
+def _int(element: etree._Element | None, attribute: str) -> int:
+    value = element.get(attribute, "") if element is not None else ""
+    return int(value) if value.isdigit() else 0
+
+
+def xml_safe(value: str) -> str:
+    """Without the control characters XML cannot carry, and of a sane length (alt texts)."""
+    return re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f]", "", value)[:2000]

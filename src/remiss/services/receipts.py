@@ -1,0 +1,183 @@
+"""Receipts (kvittenser) for accepted files, and the refusal message for refused ones.
+
+A receipt tells the nämnd what was read from its file, per åtgärd, which answers are still
+empty, which Excel values could not be used, and whether the file came in time. It is
+written as an .eml and recorded in the outbox in the same transaction as the file's row
+(unique key `receipt:<sha256>`), so a rerun or a second collector never makes two.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from remiss.documents.model import GENERAL, Extracted
+from remiss.domain.round import RoundDefinition
+from remiss.mail import compose, outbox
+from remiss.mail.settings import smtp_configured
+from remiss.services.context import RoundContext
+from remiss.services.status import label_of
+from remiss.settings import Workspace
+from remiss.store.schema import ReceivedFileRow
+from remiss.swedish import long_date
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+EXCERPT = 90  # characters of each answer quoted in the receipt
+KIND_SV = {"docx": "Word-svaret", "xlsx": "Excelfilen"}
+
+
+def receipt_key(digest: str) -> str:
+    return f"receipt:{digest}"
+
+
+def receipt_path(workspace: Workspace, ctx: RoundContext, row: ReceivedFileRow) -> Path:
+    return workspace.round_outbox(ctx.round_id, row.organisation_id or "") / f"kvittens-{row.sha256[:12]}.eml"
+
+
+def write_receipt(
+    session: Session,
+    workspace: Workspace,
+    ctx: RoundContext,
+    row: ReceivedFileRow,
+    extracted: Extracted,
+    other_received: bool,
+) -> Path:
+    """Write the receipt .eml and add its outbox row (committed with the file's row).
+
+    It is sent by the outbox's dispatch when SMTP is configured (`deliver`), like every
+    other message; otherwise its .eml is the record.
+    """
+    org = ctx.organisation(row.organisation_id or "")
+    subject, body = compose.render("receipt", **receipt_context(ctx, row, extracted, other_received))
+    recipients = list(dict.fromkeys([*([row.sender] if row.sender else []), *org.email]))
+    key = receipt_key(row.sha256)
+    message = compose.build_message(to=recipients, subject=subject, body=body, key=key)
+    path = receipt_path(workspace, ctx, row)
+    outbox.record(
+        session,
+        key=key,
+        kind="receipt",
+        message=message,
+        path=path,
+        round_id=ctx.round_id,
+        organisation_id=org.id,
+        deliver=smtp_configured(),
+    )
+    return path
+
+
+def receipt_context(
+    ctx: RoundContext, row: ReceivedFileRow, extracted: Extracted, other_received: bool
+) -> dict[str, Any]:
+    """Everything templates/mail/receipt.txt.j2 prints, as plain values."""
+    org_id = row.organisation_id or ""
+    assignments = ctx.assignments(org_id)
+    fields = ctx.definition.fields
+    sections: list[dict[str, Any]] = []
+    empty: list[str] = []
+    if row.kind == "docx":
+        answers = {(a.measure_key, a.field_id): a for a in extracted.answers}
+        general = answers.get((GENERAL, fields.general.id))
+        if general is not None:
+            sections.append(
+                {"heading": fields.general.label, "fields": [_word_item(fields.general.label, general)]}
+            )
+            if general.empty:
+                empty.append(fields.general.label + ("" if fields.general.required else " (frivilligt)"))
+        for a in assignments:
+            items = []
+            for f in fields.word:
+                found = answers.get((a.key, f.id))
+                items.append(_word_item(f.label, found))
+                if found is None or found.empty:
+                    empty.append(
+                        f"{label_of(a, assignments)} {f.label}" + ("" if f.required else " (frivilligt)")
+                    )
+            sections.append({"heading": f"{a.measure.number} {a.measure.title}", "fields": items})
+    else:
+        values = {(v.measure_key, v.column_id): v for v in extracted.values}
+        for a in assignments:
+            items = []
+            for c in fields.excel:
+                value = values.get((a.key, c.id))
+                raw = value.raw.strip() if value else ""
+                items.append(
+                    {
+                        "label": c.label,
+                        "text": _excerpt(raw) if raw else "",
+                        "problem": value.problem if value else None,
+                    }
+                )
+                if not raw and c.required:
+                    empty.append(f"{label_of(a, assignments)} {c.label}")
+            sections.append({"heading": f"{a.measure.number} {a.measure.title}", "fields": items})
+    deadline = ctx.deadline_for(org_id)
+    return {
+        "definition": ctx.definition,
+        "org": ctx.organisation(org_id),
+        "file_name": row.original_name,
+        "kind": KIND_SV.get(row.kind or "", "Filen"),
+        "other_kind": KIND_SV["xlsx" if row.kind == "docx" else "docx"],
+        "other_received": other_received,
+        "received": _when(row.received_at),
+        "deadline": long_date(deadline),
+        "late": row.late,
+        "version": row.version,
+        "current": row.is_current,
+        "sections": sections,
+        "empty": empty,
+        "problems": [v.problem for v in extracted.values if v.problem],
+        "warnings": extracted.warnings,
+        "has_measures": bool(assignments),
+    }
+
+
+def render_refusal(
+    file_name: str,
+    reason: str,
+    definition: RoundDefinition | None = None,
+    sender: str | None = None,
+) -> tuple[str, str]:
+    """(subject, body) of the Swedish message telling a sender why a file was refused.
+
+    `definition` names the remiss when the round is known; `sender` signs the message
+    (default: the round's sender, else Stadsledningskontoret).
+    """
+    signature = sender or (definition.sender if definition else "Stadsledningskontoret")
+    deadline = long_date(definition.deadline) if definition else None
+    return compose.render(
+        "refusal",
+        file_name=file_name,
+        reason=reason,
+        definition=definition,
+        deadline=deadline,
+        sender=signature,
+    )
+
+
+def build_refusal(
+    to: list[str], file_name: str, reason: str, digest: str, definition: RoundDefinition | None = None
+) -> EmailMessage:
+    """The refusal as a message, keyed `refusal:<sha256>` so a resend is recognisably the same."""
+    subject, body = render_refusal(file_name, reason, definition)
+    return compose.build_message(to=to, subject=subject, body=body, key=f"refusal:{digest}")
+
+
+def _word_item(label: str, answer: Any) -> dict[str, Any]:
+    text = "" if answer is None or answer.empty else _excerpt(answer.text)
+    return {"label": label, "text": text, "problem": None}
+
+
+def _excerpt(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= EXCERPT else flat[: EXCERPT - 1].rstrip() + "…"
+
+
+def _when(at: dt.datetime) -> str:
+    local = at.astimezone(STOCKHOLM) if at.tzinfo else at
+    return f"{long_date(local.date())} kl. {local:%H.%M}"

@@ -1,0 +1,74 @@
+"""`remiss collect` through the real CLI: names as mail clients deliver them, the table, the JSON."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+
+import pytest
+from tests.helpers import run_cli
+from tests.intake import corpus as c
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory):
+    home = tmp_path_factory.mktemp("cli")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("REMISS_HOME", str(home))
+        patch.setenv("COLUMNS", "400")  # one table row per line
+        yield c.launched(home)
+
+
+def test_collect_prints_a_table_of_every_file_and_skips_lock_files(workspace, tmp_path):
+    nfd = unicodedata.normalize("NFD", "Svar från Östermalm.docx")
+    files = {
+        nfd: c.fill_word(workspace, "ostermalm"),
+        "SVAR KULTUR.DOCX": c.fill_word(workspace, "kultur"),
+        "Prio Bromma 2016.xlsx": c.fill_excel(workspace, "bromma"),
+        "gammal.doc": c.legacy_word(),
+        ".DS_Store": b"\0\0\0\1Bud1",
+        "~$AR KULTUR.DOCX": b"\x0bHandl\xe4ggare",
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    assert (tmp_path / nfd).exists() and not (tmp_path / "Svar från Östermalm.docx").exists()
+    output = run_cli("collect", c.ROUND, str(tmp_path), expect=3)
+    lines = output.splitlines()
+    header = next(line for line in lines if "Fil" in line and "Utfall" in line)
+    assert "Organisation" in header and "Identifierad genom" in header and "Anmärkning" in header
+    row = {name: next(line for line in lines if name in line) for name in ("SVAR KULTUR.DOCX", "gammal.doc")}
+    assert "mottagen" in row["SVAR KULTUR.DOCX"] and "kultur" in row["SVAR KULTUR.DOCX"]
+    assert "egenskaper" in row["SVAR KULTUR.DOCX"]
+    assert "avvisad" in row["gammal.doc"] and "äldre Office-formatet (.doc)" in row["gammal.doc"]
+    assert any(unicodedata.normalize("NFC", line).count("Svar från Östermalm.docx") for line in lines)
+    assert "3 mottagen, 1 avvisad av 4 filer." in output
+    assert ".DS_Store" not in output and "~$" not in output
+
+
+def test_collect_json_says_how_each_file_was_identified_and_where_its_receipt_is(workspace, tmp_path):
+    renamed = c.strip_reference(c.strip_properties(c.fill_word(workspace, "farsta")))
+    (tmp_path / "first").mkdir()
+    (tmp_path / "first" / "remissvar-sh-2016-farsta.docx").write_bytes(renamed)
+    [first] = json.loads(run_cli("collect", c.ROUND, str(tmp_path / "first"), "--json"))
+    assert set(first) == {
+        "file",
+        "outcome",
+        "organisation",
+        "identified_by",
+        "reason",
+        "late",
+        "warnings",
+        "receipt",
+    }
+    assert (first["outcome"], first["organisation"], first["identified_by"]) == (
+        "accepted",
+        "farsta",
+        "filnamn",
+    )
+    assert "identifierades genom filnamnet" in first["warnings"][0]
+    assert first["receipt"].endswith(".eml") and "kvittens-" in first["receipt"]
+    (tmp_path / "again").mkdir()
+    (tmp_path / "again" / "kopia.docx").write_bytes(renamed)
+    [copy] = json.loads(run_cli("collect", c.ROUND, str(tmp_path / "again"), "--json"))
+    assert (copy["outcome"], copy["organisation"], copy["receipt"]) == ("duplicate", "farsta", None)
+    assert copy["reason"].startswith("Samma fil som remissvar-sh-2016-farsta.docx, mottagen ")
