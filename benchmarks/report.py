@@ -111,27 +111,28 @@ def table(size: dict[str, Any]) -> str:
         f"N = {n:,} organisations, {size['measures']} åtgärder, {size['assignments']:,} assignments, "
         f"{2 * n:,} returned files",
         "",
-        "| step | plain s | ms/org | peak MB | flows s | flows/plain "
-        "| baseline | baseline s | ms/org | peak MB | baseline/plain |",
-        "|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|",
+        "| step | plain s | cpu s | ms/org | peak MB | flows s | flows/plain "
+        "| baseline | baseline s | cpu s | ms/org | peak MB | baseline/plain |",
+        "|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|",
     ]
     names = {"launch": "naive python-docx", "annex": "docxcompose"}
     for step in STEPS:
         plain, flows, base = (size["steps"][step].get(k) for k in ("plain", "flows", "baseline"))
-        peak = plain["peak_mb"]
-        if "workers_peak_mb" in plain:
-            peak_text = f"{peak:,.0f} + {plain['workers_peak_mb']:,.0f}"
-        else:
-            peak_text = f"{peak:,.0f}"
+        peak, cpu = f"{plain['peak_mb']:,.0f}", _cell(plain.get("cpu_s"), 1)
+        if "workers_peak_mb" in plain:  # collect: its parsing workers, reported next to the process
+            peak += f" + {plain['workers_peak_mb']:,.0f}"
+            cpu += f" + {_cell(plain.get('workers_cpu_s'), 1)}"
         row = [
             step,
             _cell(plain["seconds"]),
+            cpu,
             _cell(plain["seconds"] * 1000 / n, 1),
-            peak_text,
+            peak,
             _cell(flows["seconds"]) if flows else "–",
             _cell(_ratio(flows["seconds"], plain["seconds"]), 2, "×") if flows else "–",
             names.get(step, "–") if base else "–",
             _cell(base["seconds"]) if base else "–",
+            _cell(base.get("cpu_s"), 1) if base else "–",
             _cell(base["seconds"] * 1000 / n, 1) if base else "–",
             _cell(base["peak_mb"], 0) if base else "–",
             _cell(_ratio(base["seconds"], plain["seconds"]), 1, "×") if base else "–",

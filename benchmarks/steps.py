@@ -4,7 +4,7 @@ A process of its own gives every step its own peak memory (`ru_maxrss` of the pr
 of its waited-for children such as collect's parsing workers) and keeps docxcompose's
 namespace rebinding away from remiss's own Word writer. The timed call excludes interpreter
 start-up and imports; it includes everything the call does (database, files, e-mails).
-The result (seconds, peak MB, counts) is written as JSON to RESULT.
+The result (wall and CPU seconds, peak MB, counts) is written as JSON to RESULT.
 """
 
 from __future__ import annotations
@@ -32,10 +32,20 @@ def _peak_mb(who: int = resource.RUSAGE_SELF) -> float:
     return round(resource.getrusage(who).ru_maxrss / 1024, 1)  # kB on Linux
 
 
+def _cpu(who: int = resource.RUSAGE_SELF) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _timed(call: Callable[[], Any]) -> tuple[float, Any]:
-    start = time.perf_counter()
+    """Wall seconds of the call; its CPU seconds are kept in LAST_CPU (the machine may be shared)."""
+    start, cpu = time.perf_counter(), _cpu()
     result = call()
+    LAST_CPU[0] = round(_cpu() - cpu, 2)
     return time.perf_counter() - start, result
+
+
+LAST_CPU = [0.0]
 
 
 def _workspace(cfg: dict[str, str]) -> Workspace:
@@ -54,7 +64,7 @@ def launch(cfg: dict[str, str]) -> dict[str, Any]:
     ws = _workspace(cfg)
     operations.database(ws)  # connecting and checking the schema is not the launch
     seconds, issued = _timed(lambda: operations.launch(ws, ROUND_ID))
-    return {"seconds": seconds, "peak_mb": _peak_mb(), "count": len(issued)}
+    return {"seconds": seconds, "cpu_s": LAST_CPU[0], "peak_mb": _peak_mb(), "count": len(issued)}
 
 
 def fill(cfg: dict[str, str]) -> dict[str, Any]:
@@ -71,9 +81,12 @@ def collect(cfg: dict[str, str]) -> dict[str, Any]:
     operations.database(ws)
     paths = expand_paths([Path(cfg["returns"])])
     seconds, results = _timed(lambda: operations.collect_many(ws, ROUND_ID, paths))
-    shared_pool().close()  # join the parsing workers so their peak shows in RUSAGE_CHILDREN
+    cpu = LAST_CPU[0]
+    shared_pool().close()  # join the parsing workers so their peak and CPU show in RUSAGE_CHILDREN
     return {
         "seconds": seconds,
+        "cpu_s": cpu,
+        "workers_cpu_s": round(_cpu(resource.RUSAGE_CHILDREN), 2),
         "peak_mb": _peak_mb(),
         "workers_peak_mb": _peak_mb(resource.RUSAGE_CHILDREN),
         "count": len(results),
@@ -85,7 +98,7 @@ def annex(cfg: dict[str, str]) -> dict[str, Any]:
     ws = _workspace(cfg)
     operations.database(ws)
     seconds, path = _timed(lambda: operations.annex(ws, ROUND_ID, Path(cfg["output"])))
-    return {"seconds": seconds, "peak_mb": _peak_mb(), "bytes": path.stat().st_size}
+    return {"seconds": seconds, "cpu_s": LAST_CPU[0], "peak_mb": _peak_mb(), "bytes": path.stat().st_size}
 
 
 def flows(cfg: dict[str, str]) -> dict[str, Any]:
@@ -108,7 +121,7 @@ def flows(cfg: dict[str, str]) -> dict[str, Any]:
     startup, _ = _timed(warm_up)
     steps: dict[str, Any] = {"startup": {"seconds": startup, "peak_mb": _peak_mb()}}
     seconds, issued = _timed(lambda: launch_round(ROUND_ID, home))
-    steps["launch"] = {"seconds": seconds, "peak_mb": _peak_mb(), "count": len(issued)}
+    steps["launch"] = {"seconds": seconds, "cpu_s": LAST_CPU[0], "peak_mb": _peak_mb(), "count": len(issued)}
     seconds, results = _timed(lambda: collect_responses(ROUND_ID, [cfg["returns"]], home))
     outcomes = dict(Counter(str(r["outcome"]) for r in results))
     steps["collect"] = {
@@ -118,7 +131,12 @@ def flows(cfg: dict[str, str]) -> dict[str, Any]:
         "outcomes": outcomes,
     }
     seconds, output = _timed(lambda: assemble_annex(ROUND_ID, cfg["output"], home))
-    steps["annex"] = {"seconds": seconds, "peak_mb": _peak_mb(), "bytes": Path(output).stat().st_size}
+    steps["annex"] = {
+        "seconds": seconds,
+        "cpu_s": LAST_CPU[0],
+        "peak_mb": _peak_mb(),
+        "bytes": Path(output).stat().st_size,
+    }
     return steps
 
 
@@ -127,7 +145,7 @@ def baseline_launch(cfg: dict[str, str]) -> dict[str, Any]:
 
     ctx = operations.context(_workspace(cfg), ROUND_ID)
     seconds, count = _timed(lambda: baselines.naive_templates(ctx, Path(cfg["folder"])))
-    return {"seconds": seconds, "peak_mb": _peak_mb(), "count": count}
+    return {"seconds": seconds, "cpu_s": LAST_CPU[0], "peak_mb": _peak_mb(), "count": count}
 
 
 def baseline_annex(cfg: dict[str, str]) -> dict[str, Any]:
@@ -140,6 +158,7 @@ def baseline_annex(cfg: dict[str, str]) -> dict[str, Any]:
     seconds, count = _timed(lambda: baselines.docxcompose_annex(ctx, returned, Path(cfg["output"])))
     return {
         "seconds": seconds,
+        "cpu_s": LAST_CPU[0],
         "peak_mb": _peak_mb(),
         "count": count,
         "bytes": Path(cfg["output"]).stat().st_size,

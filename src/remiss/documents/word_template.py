@@ -80,7 +80,7 @@ class _Writer:
             yield paragraph(NO_MEASURES)
         yield from self.general()
         for report, items in _by_report(assignments):
-            yield paragraph(report_heading(report), style=STYLE_HEADING_1)
+            yield _delrapport_heading(report)
             for assignment in items:
                 yield from self.measure(assignment)
 
@@ -145,10 +145,7 @@ class _RoundParts:
         self._fixed = self._serialize(writer.instructions())
         self._no_measures = self._serialize([paragraph(NO_MEASURES)])
         self._general = self._serialize(writer.general())
-        self._reports = {
-            r.id: self._serialize([paragraph(report_heading(r), style=STYLE_HEADING_1)])
-            for r in definition.reports
-        }
+        self._reports = {id(r): self._serialize([_delrapport_heading(r)]) for r in definition.reports}
         self._measures = {
             (id(measure), role): self._serialize(writer.measure(Assignment(report, measure, role)))
             for report in definition.reports
@@ -163,10 +160,8 @@ class _RoundParts:
             pieces.append(self._no_measures)
         pieces.append(self._general)
         for report, items in _by_report(assignments):
-            pieces.append(
-                self._reports.get(report.id)
-                or self._serialize([paragraph(report_heading(report), style=STYLE_HEADING_1)])
-            )
+            known = self._reports.get(id(report))  # parts are of this definition's own objects
+            pieces.append(known if known is not None else self._serialize([_delrapport_heading(report)]))
             for a in items:
                 known = self._measures.get((id(a.measure), a.role))
                 pieces.append(known if known is not None else self._serialize(writer.measure(a)))
@@ -201,6 +196,10 @@ def _round_parts(definition: RoundDefinition, base: BasePackage) -> _RoundParts:
             cached = (definition, base, _RoundParts(definition, base))
             _PARTS[id(definition)] = cached
         return cached[2]
+
+
+def _delrapport_heading(report: Report) -> etree._Element:
+    return paragraph(report_heading(report), style=STYLE_HEADING_1)
 
 
 def _by_report(assignments: list[Assignment]) -> list[tuple[Report, list[Assignment]]]:

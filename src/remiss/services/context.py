@@ -49,6 +49,10 @@ class RoundContext:
     def _assignments(self) -> dict[str, list[Assignment]]:
         return {}
 
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled (for the parsing workers) without the memo: smaller, and the same every time."""
+        return {k: v for k, v in self.__dict__.items() if k != "_assignments"}
+
     def identity(self, org_id: str) -> FileIdentity:
         return FileIdentity(self.round_id, org_id, self.recipients[org_id].token)
 
