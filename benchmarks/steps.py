@@ -75,6 +75,8 @@ def fill(cfg: dict[str, str]) -> dict[str, Any]:
 
 
 def collect(cfg: dict[str, str]) -> dict[str, Any]:
+    from multiprocessing import forkserver
+
     from remiss.services.intake_pool import shared_pool
 
     ws = _workspace(cfg)
@@ -82,7 +84,8 @@ def collect(cfg: dict[str, str]) -> dict[str, Any]:
     paths = expand_paths([Path(cfg["returns"])])
     seconds, results = _timed(lambda: operations.collect_many(ws, ROUND_ID, paths))
     cpu = LAST_CPU[0]
-    shared_pool().close()  # join the parsing workers so their peak and CPU show in RUSAGE_CHILDREN
+    shared_pool().close()  # join the parsing workers, which the fork server reaps,
+    forkserver._forkserver._stop()  # then the fork server, so that all of them show in RUSAGE_CHILDREN
     return {
         "seconds": seconds,
         "cpu_s": cpu,

@@ -56,8 +56,13 @@ def record(
     round_id: str | None,
     organisation_id: str | None,
     deliver: bool,
+    flush: bool = True,
 ) -> OutboxRow:
-    """Write the .eml and add its outbox row to the caller's transaction."""
+    """Write the .eml and add its outbox row to the caller's transaction.
+
+    The row is flushed (and has its id) unless `flush` is False: a caller storing many
+    messages at once lets them go to the database together.
+    """
     write_eml(message, path)
     row = OutboxRow(
         key=key,
@@ -72,7 +77,8 @@ def record(
         deliver=deliver,
     )
     session.add(row)
-    session.flush()
+    if flush:
+        session.flush()
     return row
 
 

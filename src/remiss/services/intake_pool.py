@@ -155,7 +155,7 @@ class IntakePool:
 
     def __init__(self, limits: IntakeLimits | None = None) -> None:
         self.limits = limits or IntakeLimits.from_env()
-        self._mp = multiprocessing.get_context("spawn")
+        self._mp = _process_context()
         self._idle: list[_Worker] = []
         self._started = 0
         self._closed = False
@@ -283,6 +283,17 @@ class IntakePool:
     def _renewed(self, worker: _Worker) -> _Worker:
         worker.stop(kill=True)
         return self._spawn()
+
+
+def _process_context() -> Any:
+    """Workers fork from a fork server that has imported the parsers once.
+
+    A spawned worker would pay the imports (over a second of CPU) itself, every time one is
+    started or replaced; forking the collector directly is unsafe, as it runs threads.
+    """
+    mp = multiprocessing.get_context("forkserver")
+    mp.set_forkserver_preload(["remiss.services.examine"])
+    return mp
 
 
 def _examine_here(data: bytes, name: str, ctx: RoundContext) -> Outcome:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -31,6 +31,19 @@ EXCERPT = 90  # characters of each answer quoted in the receipt
 KIND_SV = {"docx": "Word-svaret", "xlsx": "Excelfilen"}
 
 
+class Item(NamedTuple):
+    """One answer field as the receipt quotes it (named tuples: Jinja reads attributes fastest)."""
+
+    label: str
+    text: str
+    problem: str | None = None
+
+
+class Section(NamedTuple):
+    heading: str
+    fields: list[Item]
+
+
 def receipt_key(digest: str) -> str:
     return f"receipt:{digest}"
 
@@ -45,6 +58,8 @@ def write_receipt(
     ctx: RoundContext,
     row: ReceivedFileRow,
     extracted: Extracted,
+    *,
+    current: bool,
     other_received: bool,
 ) -> Path:
     """Write the receipt .eml and add its outbox row (committed with the file's row).
@@ -53,7 +68,8 @@ def write_receipt(
     other message; otherwise its .eml is the record.
     """
     org = ctx.organisation(row.organisation_id or "")
-    subject, body = compose.render("receipt", **receipt_context(ctx, row, extracted, other_received))
+    context = receipt_context(ctx, row, extracted, other_received) | {"current": current}
+    subject, body = compose.render("receipt", **context)
     recipients = list(dict.fromkeys([*([row.sender] if row.sender else []), *org.email]))
     key = receipt_key(row.sha256)
     message = compose.build_message(to=recipients, subject=subject, body=body, key=key)
@@ -67,6 +83,7 @@ def write_receipt(
         round_id=ctx.round_id,
         organisation_id=org.id,
         deliver=smtp_configured(),
+        flush=False,
     )
     return path
 
@@ -78,15 +95,13 @@ def receipt_context(
     org_id = row.organisation_id or ""
     assignments = ctx.assignments(org_id)
     fields = ctx.definition.fields
-    sections: list[dict[str, Any]] = []
+    sections: list[Section] = []
     empty: list[str] = []
     if row.kind == "docx":
         answers = {(a.measure_key, a.field_id): a for a in extracted.answers}
         general = answers.get((GENERAL, fields.general.id))
         if general is not None:
-            sections.append(
-                {"heading": fields.general.label, "fields": [_word_item(fields.general.label, general)]}
-            )
+            sections.append(Section(fields.general.label, [_word_item(fields.general.label, general)]))
             if general.empty:
                 empty.append(fields.general.label + ("" if fields.general.required else " (frivilligt)"))
         for a in assignments:
@@ -98,7 +113,7 @@ def receipt_context(
                     empty.append(
                         f"{label_of(a, assignments)} {f.label}" + ("" if f.required else " (frivilligt)")
                     )
-            sections.append({"heading": f"{a.measure.number} {a.measure.title}", "fields": items})
+            sections.append(Section(f"{a.measure.number} {a.measure.title}", items))
     else:
         values = {(v.measure_key, v.column_id): v for v in extracted.values}
         for a in assignments:
@@ -106,16 +121,10 @@ def receipt_context(
             for c in fields.excel:
                 value = values.get((a.key, c.id))
                 raw = value.raw.strip() if value else ""
-                items.append(
-                    {
-                        "label": c.label,
-                        "text": _excerpt(raw) if raw else "",
-                        "problem": value.problem if value else None,
-                    }
-                )
+                items.append(Item(c.label, _excerpt(raw) if raw else "", value.problem if value else None))
                 if not raw and c.required:
                     empty.append(f"{label_of(a, assignments)} {c.label}")
-            sections.append({"heading": f"{a.measure.number} {a.measure.title}", "fields": items})
+            sections.append(Section(f"{a.measure.number} {a.measure.title}", items))
     deadline = ctx.deadline_for(org_id)
     return {
         "definition": ctx.definition,
@@ -168,9 +177,8 @@ def build_refusal(
     return compose.build_message(to=to, subject=subject, body=body, key=f"refusal:{digest}")
 
 
-def _word_item(label: str, answer: Any) -> dict[str, Any]:
-    text = "" if answer is None or answer.empty else _excerpt(answer.text)
-    return {"label": label, "text": text, "problem": None}
+def _word_item(label: str, answer: Any) -> Item:
+    return Item(label, "" if answer is None or answer.empty else _excerpt(answer.text))
 
 
 def _excerpt(text: str) -> str:

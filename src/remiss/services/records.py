@@ -9,8 +9,12 @@ from remiss.documents.model import Extracted
 from remiss.store.schema import AnswerRow, ReceivedFileRow, ValueRow
 
 
-def insert_answers(session: Session, file_id: int, extracted: Extracted) -> None:
-    """All answers and values of one file, as two bulk inserts (a file has dozens of them)."""
+def insert_answers(session: Session, files: list[tuple[int, Extracted]]) -> None:
+    """All answers and values of these stored files, as two executemany inserts.
+
+    Core inserts on the table: a file has dozens of answers and a batch hundreds, and the
+    ORM's per-row bookkeeping would cost more than the database does.
+    """
     answers = [
         {
             "file_id": file_id,
@@ -21,6 +25,7 @@ def insert_answers(session: Session, file_id: int, extracted: Extracted) -> None
             "empty": a.empty,
             "found_by": a.found_by,
         }
+        for file_id, extracted in files
         for a in extracted.answers
     ]
     values = [
@@ -33,12 +38,13 @@ def insert_answers(session: Session, file_id: int, extracted: Extracted) -> None
             "value_number": v.value if isinstance(v.value, float | int) else None,
             "problem": v.problem,
         }
+        for file_id, extracted in files
         for v in extracted.values
     ]
     if answers:
-        session.execute(insert(AnswerRow), answers)
+        session.execute(insert(AnswerRow.__table__), answers)
     if values:
-        session.execute(insert(ValueRow), values)
+        session.execute(insert(ValueRow.__table__), values)
 
 
 def describe_duplicate(earlier: ReceivedFileRow) -> str:
