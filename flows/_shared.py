@@ -16,7 +16,9 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from remiss.settings import Workspace
 
-BATCH = 50
+# Items per task at most. Every task run costs a few API round trips and CPU in the API
+# server (which shares the machine), so a city-sized run maps to a handful of tasks, not dozens.
+BATCH = 250
 # Batches of one flow run that run at once (REMISS_FLOW_TASKS, default 4).
 TASKS = max(1, int(os.environ.get("REMISS_FLOW_TASKS") or 4))
 

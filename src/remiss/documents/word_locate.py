@@ -30,11 +30,10 @@ from remiss.documents.word_xml import (
 # answer stays part of the answer.
 _HEADING_STYLE = re.compile(r"^(heading|rubrik)\s?[12]$", re.IGNORECASE)
 _HEADING_TEXT = re.compile(rf"^(\d+(\.\d+)* Åtgärd\b|{re.escape(REPORT_HEADING_START)})")
-# Clark names and paths, made once: the index visits every block of every returned file.
+# Clark names, made once: the index visits every block of every returned file.
 _P, _TBL, _SDT, _SDT_CONTENT, _CUSTOM_XML = w("p"), w("tbl"), w("sdt"), w("sdtContent"), w("customXml")
-_VAL = w("val")
-_TAG_PATH, _ALIAS_PATH = f"{w('sdtPr')}/{w('tag')}", f"{w('sdtPr')}/{w('alias')}"
-_STYLE_PATH, _OUTLINE_PATH = f"{w('pPr')}/{w('pStyle')}", f"{w('pPr')}/{w('outlineLvl')}"
+_VAL, _SDT_PR, _TAG, _ALIAS = w("val"), w("sdtPr"), w("tag"), w("alias")
+_P_PR, _STYLE, _OUTLINE = w("pPr"), w("pStyle"), w("outlineLvl")
 
 
 def label_key(text: str) -> str:
@@ -58,12 +57,13 @@ class BodyIndex:
         for sdt in body.iter(_SDT):
             self._register(sdt)
         self._flatten(body, None)
-        self.texts = [normalised(paragraph_text(b)) if b.tag == _P else "" for b in self.blocks]
+        self.texts = _Texts(self.blocks)
+        self._headings: dict[int, bool] = {}
 
     # --- building ----------------------------------------------------------------------
 
     def _register(self, sdt: etree._Element) -> None:
-        tag, alias = _property(sdt, _TAG_PATH), _property(sdt, _ALIAS_PATH)
+        tag, alias = _properties(sdt)
         if tag:
             self.by_tag[tag].append(sdt)
         if alias:
@@ -77,44 +77,48 @@ class BodyIndex:
         """One of ours: tagged by remiss, or (tag lost) carrying one of our aliases."""
         if sdt in self._answer_controls:
             return True
-        return _property(sdt, _TAG_PATH).startswith(TAG_PREFIX) or _property(sdt, _ALIAS_PATH) in self.aliases
+        tag, alias = _properties(sdt)
+        return tag.startswith(TAG_PREFIX) or alias in self.aliases
 
     def _flatten(self, container: etree._Element, owner: etree._Element | None) -> None:
         for child in container:
             tag = child.tag
             if tag == _SDT:
-                content = child.find(_SDT_CONTENT)
+                content = next(child.iterchildren(_SDT_CONTENT), None)
                 if content is not None:
                     self._flatten(content, child if child in self._answer_controls else owner)
             elif tag == _CUSTOM_XML:
                 self._flatten(child, owner)
             elif tag in (_P, _TBL):
-                control = owner if owner is not None else self._inline_control(child)
+                # Outside a control, a paragraph may hold one inline (as LibreOffice leaves a block control).
+                control = owner if owner is not None or tag != _P else self._inline.get(child)
                 if control is not None:
                     self.owned[control].append(len(self.blocks))
                 self.blocks.append(child)
                 self.owners.append(control)
 
-    def _inline_control(self, block: etree._Element) -> etree._Element | None:
-        """An answer control inside a paragraph, as LibreOffice leaves a block control."""
-        return self._inline.get(block) if block.tag == _P else None
-
     # --- classifying blocks ------------------------------------------------------------
 
     def is_heading(self, i: int) -> bool:
+        heading = self._headings.get(i)
+        if heading is None:
+            heading = self._headings[i] = self._heading(i)
+        return heading
+
+    def _heading(self, i: int) -> bool:
         block = self.blocks[i]
         if block.tag != _P:
             return False
-        style = block.find(_STYLE_PATH)
+        style = _grandchild(block, _P_PR, _STYLE)
         if style is not None and _HEADING_STYLE.match(style.get(_VAL, "")):
             return True
-        level = block.find(_OUTLINE_PATH)
+        level = _grandchild(block, _P_PR, _OUTLINE)
         if level is not None and level.get(_VAL) in ("0", "1"):
             return True
         return bool(_HEADING_TEXT.match(self.texts[i]))
 
     def is_label(self, i: int, label: str | None = None) -> bool:
-        key = label_key(self.texts[i])
+        key = self.texts.key(i)
         return key == label_key(label) if label is not None else key in self.labels
 
     def is_boundary(self, i: int) -> bool:
@@ -151,8 +155,8 @@ class BodyIndex:
         """The åtgärd's heading, looked for under its delrapport's heading when that is there."""
         start = MEASURE_HEADING_START.format(number=number)
         report = REPORT_HEADING.format(title=report_title)
-        scope = range(len(self.blocks))
-        report_at = next((i for i in scope if self.texts[i] == normalised(report)), None)
+        scope, report = range(len(self.blocks)), normalised(report)
+        report_at = next((i for i in scope if self.texts[i] == report), None)
         if report_at is not None:
             scope = self._report_scope(report_at)
         found = [i for i in scope if _starts_word(self.texts[i], start)]
@@ -166,7 +170,8 @@ class BodyIndex:
 
     def find_label(self, label: str, scope: range | None = None) -> int | None:
         scope = scope if scope is not None else range(len(self.blocks))
-        return next((i for i in scope if self.blocks[i].tag == _P and self.is_label(i, label)), None)
+        key = label_key(label)
+        return next((i for i in scope if self.blocks[i].tag == _P and self.texts.key(i) == key), None)
 
 
 def _starts_word(text: str, start: str) -> bool:
@@ -174,9 +179,55 @@ def _starts_word(text: str, start: str) -> bool:
     return text.startswith(start) and (len(text) == len(start) or not text[len(start)].isalnum())
 
 
-def _property(sdt: etree._Element, path: str) -> str:
-    element = sdt.find(path)
-    return "" if element is None else element.get(_VAL, "")
+def _properties(sdt: etree._Element) -> tuple[str, str]:
+    """The control's tag and alias: the first w:sdtPr/w:tag/@w:val and w:sdtPr/w:alias/@w:val."""
+    tag = alias = None
+    for properties in sdt:
+        if properties.tag == _SDT_PR:
+            for element in properties:
+                name = element.tag
+                if name == _TAG:
+                    tag = element.get(_VAL, "") if tag is None else tag
+                elif name == _ALIAS and alias is None:
+                    alias = element.get(_VAL, "")
+                if tag is not None and alias is not None:  # the rest cannot change them
+                    return tag, alias
+    return tag or "", alias or ""
+
+
+def _grandchild(element: etree._Element, child: str, grandchild: str) -> etree._Element | None:
+    """element.find("child/grandchild"), without ElementPath's overhead (the index asks often)."""
+    for middle in element.iterchildren(child):
+        for found in middle.iterchildren(grandchild):
+            return found
+    return None
+
+
+class _Texts:
+    """Each block's normalised text (tables have none) and label key, worked out when first
+    asked for: finding an answer by its control reads only the few blocks around it."""
+
+    def __init__(self, blocks: list[etree._Element]) -> None:
+        self._blocks = blocks
+        self._texts: list[str | None] = [None] * len(blocks)
+        self._keys: dict[int, str] = {}
+
+    def __getitem__(self, i: int) -> str:
+        text = self._texts[i]
+        if text is None:
+            block = self._blocks[i]
+            text = self._texts[i] = normalised(paragraph_text(block)) if block.tag == _P else ""
+        return text
+
+    def __len__(self) -> int:
+        return len(self._blocks)
+
+    def key(self, i: int) -> str:
+        """label_key(self[i]); the text is normalised already."""
+        key = self._keys.get(i)
+        if key is None:
+            key = self._keys[i] = self[i].rstrip(":").strip().casefold()
+        return key
 
 
 def _own_content(sdt: etree._Element) -> list[etree._Element]:

@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from remiss.documents.ooxml import PKG_RELS, R, w
-from remiss.documents.package import open_package
 from remiss.documents.xmlsafe import parse_untrusted
 from remiss.errors import RejectedFile
 
@@ -74,9 +73,10 @@ class PackageMedia:
     relationships: dict[str, _Relationship] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, data: bytes, name: str) -> PackageMedia:
-        """The relationships of word/document.xml; a file without them carries no media."""
-        package = open_package(data, name)
+    def load(cls, package: zipfile.ZipFile) -> PackageMedia:
+        """The relationships of word/document.xml; a file without them carries no media.
+
+        `package` (from package.open_package) must stay open while images are read."""
         try:
             raw = package.read(_RELS_PART)
             root = parse_untrusted(raw, _RELS_PART)

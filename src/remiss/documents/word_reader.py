@@ -16,9 +16,10 @@ from lxml import etree
 from remiss.documents.model import GENERAL, Extracted, ExtractedAnswer
 from remiss.documents.ooxml import w
 from remiss.documents.package import open_package, read_member
-from remiss.documents.word_clean import clean_fragment, fragment_xml, normalised, plain_text
+from remiss.documents.word_clean import clean, normalised
 from remiss.documents.word_locate import BodyIndex
 from remiss.documents.word_media import PackageMedia
+from remiss.documents.word_passes import BodyFacts
 from remiss.documents.word_template import responsibility_line
 from remiss.documents.word_xml import field_alias, field_tag, general_alias, repeated_numbers
 from remiss.documents.xmlsafe import parse_untrusted
@@ -47,26 +48,27 @@ def read_response_docx(
     A field found by no route is empty, with found_by "heading" (the last route tried),
     and is named in a warning.
     """
-    body = _parse(data, name)
-    expected = _expected_fields(definition, assignments)
-    labels = {definition.fields.general.label} | {f.label for f in definition.fields.word}
-    index = BodyIndex(body, labels, {e.alias for e in expected})
-    reader = _Reader(index, definition, name, PackageMedia.load(data, name))
-    extracted = Extracted(answers=[reader.answer(e) for e in expected])
-    extracted.warnings = reader.warnings(expected)
+    with open_package(data, name) as package:
+        body, source = _parse(package, name)
+        facts = BodyFacts(body, source)  # strips what no answer keeps, in place
+        expected = _expected_fields(definition, assignments)
+        labels = {definition.fields.general.label} | {f.label for f in definition.fields.word}
+        index = BodyIndex(body, labels, {e.alias for e in expected})
+        reader = _Reader(index, facts, definition, name, PackageMedia.load(package))
+        extracted = Extracted(answers=[reader.answer(e) for e in expected])
+        extracted.warnings = reader.warnings(expected)
     return extracted
 
 
-def _parse(data: bytes, name: str) -> etree._Element:
-    """document.xml's body; every failure is a RejectedFile naming `name`.
+def _parse(package: zipfile.ZipFile, name: str) -> tuple[etree._Element, bytes]:
+    """document.xml's body, and the part's bytes; every failure is a RejectedFile naming `name`.
 
     styles.xml is not read: headings are recognised by style id, outline level or the
     template's heading text, and parsing the styles part would triple the reading time.
     """
-    package = open_package(data, name)
     try:
-        with package:
-            root = _parse_part(read_member(package, DOCUMENT_PART, name), DOCUMENT_PART, name)
+        source = read_member(package, DOCUMENT_PART, name)
+        root = _parse_part(source, DOCUMENT_PART, name)
     except (zipfile.BadZipFile, OSError, ValueError, etree.LxmlError):
         raise RejectedFile(
             f"{name} är skadad och kan inte läsas som Word-dokument.", code="corrupt"
@@ -74,7 +76,7 @@ def _parse(data: bytes, name: str) -> etree._Element:
     body = root.find(w("body"))
     if body is None:
         raise RejectedFile(f"{name} saknar dokumenttext och är inte ett Word-svar.", code="not-docx")
-    return body
+    return body, source
 
 
 def _parse_part(data: bytes, part: str, name: str) -> etree._Element:
@@ -99,8 +101,11 @@ def _expected_fields(definition: RoundDefinition, assignments: list[Assignment])
 class _Reader:
     """Locates and cleans each answer, remembering what to warn the coordinator about."""
 
-    def __init__(self, index: BodyIndex, definition: RoundDefinition, name: str, media: PackageMedia) -> None:
+    def __init__(
+        self, index: BodyIndex, facts: BodyFacts, definition: RoundDefinition, name: str, media: PackageMedia
+    ) -> None:
         self.index = index
+        self.facts = facts
         self.media = media  # pictures and links are carried into the fragments
         self.definition = definition
         self.name = name
@@ -114,16 +119,15 @@ class _Reader:
         if located is None:
             located = (self._by_heading(expected), "heading")
         blocks, found_by = located
-        cleaned, dropped = clean_fragment(blocks or [], expected.field.placeholder, self.media)
-        if dropped:
-            self.dropped[expected.alias] = dropped
-        text = plain_text(cleaned)
-        empty = not normalised(text)
+        cleaned = clean(blocks or [], expected.field.placeholder, self.media, self.facts)
+        if cleaned.dropped:
+            self.dropped[expected.alias] = cleaned.dropped
+        empty = not cleaned.text.strip()  # nothing but whitespace: normalised(text) == ""
         return ExtractedAnswer(
             measure_key=expected.key,
             field_id=expected.field.id,
-            text="" if empty else text,
-            xml="" if empty else fragment_xml(cleaned),
+            text="" if empty else cleaned.text,
+            xml="" if empty else cleaned.xml(),
             empty=empty,
             found_by=found_by,
         )

@@ -93,7 +93,11 @@ def build_message(
 
 def write_eml(message: EmailMessage, path: Path) -> None:
     """Atomic write: a crash never leaves half an .eml behind."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".eml.tmp")
-    tmp.write_bytes(bytes(message))
+    data = bytes(message)
+    try:
+        tmp.write_bytes(data)
+    except FileNotFoundError:  # the organisation's first message
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
     tmp.replace(path)

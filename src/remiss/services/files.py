@@ -15,10 +15,13 @@ def sha256(data: bytes) -> str:
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write via a temporary file and rename, so readers never see a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     # Unique per writer: threads of one process, and hosts sharing a network folder, never collide.
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:12]}.tmp")
-    tmp.write_bytes(data)
+    try:
+        tmp.write_bytes(data)
+    except FileNotFoundError:  # the folder's first file (asking first would cost every file a call)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
     tmp.replace(path)
 
 
