@@ -14,6 +14,7 @@ in this process without limits), REMISS_PARSE_TIMEOUT_S (default 30), REMISS_PAR
 from __future__ import annotations
 
 import atexit
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -71,6 +72,8 @@ def _worker_main(conn: Connection, memory_bytes: int) -> None:
         import resource
 
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    # The imported modules are never garbage: leave them out of every collection from now on.
+    gc.freeze()
     contexts: dict[str, RoundContext] = {}
     try:
         conn.send(("ready",))  # imports done: the parent starts the clock of a file only from here
