@@ -1,8 +1,8 @@
 """What every flow needs: the workspace from a path, and spreading work over concurrent tasks.
 
 Flows map their batches over a thread pool (`task_runner()`): every batch opens its own
-sessions, and the store stays consistent under any interleaving (unique keys, one
-transaction per file or organisation, version numbers retried on a clash), so batches of
+sessions, and the store stays consistent under any interleaving (unique keys, each file
+or organisation stored in one transaction, version numbers retried on a clash), so batches of
 one run, and runs on several workers at once, can go side by side.
 """
 

@@ -1,4 +1,4 @@
-"""collect_responses: ingest returned files and folders, one transaction per file.
+"""collect_responses: ingest returned files and folders (see remiss.services.collect).
 
 The files are spread over batches that run as concurrent tasks (see `_shared.task_runner`).
 Files are stored as their batch reaches them, so when one run holds two versions from the
