@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
+import subprocess
+import tempfile
+import uuid
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +15,35 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from remiss.cli import app
+
+SOFFICE = shutil.which("soffice")
+
+
+def libreoffice_resave(
+    data: bytes, work: Path, suffix: str, target: str | None = None, stem: str = "svar"
+) -> bytes:
+    """`data` (a .`suffix` file) opened and saved as `target` (default the same format) by LibreOffice.
+
+    Each call runs in a LibreOffice profile of its own, so tests running at once never share one.
+    """
+    target = target or suffix
+    source, out = work / f"{stem}.{suffix}", work / f"ut-{stem}-{target}"
+    source.write_bytes(data)
+    profile = Path(tempfile.gettempdir()) / f"remiss-lo-{uuid.uuid4().hex}"
+    command = [
+        str(SOFFICE),
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--convert-to",
+        target,
+    ]
+    try:
+        subprocess.run(
+            [*command, "--outdir", str(out), str(source)], check=True, capture_output=True, timeout=300
+        )
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    return (out / f"{stem}.{target}").read_bytes()
 
 
 def rewrite_member(data: bytes, member: str, change: Callable[[bytes], bytes]) -> bytes:

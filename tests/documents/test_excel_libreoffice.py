@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import shutil
-import subprocess
 import sys
 import uuid
 import zipfile
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from tests.helpers import SOFFICE, libreoffice_resave
 
 from remiss.documents.excel_fill import fill_response_xlsx
 from remiss.documents.excel_reader import read_response_xlsx
@@ -29,7 +29,6 @@ from remiss.domain.round import RoundDefinition
 from remiss.identity import FileIdentity
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "libreoffice" / "excel-filled-lo74.xlsx"
-SOFFICE = shutil.which("soffice")
 needs_soffice = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
 
 ROUND = RoundDefinition.model_validate(
@@ -103,19 +102,6 @@ def filled_workbook() -> bytes:
     return fill_response_xlsx(build_response_xlsx(ROUND, ORG, assignments(), IDENTITY), ANSWERS)
 
 
-def through_libreoffice(data: bytes, work: Path, stem: str) -> bytes:
-    """Open and re-save as .xlsx with LibreOffice, in a profile of its own."""
-    source, out = work / f"{stem}.xlsx", work / "out"
-    source.write_bytes(data)
-    profile = f"file:///tmp/remiss-lo-{uuid.uuid4().hex}"
-    command = [SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "xlsx"]
-    subprocess.run(
-        [*command, "--outdir", str(out), str(source)], check=True, capture_output=True, timeout=180
-    )
-    shutil.rmtree(profile.removeprefix("file://"), ignore_errors=True)
-    return (out / f"{stem}.xlsx").read_bytes()
-
-
 def check_values(extracted: Extracted) -> None:
     """What a nämnd typed comes back typed the same way, problems included."""
     assert extracted.warnings == []
@@ -159,7 +145,7 @@ def test_committed_libreoffice_file_is_read():
 @pytest.mark.slow
 @needs_soffice
 def test_filled_sheet_survives_libreoffice(tmp_path):
-    saved = through_libreoffice(filled_workbook(), tmp_path, "svar")
+    saved = libreoffice_resave(filled_workbook(), tmp_path, "xlsx", stem="svar")
     check_values(read_response_xlsx(saved, "svar.xlsx", ROUND, assignments()))
     check_structure(saved)
 
@@ -172,7 +158,7 @@ def test_bundled_round_survives_libreoffice(definition, catalog, identity_for, t
     template = build_response_xlsx(definition, catalog.by_id[org_id], own, identity_for(org_id))
     answers = {(a.key, "kostnad_tkr"): float(i) for i, a in enumerate(own)}
     answers[(own[0].key, definition.fields.excel[0].id)] = definition.fields.excel[0].choices[-1]
-    saved = through_libreoffice(fill_response_xlsx(template, answers), tmp_path, org_id)
+    saved = libreoffice_resave(fill_response_xlsx(template, answers), tmp_path, "xlsx", stem=org_id)
     extracted = read_response_xlsx(saved, f"{org_id}.xlsx", definition, own)
     assert extracted.warnings == []
     got = {(v.measure_key, v.column_id): v.value for v in extracted.values}
@@ -187,6 +173,6 @@ if __name__ == "__main__":  # regenerate the committed fixture
     work = Path(f"/tmp/remiss-excel-fixture-{uuid.uuid4().hex}")
     work.mkdir()
     FIXTURE.parent.mkdir(parents=True, exist_ok=True)
-    FIXTURE.write_bytes(through_libreoffice(filled_workbook(), work, "excel-filled"))
+    FIXTURE.write_bytes(libreoffice_resave(filled_workbook(), work, "xlsx", stem="excel-filled"))
     shutil.rmtree(work, ignore_errors=True)
     print(f"wrote {FIXTURE}")

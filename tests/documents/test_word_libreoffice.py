@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import io
 import shutil
-import subprocess
 import sys
-import uuid
 import zipfile
 from pathlib import Path
 
 import pytest
 from lxml import etree
+from tests.helpers import SOFFICE, libreoffice_resave
 
 from remiss.documents.model import GENERAL
 from remiss.documents.ooxml import W, w
@@ -31,7 +30,6 @@ from remiss.domain.round import RoundDefinition
 from remiss.identity import FileIdentity
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "libreoffice"
-SOFFICE = shutil.which("soffice")
 needs_soffice = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
 
 ROUND = RoundDefinition.model_validate(
@@ -122,30 +120,6 @@ def without_controls(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def through_libreoffice(data: bytes, work: Path, stem: str) -> bytes:
-    """Open and re-save as .docx with LibreOffice, in a profile of its own."""
-    source, out = work / f"{stem}.docx", work / "out"
-    source.write_bytes(data)
-    profile = f"file:///tmp/remiss-lo-{uuid.uuid4().hex}"
-    subprocess.run(
-        [
-            SOFFICE,
-            f"-env:UserInstallation={profile}",
-            "--headless",
-            "--convert-to",
-            "docx",
-            "--outdir",
-            str(out),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    shutil.rmtree(profile.removeprefix("file://"), ignore_errors=True)
-    return (out / f"{stem}.docx").read_bytes()
-
-
 def texts_by_field(data: bytes, name: str) -> dict[tuple[str, str], tuple[str, str]]:
     extracted = read_response_docx(data, name, ROUND, assignments())
     return {(a.measure_key, a.field_id): (a.text, a.found_by) for a in extracted.answers}
@@ -197,7 +171,7 @@ def test_bundled_round_survives_libreoffice(definition, catalog, identity_for, t
             field_tag(own[-1].key, main): REPEATED_ANSWER,
         },
     )
-    saved = through_libreoffice(filled, tmp_path, "kultur")
+    saved = libreoffice_resave(filled, tmp_path, "docx", stem="kultur")
     extracted = read_response_docx(saved, "kultur.docx", definition, own)
     by_key = {(a.measure_key, a.field_id): a for a in extracted.answers}
     assert (
@@ -218,8 +192,10 @@ def test_bundled_round_survives_libreoffice(definition, catalog, identity_for, t
 @pytest.mark.slow
 @needs_soffice
 def test_fixture_recipe_still_gives_readable_files(tmp_path):
-    check_filled(through_libreoffice(filled_template(), tmp_path, "filled"), "filled.docx", "alias")
-    bare = through_libreoffice(without_controls(filled_template()), tmp_path, "bare")
+    check_filled(
+        libreoffice_resave(filled_template(), tmp_path, "docx", stem="filled"), "filled.docx", "alias"
+    )
+    bare = libreoffice_resave(without_controls(filled_template()), tmp_path, "docx", stem="bare")
     check_filled(bare, "bare.docx", "heading")
 
 
@@ -229,8 +205,10 @@ def regenerate(target: Path = FIXTURES) -> None:
     work = target / ".work"
     work.mkdir(exist_ok=True)
     try:
-        (target / "filled-lo74.docx").write_bytes(through_libreoffice(filled_template(), work, "filled"))
-        bare = through_libreoffice(without_controls(filled_template()), work, "bare")
+        (target / "filled-lo74.docx").write_bytes(
+            libreoffice_resave(filled_template(), work, "docx", stem="filled")
+        )
+        bare = libreoffice_resave(without_controls(filled_template()), work, "docx", stem="bare")
         (target / "no-controls-lo74.docx").write_bytes(bare)
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -10,15 +10,13 @@ The slow test makes the same files with the installed LibreOffice and checks the
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import sys
 import tempfile
-import uuid
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from tests.helpers import SOFFICE, libreoffice_resave
 from tests.intake import corpus as c
 
 from remiss.documents.model import GENERAL
@@ -33,7 +31,6 @@ from remiss.store.schema import AnswerRow, ValueRow
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "libreoffice"
 ROUND_FILE = FIXTURES / "intake-round.yaml"
 ROUND, ORG, SECRET = "lo-intake", "bromma", "intake-fixture-secret"
-SOFFICE = shutil.which("soffice")
 COMMENT = ["Inledning med *kursiv*.", "- första punkten", "- andra punkten", "Avslutning."]
 NAMES = {
     "docx": "Bromma svar (LibreOffice).docx",
@@ -56,31 +53,13 @@ def filled(ws: Workspace) -> tuple[bytes, bytes]:
     return word, excel
 
 
-def through_libreoffice(data: bytes, suffix: str, target: str, work: Path) -> bytes:
-    """Open and save as `target` (docx, xlsx, doc, xls) with LibreOffice, in a profile of its own."""
-    source, out = work / f"svar.{suffix}", work / f"ut-{target}"
-    source.write_bytes(data)
-    profile = Path(tempfile.gettempdir()) / f"remiss-lo-{uuid.uuid4().hex}"
-    try:
-        command = [SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", target]
-        subprocess.run(
-            [*command, "--outdir", str(out), str(source)],
-            check=True,
-            capture_output=True,
-            timeout=300,
-        )
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
-    return (out / f"svar.{target}").read_bytes()
-
-
 def saved_by_libreoffice(ws: Workspace, work: Path) -> dict[str, bytes]:
     word, excel = filled(ws)
     return {
-        "docx": through_libreoffice(word, "docx", "docx", work),
-        "xlsx": through_libreoffice(excel, "xlsx", "xlsx", work),
-        "doc": through_libreoffice(word, "docx", "doc", work),
-        "xls": through_libreoffice(excel, "xlsx", "xls", work),
+        "docx": libreoffice_resave(word, work, "docx"),
+        "xlsx": libreoffice_resave(excel, work, "xlsx"),
+        "doc": libreoffice_resave(word, work, "docx", target="doc"),
+        "xls": libreoffice_resave(excel, work, "xlsx", target="xls"),
     }
 
 
