@@ -149,21 +149,10 @@ def _store_alone(
     sender: str | None,
 ) -> CollectResult:
     """One file in its own transaction, retried while another collector takes its version number."""
-    org_id = examined.identified.organisation_id
     for _attempt in range(_VERSION_RETRIES):
         try:
             with db.session() as session:
-                slots, kinds = _ledger(session, ctx.round_id, {org_id})
-                slot = slots[(org_id, examined.kind)]
-                becomes_current = not (examined.unchanged and slot.has_answered_current(session))
-                row = _row(ctx, item, examined, stored, slot.version + 1, becomes_current, sender)
-                if becomes_current:
-                    slot.replace_current(session, row, not examined.unchanged)
-                session.add(row)
-                session.flush()
-                insert_answers(session, [(row.id, examined.extracted)])
-                other = any(k != examined.kind for k in kinds[org_id])
-                result = _finish(session, workspace, ctx, item, examined, row, becomes_current, other)
+                result = _store_together(session, workspace, ctx, [(item, examined)], [stored], sender)[0]
             return result
         except IntegrityError:
             if earlier(db, item.digest) is not None:
