@@ -25,11 +25,11 @@ from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from remiss.documents.excel_template import KEY_MARKER
+from remiss.documents.excel.template import KEY_MARKER
 from remiss.documents.ooxml import CT_CUSTOM_PROPS, RT_CUSTOM_PROPS
 from remiss.documents.properties import CUSTOM_PART, custom_properties_xml
-from remiss.documents.word_template import DEFAULT_INSTRUCTIONS, responsibility_line
-from remiss.documents.word_xml import (
+from remiss.documents.word.template import DEFAULT_INSTRUCTIONS, responsibility_line
+from remiss.documents.word.wordml import (
     field_alias,
     field_tag,
     measure_heading,

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from remiss.services import operations
-from remiss.services.collect import expand_paths
+from remiss.services.intake.collect import expand_paths
 from remiss.settings import Workspace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -77,7 +77,7 @@ def fill(cfg: dict[str, str]) -> dict[str, Any]:
 def collect(cfg: dict[str, str]) -> dict[str, Any]:
     from multiprocessing import forkserver
 
-    from remiss.services.intake_pool import shared_pool
+    from remiss.services.intake.pool import shared_pool
 
     ws = _workspace(cfg)
     operations.database(ws)

@@ -21,11 +21,11 @@ from pathlib import Path
 from lxml import etree
 
 from remiss.demo import phrases
-from remiss.documents.excel_fill import fill_response_xlsx
+from remiss.documents.excel.fill import fill_response_xlsx
 from remiss.documents.model import GENERAL
 from remiss.documents.ooxml import w
-from remiss.documents.word_fill import fill_response_docx
-from remiss.documents.word_xml import field_tag
+from remiss.documents.word.fill import fill_response_docx
+from remiss.documents.word.wordml import field_tag
 from remiss.services.context import RoundContext
 from remiss.services.launch import file_names
 from remiss.settings import Workspace

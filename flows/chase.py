@@ -16,10 +16,10 @@ from prefect.cache_policies import NO_CACHE
 from remiss_flows._shared import workspace
 from remiss_flows.mail import send_outbox
 
+from remiss.domain.calendar import stockholm_today
 from remiss.services import operations
-from remiss.services.calendar import stockholm_today
+from remiss.services.chase.tracking import summary_rows
 from remiss.services.status import OrganisationStatus
-from remiss.services.tracking import summary_rows
 
 
 @task(cache_policy=NO_CACHE)

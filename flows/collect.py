@@ -1,4 +1,4 @@
-"""collect_responses: ingest returned files and folders (see remiss.services.collect).
+"""collect_responses: ingest returned files and folders (see remiss.services.intake.collect).
 
 The files are spread over batches that run as concurrent tasks (see `_shared.task_runner`).
 Files are stored as their batch reaches them, so when one run holds two versions from the
@@ -17,7 +17,7 @@ from prefect.cache_policies import NO_CACHE
 from remiss_flows._shared import spread, task_runner, workspace
 
 from remiss.services import operations
-from remiss.services.collect import expand_paths
+from remiss.services.intake.collect import expand_paths
 
 
 @task(cache_policy=NO_CACHE)

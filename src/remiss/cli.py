@@ -50,8 +50,8 @@ def round_create(
     file: Annotated[Path, typer.Argument(help="Omgångens YAML-fil.")], json: JsonOption = False
 ) -> None:
     """Validera en omgångsdefinition och spara den; skriver ut omgångens id."""
+    from remiss.domain.calendar import deadline_notice
     from remiss.services import operations
-    from remiss.services.calendar import deadline_notice
 
     workspace = Workspace.from_env()
     round_id, created = operations.create_round(workspace, file)
@@ -85,7 +85,7 @@ def collect(
     """Läs in inkomna Word- och Excelfiler: identifiera, spara, läs svaren, avvisa felaktiga filer."""
     from remiss_flows.collect import collect_responses
 
-    from remiss.services.intake_pool import shared_pool
+    from remiss.services.intake.pool import shared_pool
 
     shared_pool().start()  # the parsing workers start while Prefect's API starts
     results = collect_responses(round_id, [str(p) for p in paths], _home())
@@ -105,9 +105,9 @@ def status(
     ] = None,
 ) -> None:
     """Visa per förvaltning: status, sen, senaste fil, påminnelser och anstånd."""
+    from remiss.domain.calendar import stockholm_today
     from remiss.services import operations
-    from remiss.services.calendar import stockholm_today
-    from remiss.services.tracking import write_tracking_workbook
+    from remiss.services.chase.tracking import write_tracking_workbook
 
     workspace, day = Workspace.from_env(), _day(today) or stockholm_today()
     found = operations.status(workspace, round_id, day)

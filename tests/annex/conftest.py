@@ -24,9 +24,9 @@ from tests.annex.returned import Returned, png
 from tests.helpers import issued, run_cli
 
 from remiss import resources
-from remiss.documents.annex_pdf import pdf_available
-from remiss.documents.excel_fill import fill_response_xlsx
-from remiss.documents.word_fill import fill_response_docx
+from remiss.documents.annex.pdf import pdf_available
+from remiss.documents.excel.fill import fill_response_xlsx
+from remiss.documents.word.fill import fill_response_docx
 from remiss.domain import Assignment
 from remiss.domain.loading import load_catalog, load_round
 from remiss.services import operations

@@ -14,7 +14,7 @@ from tests.annex.conftest import CHART, LINK, MAP, ROUND, place
 from tests.helpers import run_cli, run_json
 
 from remiss.documents.ooxml import PKG_RELS, R, W
-from remiss.documents.word_media import WP
+from remiss.documents.word.media import WP
 from remiss.settings import Workspace
 from remiss.store.database import open_database
 from remiss.store.schema import AuditRow

@@ -11,10 +11,10 @@ from lxml import etree
 from tests.annex.returned import Returned, png
 from tests.helpers import rewrite_member
 
-from remiss.documents.word_fill import fill_response_docx
-from remiss.documents.word_media import RM, RM_HREF, RM_IMAGE, WP, A
-from remiss.documents.word_reader import read_response_docx
-from remiss.documents.word_template import build_response_docx
+from remiss.documents.word.fill import fill_response_docx
+from remiss.documents.word.media import RM, RM_HREF, RM_IMAGE, WP, A
+from remiss.documents.word.reader import read_response_docx
+from remiss.documents.word.template import build_response_docx
 
 ORG = "kultur"
 PICTURE = png(64, 32, (10, 120, 200))

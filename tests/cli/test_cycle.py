@@ -10,8 +10,8 @@ import pytest
 from tests.helpers import issued, rewrite_member, run_json
 
 from remiss import resources
-from remiss.documents.excel_fill import fill_response_xlsx
-from remiss.documents.word_fill import fill_response_docx
+from remiss.documents.excel.fill import fill_response_xlsx
+from remiss.documents.word.fill import fill_response_docx
 
 ROUND = "sh-2016"
 KOMMENTAR = "remiss:samverkan/4.1.1:kommentar"

@@ -18,8 +18,8 @@ import docx
 import pytest
 from lxml import etree
 
-from remiss.documents.annex import build_annex
-from remiss.documents.annex_package import NAMESPACES
+from remiss.documents.annex.document import build_annex
+from remiss.documents.annex.package import NAMESPACES
 from remiss.documents.model import (
     AnnexDocument,
     AnnexEntry,

@@ -11,9 +11,9 @@ import docx
 from lxml import etree
 from tests.annex.returned import png
 
-from remiss.documents.annex import build_annex
-from remiss.documents.annex_check import check_docx
-from remiss.documents.annex_media import TEXT_WIDTH_EMU
+from remiss.documents.annex.check import check_docx
+from remiss.documents.annex.document import build_annex
+from remiss.documents.annex.media import TEXT_WIDTH_EMU
 from remiss.documents.model import (
     AnnexDocument,
     AnnexEntry,
@@ -23,7 +23,7 @@ from remiss.documents.model import (
     AnnexReport,
 )
 from remiss.documents.ooxml import PKG_RELS, R, W
-from remiss.documents.word_media import RM, WP
+from remiss.documents.word.media import RM, WP
 
 NS = {"w": W, "r": R, "wp": WP, "a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
 RED = png(40, 20, (200, 30, 30))

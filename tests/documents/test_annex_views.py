@@ -13,8 +13,8 @@ import pytest
 from lxml import etree
 from tests.documents.test_annex import TABLE, fragment, para, run, sample_annex
 
-from remiss.documents.annex import build_annex, toc_entries
-from remiss.documents.annex_check import check_docx
+from remiss.documents.annex.check import check_docx
+from remiss.documents.annex.document import build_annex, toc_entries
 from remiss.documents.model import (
     AnnexEntry,
     AnnexField,

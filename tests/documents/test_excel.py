@@ -13,9 +13,9 @@ import pytest
 from lxml import etree
 from openpyxl import Workbook, load_workbook
 
-from remiss.documents.excel_fill import fill_response_xlsx
-from remiss.documents.excel_reader import parse_swedish_number, read_response_xlsx
-from remiss.documents.excel_template import (
+from remiss.documents.excel.fill import fill_response_xlsx
+from remiss.documents.excel.reader import parse_swedish_number, read_response_xlsx
+from remiss.documents.excel.template import (
     FIRST_DATA_ROW,
     HEADER_ROW,
     ID_ROW,

@@ -19,9 +19,9 @@ import pytest
 from openpyxl import load_workbook
 from tests.helpers import SOFFICE, libreoffice_resave
 
-from remiss.documents.excel_fill import fill_response_xlsx
-from remiss.documents.excel_reader import read_response_xlsx
-from remiss.documents.excel_template import FIRST_DATA_ROW, ID_ROW, build_response_xlsx
+from remiss.documents.excel.fill import fill_response_xlsx
+from remiss.documents.excel.reader import read_response_xlsx
+from remiss.documents.excel.template import FIRST_DATA_ROW, ID_ROW, build_response_xlsx
 from remiss.documents.model import Extracted
 from remiss.documents.properties import read_custom_properties
 from remiss.domain.catalog import Catalog, Group, Organisation

@@ -16,7 +16,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 
-from remiss.documents.excel_sheet import read_sheets
+from remiss.documents.excel.sheet import read_sheets
 from remiss.errors import RejectedFile
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "libreoffice" / "excel-filled-lo74.xlsx"

@@ -8,9 +8,9 @@ import zipfile
 
 import pytest
 
-from remiss.documents.word_fill import fill_response_docx
-from remiss.documents.word_reader import read_response_docx
-from remiss.documents.word_template import build_response_docx
+from remiss.documents.word.fill import fill_response_docx
+from remiss.documents.word.reader import read_response_docx
+from remiss.documents.word.template import build_response_docx
 from remiss.errors import DocumentError, RejectedFile
 
 ORG = "kultur"

@@ -21,10 +21,10 @@ from tests.helpers import SOFFICE, libreoffice_resave
 from remiss.documents.model import GENERAL
 from remiss.documents.ooxml import W, w
 from remiss.documents.properties import read_custom_properties
-from remiss.documents.word_fill import fill_response_docx
-from remiss.documents.word_reader import read_response_docx
-from remiss.documents.word_template import build_response_docx
-from remiss.documents.word_xml import field_tag
+from remiss.documents.word.fill import fill_response_docx
+from remiss.documents.word.reader import read_response_docx
+from remiss.documents.word.template import build_response_docx
+from remiss.documents.word.wordml import field_tag
 from remiss.domain.catalog import Catalog, Group, Organisation
 from remiss.domain.round import RoundDefinition
 from remiss.identity import FileIdentity

@@ -11,10 +11,10 @@ from lxml import etree
 
 from remiss.documents.model import GENERAL
 from remiss.documents.ooxml import W, w
-from remiss.documents.word_fill import fill_response_docx
-from remiss.documents.word_reader import read_response_docx
-from remiss.documents.word_template import build_response_docx
-from remiss.documents.word_xml import field_tag
+from remiss.documents.word.fill import fill_response_docx
+from remiss.documents.word.reader import read_response_docx
+from remiss.documents.word.template import build_response_docx
+from remiss.documents.word.wordml import field_tag
 
 NS = {"w": W}
 ORG = "kultur"  # a fackförvaltning with a handful of åtgärder

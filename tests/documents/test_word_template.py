@@ -12,8 +12,8 @@ from lxml import etree
 
 from remiss.documents.ooxml import W, w
 from remiss.documents.properties import read_custom_properties
-from remiss.documents.word_template import NO_MEASURES, build_response_docx
-from remiss.documents.word_xml import field_alias, field_tag, repeated_numbers
+from remiss.documents.word.template import NO_MEASURES, build_response_docx
+from remiss.documents.word.wordml import field_alias, field_tag, repeated_numbers
 from remiss.domain.round import Assignment
 from remiss.identity import parse_reference
 from remiss.swedish import long_date as swedish_date
@@ -185,8 +185,8 @@ def test_same_inputs_give_the_same_bytes(definition, catalog, identity_for):
 
 def test_joined_from_the_rounds_parts_it_is_what_building_the_tree_gives(definition, catalog, identity_for):
     """Templates are joined from XML made once per round (speed: see benchmarks/); same bytes."""
-    from remiss.documents.word_base import base_package
-    from remiss.documents.word_template import _Writer
+    from remiss.documents.word.base import base_package
+    from remiss.documents.word.template import _Writer
 
     base = base_package(definition.title, definition.sender)
     for org in catalog.organisations:

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 from tests.intake import corpus as c
 
-from remiss.documents.word_fill import fill_response_docx
-from remiss.documents.word_xml import field_tag
+from remiss.documents.word.fill import fill_response_docx
+from remiss.documents.word.wordml import field_tag
 from remiss.services import operations
 
 

@@ -20,12 +20,12 @@ from lxml import etree
 from openpyxl import load_workbook
 
 from remiss import resources
-from remiss.documents.excel_fill import fill_response_xlsx
-from remiss.documents.excel_reader import locate_layout
+from remiss.documents.excel.fill import fill_response_xlsx
+from remiss.documents.excel.reader import locate_layout
 from remiss.documents.model import GENERAL
 from remiss.documents.ooxml import W, w
-from remiss.documents.word_fill import fill_response_docx
-from remiss.documents.word_xml import field_tag
+from remiss.documents.word.fill import fill_response_docx
+from remiss.documents.word.wordml import field_tag
 from remiss.identity import make_token
 from remiss.services import operations
 from remiss.settings import Workspace

@@ -16,11 +16,11 @@ from sqlalchemy import select
 from tests.intake import corpus as c
 
 from remiss.services import operations
-from remiss.services.accept import store_accepted
-from remiss.services.collect import STORE_BATCH, collect_paths
-from remiss.services.examine import examine
-from remiss.services.intake_pool import IntakeLimits, IntakePool
-from remiss.services.received import Incoming
+from remiss.services.intake.accept import store_accepted
+from remiss.services.intake.collect import STORE_BATCH, collect_paths
+from remiss.services.intake.examine import examine
+from remiss.services.intake.pool import IntakeLimits, IntakePool
+from remiss.services.intake.received import Incoming
 from remiss.store.schema import AnswerRow, ReceivedFileRow
 
 IN_TIME = dt.datetime(2016, 4, 20, 10, 0, tzinfo=dt.UTC)

@@ -24,9 +24,9 @@ from tests.intake.cases import build_cases, case_names
 from remiss.documents.evidence import read_evidence
 from remiss.errors import RejectedFile
 from remiss.services import operations
-from remiss.services.collect import SIDECAR, collect_paths
-from remiss.services.intake_pool import IntakeLimits, IntakePool
-from remiss.services.receipts import render_refusal
+from remiss.services.intake.collect import SIDECAR, collect_paths
+from remiss.services.intake.pool import IntakeLimits, IntakePool
+from remiss.services.intake.receipts import render_refusal
 from remiss.store.schema import AnswerRow, OutboxRow, ReceivedFileRow, ValueRow
 
 IN_TIME = dt.datetime(2016, 4, 20, 10, 0, tzinfo=dt.UTC)  # before the round's deadline

@@ -25,7 +25,7 @@ import pytest
 from tests.intake import corpus as c
 
 from remiss.services import operations
-from remiss.services.collect import SIDECAR
+from remiss.services.intake.collect import SIDECAR
 
 pytestmark = pytest.mark.slow
 FILES = 200

@@ -20,11 +20,11 @@ from tests.helpers import SOFFICE, libreoffice_resave
 from tests.intake import corpus as c
 
 from remiss.documents.model import GENERAL
-from remiss.documents.word_fill import fill_response_docx
-from remiss.documents.word_xml import field_tag
+from remiss.documents.word.fill import fill_response_docx
+from remiss.documents.word.wordml import field_tag
 from remiss.services import operations
-from remiss.services.collect import collect_paths
-from remiss.services.intake_pool import IntakeLimits, IntakePool
+from remiss.services.intake.collect import collect_paths
+from remiss.services.intake.pool import IntakeLimits, IntakePool
 from remiss.settings import Workspace
 from remiss.store.schema import AnswerRow, ValueRow
 

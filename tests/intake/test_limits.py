@@ -16,8 +16,8 @@ from tests.intake import corpus as c
 
 from remiss.errors import ConfigError
 from remiss.services import operations
-from remiss.services.collect import collect_paths
-from remiss.services.intake_pool import IntakeLimits, IntakePool
+from remiss.services.intake.collect import collect_paths
+from remiss.services.intake.pool import IntakeLimits, IntakePool
 from remiss.store.schema import ReceivedFileRow
 
 

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from remiss.services.read_ahead import read_ahead
+from remiss.services.intake.read_ahead import read_ahead
 
 
 def test_items_arrive_in_order_from_another_thread():

@@ -37,9 +37,9 @@ from cryptography.x509.oid import NameOID
 from ruamel.yaml import YAML
 
 from remiss import resources
-from remiss.documents.excel_fill import fill_response_xlsx
+from remiss.documents.excel.fill import fill_response_xlsx
 from remiss.documents.model import GENERAL
-from remiss.documents.word_fill import fill_response_docx
+from remiss.documents.word.fill import fill_response_docx
 from remiss.services.launch import file_names
 from remiss.services.operations import context
 from remiss.settings import Workspace

@@ -9,9 +9,9 @@ from tests.mail.support import write_round
 from typer.testing import CliRunner
 
 from remiss.cli import app
+from remiss.domain import calendar, schedule
 from remiss.domain.round import ReminderPolicy
 from remiss.errors import ConfigError
-from remiss.services import calendar, schedule
 
 D = dt.date
 

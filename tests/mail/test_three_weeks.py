@@ -16,9 +16,9 @@ from collections import defaultdict
 
 from tests.mail.support import answer_files
 
+from remiss.domain.calendar import STOCKHOLM
 from remiss.mail.settings import smtp_from_env
 from remiss.services import operations
-from remiss.services.calendar import STOCKHOLM
 
 D = dt.date
 POLICY = {"before": [7, 2], "on_deadline": True, "after_every": 3, "escalate_to": ["chef"]}

@@ -21,10 +21,10 @@ from pathlib import Path
 from tests.helpers import issued
 
 from remiss import resources
-from remiss.documents.excel_fill import fill_response_xlsx
+from remiss.documents.excel.fill import fill_response_xlsx
 from remiss.documents.model import GENERAL
-from remiss.documents.word_fill import fill_response_docx
-from remiss.documents.word_xml import field_tag
+from remiss.documents.word.fill import fill_response_docx
+from remiss.documents.word.wordml import field_tag
 from remiss.services import operations
 from remiss.settings import Workspace
 

@@ -21,7 +21,7 @@ from typing import TypeVar
 
 from remiss.demo import phrases
 from remiss.documents.model import GENERAL
-from remiss.documents.word_xml import field_tag
+from remiss.documents.word.wordml import field_tag
 from remiss.domain import Assignment, ExcelColumn, Group, Organisation, RoundDefinition, WordField
 
 T = TypeVar("T")

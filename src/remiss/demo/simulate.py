@@ -13,8 +13,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from remiss.demo.answers import ANSWERING, excel_values, received_offsets, word_answers
-from remiss.documents.excel_fill import fill_response_xlsx
-from remiss.documents.word_fill import fill_response_docx
+from remiss.documents.excel.fill import fill_response_xlsx
+from remiss.documents.word.fill import fill_response_docx
 from remiss.services.context import RoundContext
 from remiss.services.launch import file_names
 from remiss.settings import Workspace

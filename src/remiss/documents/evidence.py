@@ -16,7 +16,7 @@ from remiss.documents.model import Evidence
 from remiss.documents.ooxml import w
 from remiss.documents.package import open_package, read_member, read_member_head
 from remiss.documents.properties import read_custom_properties
-from remiss.documents.word_clean import normalised, paragraph_text
+from remiss.documents.word.clean import normalised, paragraph_text
 from remiss.documents.xmlsafe import parse_untrusted
 from remiss.errors import RejectedFile
 from remiss.identity import parse_reference

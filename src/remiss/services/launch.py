@@ -12,8 +12,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from remiss.documents.excel_template import build_response_xlsx
-from remiss.documents.word_template import build_response_docx
+from remiss.documents.excel.template import build_response_xlsx
+from remiss.documents.word.template import build_response_docx
 from remiss.mail import compose, outbox
 from remiss.services.context import RoundContext
 from remiss.services.files import sha256, write_atomic

@@ -10,15 +10,18 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from remiss.domain.calendar import stockholm_today
 from remiss.mail import outbox
 from remiss.mail.settings import ImapSettings, SmtpSettings, smtp_configured
-from remiss.services import annex_publish, extensions, inbox, rounds
-from remiss.services import chase as chase_service
-from remiss.services import collect as collect_service
 from remiss.services import launch as launch_service
-from remiss.services.annex_publish import AnnexResult
-from remiss.services.calendar import stockholm_today
+from remiss.services import rounds
+from remiss.services.annex import publish as annex_publish
+from remiss.services.annex.publish import AnnexResult
+from remiss.services.chase import extensions
+from remiss.services.chase import reminders as chase_service
 from remiss.services.context import RoundContext, load_context
+from remiss.services.intake import collect as collect_service
+from remiss.services.intake import inbox
 from remiss.services.status import OrganisationStatus, round_status
 from remiss.settings import Workspace
 from remiss.store.database import Database, open_database

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from remiss.documents.model import GENERAL
 from remiss.domain import Assignment
-from remiss.services.calendar import stockholm_today
+from remiss.domain.calendar import stockholm_today
 from remiss.services.context import RoundContext
 from remiss.store.schema import AnswerRow, ReceivedFileRow, ReminderRow, ValueRow
 

@@ -1,0 +1,1 @@
+"""The compiled annex (bilaga): its package, styles, sections, PDF and workbook."""

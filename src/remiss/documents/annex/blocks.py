@@ -1,0 +1,118 @@
+"""Respondents' lists and tables in the annex: the annex's styles, numbering restarted per
+answer, and a marked header row where one was plainly meant."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from remiss.documents.annex import styles as styles
+from remiss.documents.ooxml import W, w
+
+ILVL, NUMID, VAL = w("ilvl"), w("numId"), w("val")
+Element = etree._Element
+
+
+class ListNumbering:
+    """Hands out one restarted numbered-list instance per answer that needs one."""
+
+    def __init__(self) -> None:
+        self.restarts: list[int] = []
+
+    def new_instance(self) -> int:
+        num_id = styles.NUMBER_NUM_ID + 1 + len(self.restarts)
+        self.restarts.append(num_id)
+        return num_id
+
+
+def list_kind(style_id: str, numpr: Element | None) -> str | None:
+    """'bullet', 'number', or None: by the respondent's list style, else by a numPr of their own."""
+    lower = style_id.lower()
+    if lower.startswith(("listbullet", "punktlista")):
+        return "bullet"
+    if lower.startswith(("listnumber", "numreradlista")):
+        return "number"
+    num_id = numpr.find(NUMID) if numpr is not None else None
+    if num_id is not None and num_id.get(VAL, "0") != "0":
+        return "bullet"  # the respondent's numbering definitions are not in the fragment
+    return None
+
+
+def list_level(style_id: str, numpr: Element | None) -> int:
+    """0–2: the respondent's ilvl, else the level in the style's name ("List Bullet 2")."""
+    ilvl = numpr.find(ILVL) if numpr is not None else None
+    if ilvl is not None and ilvl.get(VAL, "").isdigit():
+        return min(int(ilvl.get(VAL, "0")), 2)
+    suffix = style_id[-1:] if style_id[-1:].isdigit() else "1"
+    return min(max(int(suffix) - 1, 0), 2)
+
+
+# --- Tables ---------------------------------------------------------------------------
+
+P, PPR = w("p"), w("pPr")
+_TBLPR_DROP = frozenset({w("tblStyle"), w("tblpPr"), w("tblOverlap")})
+_TRACKED = frozenset(w(tag) for tag in ("ins", "del", "cellIns", "cellDel", "cellMerge"))
+_W_PREFIX = f"{{{W}}}"
+_PLAIN_FILLS = frozenset({"", "auto", "FFFFFF", "ffffff"})
+
+
+def table_properties(tblpr: Element) -> None:
+    """Foreign table styles go; a table without borders of its own gets the annex's grid."""
+    style = tblpr.find(w("tblStyle"))
+    grid = style is not None and style.get(VAL) == styles.TABLE_GRID
+    for child in list(tblpr):
+        if child.tag in _TBLPR_DROP or not _in_w(child) or child.tag.endswith("Change"):
+            tblpr.remove(child)
+    if grid or tblpr.find(w("tblBorders")) is None:
+        style = tblpr.makeelement(w("tblStyle"))
+        style.set(VAL, styles.TABLE_GRID)
+        tblpr.insert(0, style)
+
+
+def keep_plain_w(props: Element) -> None:
+    """Row, cell and grid properties minus tracked changes and other vocabularies."""
+    for child in list(props):
+        if not _in_w(child) or child.tag.endswith("Change") or child.tag in _TRACKED:
+            props.remove(child)
+
+
+def add_spacer(table: Element) -> None:
+    """A 6 pt gap after a table: Word has no spacing-after for tables in the text flow."""
+    p = table.makeelement(P)
+    table.addnext(p)
+    spacing = etree.SubElement(etree.SubElement(p, PPR), w("spacing"))
+    spacing.attrib.update({w("after"): "0", w("line"): "120", w("lineRule"): "exact"})
+
+
+def mark_header_row(tbl: Element) -> None:
+    """Mark the first row as the header row when the respondent plainly meant one — all its
+    text bold, or all its cells shaded — but did not mark it (Word: "Upprepa rubrikrader").
+    A header row is what a screen reader announces with every cell; tables left unmarked
+    are reported by `remiss annex --check`."""
+    rows = tbl.findall(w("tr"))
+    if len(rows) < 2 or rows[0].find(f"{w('trPr')}/{w('tblHeader')}") is not None:
+        return
+    first = rows[0]
+    cells = first.findall(w("tc"))
+    runs = [r for r in first.iter(w("r")) if "".join(t.text or "" for t in r.iter(w("t"))).strip()]
+    bold = bool(runs) and all(_is_bold(r) for r in runs)
+    fills = [c.find(f"{w('tcPr')}/{w('shd')}") for c in cells]
+    shaded = bool(cells) and all(f is not None and f.get(w("fill"), "") not in _PLAIN_FILLS for f in fills)
+    if not (bold or shaded):
+        return
+    trpr = first.find(w("trPr"))
+    if trpr is None:
+        trpr = first.makeelement(w("trPr"))
+        first.insert(1 if len(first) and first[0].tag == w("tblPrEx") else 0, trpr)
+    etree.SubElement(trpr, w("tblHeader"))
+
+
+def _is_bold(run: Element) -> bool:
+    bold = run.find(f"{w('rPr')}/{w('b')}")
+    style = run.find(f"{w('rPr')}/{w('rStyle')}")
+    if style is not None and style.get(VAL) == "Strong":
+        return True
+    return bold is not None and bold.get(VAL, "true") not in ("0", "false")
+
+
+def _in_w(el: Element) -> bool:
+    return isinstance(el.tag, str) and el.tag.startswith(_W_PREFIX)

@@ -1,0 +1,1 @@
+"""Excel response sheets: building, reading, filling."""

@@ -1,0 +1,1 @@
+"""Word response templates: building, reading, filling."""

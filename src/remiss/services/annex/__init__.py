@@ -1,0 +1,1 @@
+"""Gathering the store's answers into the annex and publishing it."""

@@ -1,0 +1,162 @@
+"""Writing the annex and what is published with it: PDF, compiled workbook, accessibility check.
+
+`write_annex` is the annex itself (draft or final, per organisation or per åtgärd);
+`publish_annex` adds, on request, the tagged PDF/A beside it (same name, .pdf), the
+compiled workbook (.xlsx) and the list of accessibility failures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from remiss.documents.annex.check import check_docx, check_pdf
+from remiss.documents.annex.document import build_annex
+from remiss.documents.annex.pdf import convert_to_pdf
+from remiss.documents.annex.workbook import build_workbook
+from remiss.documents.model import GENERAL, CompiledWorkbook, WorkbookRow
+from remiss.errors import DocumentError
+from remiss.services.annex import gather as gather
+from remiss.services.context import RoundContext, load_context
+from remiss.services.files import write_atomic
+from remiss.services.status import round_status
+from remiss.settings import Workspace
+from remiss.store import audit
+from remiss.store.database import open_database
+
+
+@dataclass
+class AnnexResult:
+    annex: str
+    final: bool
+    by_measure: bool = False
+    pdf: str | None = None
+    pages: int | None = None
+    xlsx: str | None = None
+    checked: bool = False
+    problems: list[str] = field(default_factory=list)  # accessibility failures, in Swedish
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def draft_stamp(now: dt.datetime) -> str:
+    return f"Utkast {now:%Y-%m-%d %H:%M}"
+
+
+def write_annex(
+    workspace: Workspace,
+    round_id: str,
+    output: Path,
+    *,
+    final: bool = False,
+    now: dt.datetime | None = None,
+    by_measure: bool = False,
+) -> Path:
+    """Write the compiled annex; a draft is stamped 'Utkast' with its time, a final one records
+    in the audit log which file version of each organisation it used."""
+    if output.suffix.lower() != ".docx":
+        raise DocumentError(
+            f"Bilagan sparas som Word-dokument: ange ett filnamn som slutar på .docx, inte {output.name}."
+        )
+    now = now or dt.datetime.now()
+    stamp = None if final else draft_stamp(now)
+    with open_database(workspace.database_url).session() as session:
+        ctx = load_context(session, round_id)
+        document = gather.gather_annex(session, ctx, now.date(), stamp, by_measure=by_measure)
+        write_atomic(output, build_annex(document))
+        if final:
+            audit.record(
+                session,
+                "annex.final",
+                round_id,
+                output=str(output),
+                by_measure=by_measure,
+                versions=gather.used_versions(session, round_id),
+                files=gather.current_versions(session, round_id),
+            )
+    return output
+
+
+def publish_annex(
+    workspace: Workspace,
+    round_id: str,
+    output: Path,
+    *,
+    final: bool = False,
+    now: dt.datetime | None = None,
+    by_measure: bool = False,
+    pdf: bool = False,
+    xlsx: bool = False,
+    check: bool = False,
+) -> AnnexResult:
+    """The annex, and beside it on request the PDF, the workbook and the check's failures."""
+    now = now or dt.datetime.now()
+    path = write_annex(workspace, round_id, output, final=final, now=now, by_measure=by_measure)
+    result = AnnexResult(annex=str(path), final=final, by_measure=by_measure)
+    if pdf:
+        pdf_path = path.with_suffix(".pdf")
+        result.pages = convert_to_pdf(path, pdf_path)
+        result.pdf = str(pdf_path)
+    if xlsx:
+        result.xlsx = str(write_workbook(workspace, round_id, path.with_suffix(".xlsx"), now))
+    if check:
+        result.checked = True
+        result.problems = check_docx(path.read_bytes(), path.name)
+        if result.pdf:
+            result.problems += check_pdf(Path(result.pdf).read_bytes(), Path(result.pdf).name)
+    return result
+
+
+def write_workbook(workspace: Workspace, round_id: str, output: Path, now: dt.datetime | None = None) -> Path:
+    day = (now or dt.datetime.now()).date()
+    with open_database(workspace.database_url).session() as session:
+        ctx = load_context(session, round_id)
+        write_atomic(output, build_workbook(gather_workbook(session, ctx, day)))
+    return output
+
+
+def gather_workbook(session: Session, ctx: RoundContext, day: dt.date) -> CompiledWorkbook:
+    """One row per recipient × åtgärd (in annex order): Word answers as text, Excel values."""
+    answers = gather.current_answers(session, ctx.round_id)
+    values = gather.current_values(session, ctx.round_id)
+    statuses = {s.organisation: gather.STATUS_SV[s.status] for s in round_status(session, ctx, day)}
+    fields = ctx.definition.fields
+    rows, general = [], []
+    for org_id in ctx.recipient_ids:
+        org = ctx.organisation(org_id)
+        org_answers, org_values = answers.get(org_id, {}), values.get(org_id, {})
+        comment = org_answers.get((GENERAL, fields.general.id))
+        general.append((org.group.heading, org_id, org.forvaltning, comment.text if comment else ""))
+        for assignment in ctx.assignments(org_id):
+            key = assignment.key
+            rows.append(
+                WorkbookRow(
+                    group=org.group.heading,
+                    organisation_id=org_id,
+                    organisation=org.forvaltning,
+                    status=statuses.get(org_id, ""),
+                    report=assignment.report.title,
+                    number=assignment.measure.number,
+                    measure=assignment.measure.title,
+                    role=gather.ROLE_SV[assignment.role].lower(),
+                    answers=[_text(org_answers.get((key, f.id))) for f in fields.word],
+                    values=[org_values.get((key, c.id)) for c in fields.excel],
+                )
+            )
+    return CompiledWorkbook(
+        title=ctx.definition.title,
+        diarienummer=ctx.definition.diarienummer,
+        word_labels=[f.label for f in fields.word],
+        excel_labels=[c.label for c in fields.excel],
+        rows=rows,
+        general_label=fields.general.label,
+        general=general,
+    )
+
+
+def _text(answer: gather.StoredAnswer | None) -> str:
+    return answer.text if answer is not None else ""

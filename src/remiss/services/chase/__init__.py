@@ -1,0 +1,1 @@
+"""Chasing: reminders on the policy's days, extensions, the tracking workbook."""

@@ -1,0 +1,1 @@
+"""Taking returned files in: examine, identify, store, receipt."""

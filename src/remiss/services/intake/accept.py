@@ -1,0 +1,239 @@
+"""Storing accepted files: a batch in one transaction, or one file at a time when the batch clashes.
+
+The batch is the fast path: one query for the versions already stored, one flush for the
+new rows, one executemany for all their answers and values. A clash with another
+collector (the same bytes, or a version number taken meanwhile) rolls the whole batch
+back, and its files are stored one by one, each retried until its version number is free.
+Either way the bytes are archived before the rows that point at them are committed, and
+each accepted file gets its receipt in the transaction that stores it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from remiss.errors import StoreError
+from remiss.services.context import RoundContext
+from remiss.services.files import safe_name, write_atomic
+from remiss.services.intake.examine import Examined
+from remiss.services.intake.receipts import write_receipt
+from remiss.services.intake.received import CollectResult, Incoming, earlier, raced
+from remiss.services.intake.records import has_answers, insert_answers
+from remiss.settings import Workspace
+from remiss.store import audit
+from remiss.store.database import Database
+from remiss.store.schema import ReceivedFileRow
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+_VERSION_RETRIES = 5
+Ready = tuple[Incoming, Examined]
+
+
+@dataclass
+class _Slot:
+    """One organisation's files of one kind: the highest version and which file is current."""
+
+    version: int = 0
+    current_id: int | None = None  # a stored row
+    current_row: ReceivedFileRow | None = None  # or a row of this batch
+    current_answered: bool | None = None  # known for a row of this batch; asked of the store otherwise
+
+    def has_answered_current(self, session: Session) -> bool:
+        if self.current_row is not None:
+            return bool(self.current_answered)
+        return self.current_id is not None and has_answers(session, self.current_id)
+
+    def replace_current(self, session: Session, row: ReceivedFileRow, answered: bool) -> None:
+        if self.current_row is not None:
+            self.current_row.is_current = False
+        elif self.current_id is not None:
+            session.execute(
+                update(ReceivedFileRow).where(ReceivedFileRow.id == self.current_id).values(is_current=False)
+            )
+        self.current_id, self.current_row, self.current_answered = None, row, answered
+
+
+def store_accepted(
+    db: Database, workspace: Workspace, ctx: RoundContext, batch: list[Ready], sender: str | None
+) -> list[CollectResult]:
+    """Archive and store `batch` (in the order given, so a later version supersedes an earlier)."""
+    archived = [_archive(workspace, ctx, item, examined) for item, examined in batch]
+    if len(batch) > 1:
+        try:
+            with db.session() as session:
+                results = _store_together(session, workspace, ctx, batch, archived, sender)
+            return results
+        except IntegrityError:
+            pass  # another collector got there first for some file: settle them one by one
+    return [
+        _store_alone(db, workspace, ctx, item, examined, stored, sender)
+        for (item, examined), stored in zip(batch, archived, strict=True)
+    ]
+
+
+def _archive(workspace: Workspace, ctx: RoundContext, item: Incoming, examined: Examined) -> Path:
+    org_id = examined.identified.organisation_id
+    stored = workspace.archive / ctx.round_id / org_id / f"{item.digest[:12]}-{safe_name(item.name)}"
+    write_atomic(stored, item.data)
+    return stored
+
+
+def _store_together(
+    session: Session,
+    workspace: Workspace,
+    ctx: RoundContext,
+    batch: list[Ready],
+    archived: list[Path],
+    sender: str | None,
+) -> list[CollectResult]:
+    slots, kinds = _ledger(session, ctx.round_id, {e.identified.organisation_id for _, e in batch})
+    placed: list[tuple[ReceivedFileRow, bool, bool]] = []  # row, current when stored, other kind in
+    for (item, examined), stored in zip(batch, archived, strict=True):
+        org_id, kind = examined.identified.organisation_id, examined.kind
+        slot = slots[(org_id, kind)]
+        becomes_current = not (examined.unchanged and slot.has_answered_current(session))
+        slot.version += 1
+        row = _row(ctx, item, examined, stored, slot.version, becomes_current, sender)
+        if becomes_current:
+            slot.replace_current(session, row, not examined.unchanged)
+        placed.append((row, becomes_current, any(k != kind for k in kinds[org_id])))
+        kinds[org_id].add(kind)
+    session.add_all(row for row, _, _ in placed)
+    session.flush()
+    answered = zip(placed, batch, strict=True)
+    insert_answers(session, [(row.id, examined.extracted) for (row, _, _), (_, examined) in answered])
+    return [
+        _finish(session, workspace, ctx, item, examined, row, current, other)
+        for (row, current, other), (item, examined) in zip(placed, batch, strict=True)
+    ]
+
+
+def _ledger(
+    session: Session, round_id: str, org_ids: set[str]
+) -> tuple[defaultdict[tuple[str, str], _Slot], defaultdict[str, set[str]]]:
+    """What is stored for these organisations: a slot per (organisation, kind), and the kinds each sent."""
+    slots: defaultdict[tuple[str, str], _Slot] = defaultdict(_Slot)
+    kinds: defaultdict[str, set[str]] = defaultdict(set)
+    rows = session.execute(
+        select(
+            ReceivedFileRow.id,
+            ReceivedFileRow.organisation_id,
+            ReceivedFileRow.kind,
+            ReceivedFileRow.version,
+            ReceivedFileRow.is_current,
+        ).where(ReceivedFileRow.round_id == round_id, ReceivedFileRow.organisation_id.in_(org_ids))
+    ).all()
+    for row in rows:
+        slot = slots[(row.organisation_id, row.kind)]
+        slot.version = max(slot.version, row.version or 0)
+        if row.is_current:
+            slot.current_id = row.id
+        kinds[row.organisation_id].add(row.kind)
+    return slots, kinds
+
+
+def _store_alone(
+    db: Database,
+    workspace: Workspace,
+    ctx: RoundContext,
+    item: Incoming,
+    examined: Examined,
+    stored: Path,
+    sender: str | None,
+) -> CollectResult:
+    """One file in its own transaction, retried while another collector takes its version number."""
+    for _attempt in range(_VERSION_RETRIES):
+        try:
+            with db.session() as session:
+                result = _store_together(session, workspace, ctx, [(item, examined)], [stored], sender)[0]
+            return result
+        except IntegrityError:
+            if earlier(db, item.digest) is not None:
+                return raced(db, item, stored)
+    raise StoreError(f"{item.name} kunde inte sparas: versionsnumret krockade upprepade gånger.")
+
+
+def _row(
+    ctx: RoundContext,
+    item: Incoming,
+    examined: Examined,
+    stored: Path,
+    version: int,
+    current: bool,
+    sender: str | None,
+) -> ReceivedFileRow:
+    org_id = examined.identified.organisation_id
+    return ReceivedFileRow(
+        sha256=item.digest,
+        original_name=item.name,
+        size=len(item.data),
+        kind=examined.kind,
+        round_id=ctx.round_id,
+        organisation_id=org_id,
+        received_at=item.received_at,
+        stored_path=str(stored),
+        status="accepted",
+        identified_by=examined.identified.identified_by,
+        version=version,
+        is_current=current,
+        late=item.received_at.astimezone(STOCKHOLM).date() > ctx.deadline_for(org_id),
+        sender=sender,
+        warnings=examined.extracted.warnings,
+    )
+
+
+def _finish(
+    session: Session,
+    workspace: Workspace,
+    ctx: RoundContext,
+    item: Incoming,
+    examined: Examined,
+    row: ReceivedFileRow,
+    current: bool,
+    other_received: bool,
+) -> CollectResult:
+    """The receipt and audit entry of a stored row, and the line the report prints for it.
+
+    `current` is whether the file became current when stored: a later file of the same
+    batch may supersede it before the batch commits, but its receipt tells its own moment.
+    """
+    receipt = write_receipt(
+        session, workspace, ctx, row, examined.extracted, current=current, other_received=other_received
+    )
+    audit.record(
+        session,
+        "file.accepted",
+        ctx.round_id,
+        row.organisation_id,
+        file=item.name,
+        version=row.version,
+        late=row.late,
+    )
+    if examined.unchanged:
+        outcome = "incomplete"
+        reason = "Inga svar är ifyllda; filen räknas som ofullständig." + (
+            "" if current else " Den tidigare versionen med svar gäller fortfarande."
+        )
+    elif row.version == 1:
+        outcome, reason = "accepted", None
+    else:
+        outcome, reason = "superseded", f"Ny version {row.version}; tidigare version finns kvar i arkivet."
+    return CollectResult(
+        str(item.path),
+        outcome,
+        row.organisation_id,
+        reason,
+        row.kind,
+        row.version,
+        row.late,
+        examined.extracted.warnings,
+        examined.identified.identified_by,
+        receipt=str(receipt),
+    )

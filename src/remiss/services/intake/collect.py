@@ -1,0 +1,235 @@
+"""Collecting returned files: read, examine (in bounded workers), keep, record.
+
+Invariants: the original bytes are kept (archive or quarantine) before the row that
+points at them is committed; a file's sha256 is unique, so a rerun after a crash, the
+same file under two names, or two collectors at once all end with one row per file.
+Every accepted file gets a receipt (kvittens) recorded in the transaction that stores it.
+Accepted files are stored in batches (see accept.py); a refused file is quarantined at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+import unicodedata
+import uuid
+from collections import deque
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlalchemy.exc import IntegrityError
+
+from remiss.documents.package import Limits, check_size
+from remiss.errors import RejectedFile
+from remiss.services.context import RoundContext
+from remiss.services.files import safe_name, sha256, write_atomic
+from remiss.services.intake.accept import Ready, store_accepted
+from remiss.services.intake.examine import Examined
+from remiss.services.intake.pool import IntakePool, shared_pool
+from remiss.services.intake.read_ahead import read_ahead
+from remiss.services.intake.received import (
+    SIDECAR,
+    CollectResult,
+    Incoming,
+    duplicate,
+    earlier,
+    raced,
+    same_run,
+)
+from remiss.settings import Workspace
+from remiss.store import audit
+from remiss.store.database import Database
+from remiss.store.schema import ReceivedFileRow, utcnow
+
+__all__ = ["SIDECAR", "CollectResult", "collect_file", "collect_paths", "expand_paths"]
+STORE_BATCH = 16  # accepted files stored per transaction
+
+
+def expand_paths(paths: list[Path]) -> list[Path]:
+    """Files given directly, plus every file under given folders, oldest first.
+
+    Any name is taken (NFD from macOS, spaces, upper case): the content decides what a file
+    is. Dot files and Office lock files (~$…) are never submissions and are skipped.
+    """
+    found: list[Path] = []
+    for path in paths:
+        candidates = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        found += [p for p in candidates if not p.name.startswith((".", "~$"))]
+    return sorted(dict.fromkeys(found), key=lambda p: (p.stat().st_mtime, str(p)))
+
+
+def collect_file(
+    db: Database,
+    workspace: Workspace,
+    ctx: RoundContext,
+    path: Path,
+    now: dt.datetime | None = None,
+    *,
+    pool: IntakePool | None = None,
+    sender: str | None = None,
+) -> CollectResult:
+    return collect_paths(db, workspace, ctx, [path], now, pool=pool, sender=sender)[0]
+
+
+def collect_paths(
+    db: Database,
+    workspace: Workspace,
+    ctx: RoundContext,
+    paths: list[Path],
+    now: dt.datetime | None = None,
+    *,
+    pool: IntakePool | None = None,
+    sender: str | None = None,
+) -> list[CollectResult]:
+    """One result per path, in the order given; files are examined in the pool's workers.
+
+    Files are examined in parallel but stored in the order given (oldest first, from
+    expand_paths), so the later of two versions in one run is the one that becomes current.
+    """
+    results: dict[int, CollectResult] = {}
+    pending: dict[int, Incoming] = {}
+    seen: dict[str, tuple[int, str]] = {}  # sha256 -> (index, name) of its first path in this run
+    same: dict[int, int] = {}  # index of a repeated file -> index of its first occurrence
+    order: deque[int] = deque()  # indices sent to the pool, in the order given
+    examined: dict[int, Examined | RejectedFile] = {}
+
+    def incoming() -> Iterator[tuple[int, bytes, str]]:
+        for index, path in enumerate(paths):
+            item = _receive(db, workspace, ctx, path, now or utcnow(), seen, index)
+            if isinstance(item, int):
+                same[index] = item
+            elif isinstance(item, CollectResult):
+                results[index] = item
+            else:
+                pending[index] = item
+                order.append(index)
+                yield index, item.data, item.name
+
+    ready: list[tuple[int, Ready]] = []
+
+    def store_ready() -> None:
+        stored = store_accepted(db, workspace, ctx, [r for _, r in ready], sender)
+        results.update(zip((index for index, _ in ready), stored, strict=True))
+        ready.clear()
+
+    # Files go to the workers from a thread of their own, so the workers go on while a batch is stored.
+    examining = (pool or shared_pool()).examine_all(ctx, incoming())
+    for index, outcome in read_ahead(examining, depth=4 * STORE_BATCH):
+        examined[index] = outcome
+        while order and order[0] in examined:
+            first = order.popleft()
+            item, done = pending.pop(first), examined.pop(first)
+            if isinstance(done, RejectedFile):
+                results[first] = _quarantine(db, workspace, ctx, item, done, item.data)
+                continue
+            ready.append((first, (item, done)))
+            if len(ready) >= STORE_BATCH:
+                store_ready()
+    if ready:
+        store_ready()
+    for index, first in same.items():
+        results[index] = same_run(paths[index], results[first])
+    return [results[index] for index in range(len(paths))]
+
+
+def _receive(
+    db: Database,
+    workspace: Workspace,
+    ctx: RoundContext,
+    path: Path,
+    received_at: dt.datetime,
+    seen: dict[str, tuple[int, str]],
+    index: int,
+) -> Incoming | CollectResult | int:
+    """Read and hash one file; a duplicate or an oversized file is settled here.
+
+    Returns the index of the first path with the same bytes when the file repeats one of this run.
+    """
+    name = unicodedata.normalize("NFC", path.name)
+    try:
+        size = path.stat().st_size
+        limits = Limits.from_env()
+        if size > limits.max_file_bytes:
+            digest = _hash_file(path)
+            if digest in seen:
+                return seen[digest][0]
+            seen[digest] = (index, name)
+            item = Incoming(path, name, b"", digest, received_at)
+            first = earlier(db, digest)
+            if first is not None:
+                return duplicate(path, first)
+            try:
+                check_size(size, name, limits)
+            except RejectedFile as refusal:
+                return _quarantine(db, workspace, ctx, item, refusal, path)
+        data = path.read_bytes()
+    except OSError as exc:
+        return CollectResult(
+            str(path), "rejected", reason=f"{name} kunde inte läsas från disken ({exc.strerror}).", code="io"
+        )
+    digest = sha256(data)
+    if digest in seen:
+        return seen[digest][0]
+    seen[digest] = (index, name)
+    first = earlier(db, digest)
+    if first is not None:
+        return duplicate(path, first)
+    return Incoming(path, name, data, digest, received_at)
+
+
+def _quarantine(
+    db: Database,
+    workspace: Workspace,
+    ctx: RoundContext,
+    item: Incoming,
+    refusal: RejectedFile,
+    source: bytes | Path,
+) -> CollectResult:
+    """Keep the refused bytes and a sidecar with reason and hash, then record the refusal."""
+    stored = workspace.quarantine / f"{item.digest[:12]}-{safe_name(item.name)}"
+    if isinstance(source, Path):
+        _copy_atomic(source, stored)
+        size = stored.stat().st_size
+    else:
+        write_atomic(stored, source)
+        size = len(source)
+    sidecar = f"{refusal.reason}\nkod: {refusal.code}\nsha256: {item.digest}\nfil: {item.name}\n"
+    write_atomic(stored.with_name(stored.name + SIDECAR), sidecar.encode())
+    try:
+        with db.session() as session:
+            session.add(
+                ReceivedFileRow(
+                    sha256=item.digest,
+                    original_name=item.name,
+                    size=size,
+                    round_id=ctx.round_id,
+                    received_at=item.received_at,
+                    stored_path=str(stored),
+                    status="rejected",
+                    reason=refusal.reason,
+                    reason_code=refusal.code,
+                    version=None,
+                )
+            )
+            audit.record(session, "file.rejected", ctx.round_id, None, file=item.name, code=refusal.code)
+    except IntegrityError:
+        return raced(db, item, stored)
+    return CollectResult(str(item.path), "rejected", None, refusal.reason, code=refusal.code)
+
+
+def _hash_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for chunk in iter(lambda: stream.read(1024 * 1024), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _copy_atomic(source: Path, target: Path) -> None:
+    """A large refused file is copied in chunks (never read whole into memory)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:12]}.tmp")
+    shutil.copyfile(source, tmp)
+    tmp.replace(target)

@@ -1,0 +1,95 @@
+"""What a collection says about each file, and what it knows of a file between reading and storing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+
+from remiss.services.intake.records import describe_duplicate
+from remiss.store.database import Database
+from remiss.store.schema import ReceivedFileRow
+
+SIDECAR = ".skal.txt"
+OUTCOME_SV = {
+    "accepted": "mottagen",
+    "superseded": "ny version",
+    "incomplete": "ofullständig",
+    "duplicate": "dubblett",
+    "rejected": "avvisad",
+}
+
+
+@dataclass
+class CollectResult:
+    """One line of `remiss collect`'s report."""
+
+    file: str
+    outcome: str  # accepted | superseded | incomplete | duplicate | rejected
+    organisation: str | None = None
+    reason: str | None = None
+    kind: str | None = None
+    version: int | None = None
+    late: bool = False
+    warnings: list[str] = field(default_factory=list)
+    identified_by: str | None = None  # egenskaper | referens | filnamn | rubriker
+    code: str | None = None  # the refusal's code when rejected
+    receipt: str | None = None  # the kvittens .eml written for an accepted file
+
+
+@dataclass
+class Incoming:
+    """A file read and hashed, not yet stored."""
+
+    path: Path
+    name: str
+    data: bytes
+    digest: str
+    received_at: dt.datetime
+
+
+def earlier(db: Database, digest: str) -> ReceivedFileRow | None:
+    """The stored file with these bytes, if any."""
+    with db.session() as session:
+        return session.scalar(select(ReceivedFileRow).where(ReceivedFileRow.sha256 == digest))
+
+
+def duplicate(path: Path, first: ReceivedFileRow) -> CollectResult:
+    return CollectResult(
+        str(path),
+        "duplicate",
+        first.organisation_id,
+        describe_duplicate(first),
+        first.kind,
+        identified_by=first.identified_by,
+    )
+
+
+def raced(db: Database, item: Incoming, ours: Path) -> CollectResult:
+    """Another collector stored the same bytes between our check and our insert."""
+    first = earlier(db, item.digest)
+    if first is None:
+        return CollectResult(
+            str(item.path), "duplicate", reason="Filen togs emot samtidigt av en annan insamling."
+        )
+    if first.stored_path != str(ours):  # the same bytes under another name: keep one copy
+        ours.unlink(missing_ok=True)
+        ours.with_name(ours.name + SIDECAR).unlink(missing_ok=True)
+    return duplicate(item.path, first)
+
+
+def same_run(path: Path, first: CollectResult) -> CollectResult:
+    """A file that repeats the bytes of an earlier path of this run: one submission, reported once."""
+    first_name = unicodedata.normalize("NFC", Path(first.file).name)
+    how = OUTCOME_SV.get(first.outcome, first.outcome)
+    return CollectResult(
+        str(path),
+        "duplicate",
+        first.organisation,
+        f"Samma fil som {first_name} i den här insamlingen ({how}).",
+        first.kind,
+        identified_by=first.identified_by,
+    )
