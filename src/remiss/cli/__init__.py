@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
-from remiss.cli_render import collect_table, emit_json, errors, fetch_table, outbox_report, status_table
+from remiss.cli.render import collect_table, emit_json, errors, fetch_table, outbox_report, status_table
 from remiss.errors import RemissError
 from remiss.settings import Workspace
 
