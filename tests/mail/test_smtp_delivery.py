@@ -13,10 +13,9 @@ from sqlalchemy import select
 from tests.mail.support import SmtpServer, free_port
 
 from remiss.errors import ConfigError, DeliveryError
-from remiss.mail import outbox
 from remiss.mail.settings import smtp_from_env, smtp_from_mapping
 from remiss.mail.smtp import SmtpConnection
-from remiss.services import operations
+from remiss.services import operations, outbox
 from remiss.store.schema import OutboxRow
 
 DEADLINE = dt.date(2016, 5, 13)

@@ -11,10 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from remiss.domain.calendar import stockholm_today
-from remiss.mail import outbox
 from remiss.mail.settings import ImapSettings, SmtpSettings, smtp_configured
 from remiss.services import launch as launch_service
-from remiss.services import rounds
+from remiss.services import outbox, rounds
 from remiss.services.annex import publish as annex_publish
 from remiss.services.annex.publish import AnnexResult
 from remiss.services.chase import extensions

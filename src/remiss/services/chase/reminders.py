@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from remiss.domain import Organisation, calendar, schedule
 from remiss.domain.round import ReminderPolicy
-from remiss.mail import compose, outbox
+from remiss.mail import compose
+from remiss.services import outbox
 from remiss.services.context import RoundContext
 from remiss.services.status import OrganisationStatus
 from remiss.settings import Workspace

@@ -24,9 +24,9 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from remiss.mail import outbox
 from remiss.mail.imap import Fetched, Mailbox
 from remiss.mail.settings import ImapSettings, sender_address
+from remiss.services import outbox
 from remiss.services.context import RoundContext
 from remiss.services.files import safe_name, sha256, write_atomic
 from remiss.services.intake import receipts
