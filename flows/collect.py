@@ -16,6 +16,7 @@ from prefect import flow, task, unmapped
 from prefect.cache_policies import NO_CACHE
 from remiss_flows._shared import spread, task_runner, workspace
 
+from remiss import progress
 from remiss.services import operations
 from remiss.services.intake.collect import expand_paths
 
@@ -41,5 +42,6 @@ def collect_responses(
         now: Mottagningstid att räkna med; utelämnad: nu.
     """
     files = [str(p) for p in expand_paths([Path(p) for p in paths])]
+    progress.start("collect", len(files), "Läser in filer")
     futures = collect_batch.map(unmapped(home), unmapped(round_id), spread(files), unmapped(now))
     return [result for batch in futures.result() for result in batch]

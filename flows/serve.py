@@ -27,6 +27,7 @@ from prefect.settings import PREFECT_API_URL, temporary_settings
 from prefect.types.entrypoint import EntrypointType
 from remiss_flows._shared import workspace
 from remiss_flows.chase import chase_missing
+from remiss_flows.handoff import handoff_endpoint
 
 from remiss.errors import RemissError
 from remiss.services import operations
@@ -69,12 +70,17 @@ def serve_chase(
                 )
                 for round_id, expression in schedules.items()
             ]
-            ready(api_url.removesuffix("/api"), schedules)
-            with warnings.catch_warnings():  # Prefect's own SIGTERM handler leaves one coroutine behind
-                warnings.filterwarnings("ignore", message="coroutine 'Runner.astop' was never awaited")
-                serve(*deployments, print_starting_message=False)
+            with handoff_endpoint(home, api_url):
+                ready(api_url.removesuffix("/api"), schedules)
+                _serve(deployments)
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def _serve(deployments: list[Any]) -> None:
+    with warnings.catch_warnings():  # Prefect's own SIGTERM handler leaves one coroutine behind
+        warnings.filterwarnings("ignore", message="coroutine 'Runner.astop' was never awaited")
+        serve(*deployments, print_starting_message=False)
 
 
 @contextlib.contextmanager

@@ -14,6 +14,8 @@ from typing import Annotated, Any
 
 import typer
 
+from remiss.cli.handoff import run_flow
+from remiss.cli.progress import progress_bars
 from remiss.cli.render import collect_table, emit_json, errors, fetch_table, outbox_report, status_table
 from remiss.errors import RemissError
 from remiss.settings import Workspace
@@ -67,9 +69,7 @@ def round_create(
 @round_app.command("launch")
 def round_launch(round_id: RoundArg, json: JsonOption = False) -> None:
     """Skapa Word- och Excelmall och e-post till varje mottagare (bara det som inte redan skickats)."""
-    from remiss_flows.launch import launch_round
-
-    issued = launch_round(round_id, _home())
+    issued = run_flow("launch", "launch_round", round_id, _home(), progress=progress_bars(json))
     if json:
         emit_json(issued)
     else:
@@ -83,12 +83,19 @@ def collect(
     json: JsonOption = False,
 ) -> None:
     """Läs in inkomna Word- och Excelfiler: identifiera, spara, läs svaren, avvisa felaktiga filer."""
-    from remiss_flows.collect import collect_responses
-
     from remiss.services.intake.pool import shared_pool
 
-    shared_pool().start()  # the parsing workers start while Prefect's API starts
-    results = collect_responses(round_id, [str(p) for p in paths], _home())
+    files = [str(p.resolve()) for p in paths]
+    # Run here, the parsing workers start while Prefect's API starts.
+    results = run_flow(
+        "collect",
+        "collect_responses",
+        round_id,
+        files,
+        _home(),
+        progress=progress_bars(json),
+        prepare=shared_pool().start,
+    )
     keys = ("file", "outcome", "organisation", "identified_by", "reason", "late", "warnings", "receipt")
     emit_json(_public(results, keys)) if json else collect_table(results)
     if any(r["outcome"] == "rejected" for r in results):
@@ -122,9 +129,7 @@ def status(
 @app.command()
 def chase(round_id: RoundArg, json: JsonOption = False, today: DayOption = None) -> None:
     """Skriv påminnelser till dem som saknas eller är ofullständiga (högst en per dag och förvaltning)."""
-    from remiss_flows.chase import chase_missing
-
-    reminders = chase_missing(round_id, _home(), _day(today))
+    reminders = run_flow("chase", "chase_missing", round_id, _home(), _day(today))
     if json:
         emit_json(reminders)
         return
@@ -159,11 +164,19 @@ def annex(
     json: JsonOption = False,
 ) -> None:
     """Sammanställ bilagan: förvaltningarnas svar under gruppernas rubriker (utkast om inte --final)."""
-    from remiss_flows.annex import publish_annex
-
     target = output or Path(f"bilaga-{round_id}{'-per-atgard' if by_measure else ''}.docx")
     options = {"by_measure": by_measure, "pdf": pdf, "xlsx": xlsx, "check": check}
-    result = publish_annex(round_id, str(target.resolve()), _home(), final=final, **options)
+    progress = progress_bars(json)
+    result = run_flow(
+        "annex",
+        "publish_annex",
+        round_id,
+        str(target.resolve()),
+        _home(),
+        final=final,
+        progress=progress,
+        **options,
+    )
     emit_json(result) if json else _annex_report(result)
     if result["problems"]:
         raise typer.Exit(1)
@@ -194,6 +207,7 @@ def demo(
     from remiss_flows.demo import demo_cycle
 
     from remiss.demo.simulate import fresh_workspace
+    from remiss.progress import reporting
 
     target = (workspace or Workspace.from_env().home / "remiss-demo").resolve()
     try:
@@ -202,7 +216,8 @@ def demo(
         raise RemissError(
             f"Mappen {target} finns redan och är inte en demomapp; välj en annan med --workspace."
         ) from None
-    result = demo_cycle(str(home))
+    with reporting(progress_bars(json)):
+        result = demo_cycle(str(home))
     if json:
         emit_json({**result, "collected": len(result["collected"])})
         return
@@ -240,18 +255,14 @@ def send(
     json: JsonOption = False,
 ) -> None:
     """Skicka det som väntar i utkorgen via SMTP (REMISS_SMTP_HOST); misslyckade försök görs om."""
-    from remiss_flows.mail import send_mail
-
-    report = send_mail(_home(), round_id)
+    report = run_flow("mail", "send_mail", _home(), round_id)
     emit_json(report) if json else outbox_report(report)
 
 
 @app.command()
 def fetch(round_id: RoundArg, json: JsonOption = False) -> None:
     """Hämta inkomna svar från funktionsbrevlådan (IMAP, REMISS_IMAP_HOST) och läs in bifogade filer."""
-    from remiss_flows.fetch import fetch_responses
-
-    taken = fetch_responses(round_id, _home())
+    taken = run_flow("fetch", "fetch_responses", round_id, _home())
     emit_json(taken) if json else fetch_table(taken)
     if any(f["outcome"] == "rejected" for m in taken for f in m["files"]):
         raise typer.Exit(3)

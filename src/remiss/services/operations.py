@@ -10,6 +10,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from remiss import progress
 from remiss.domain.calendar import stockholm_today
 from remiss.mail.settings import ImapSettings, SmtpSettings, smtp_configured
 from remiss.services import launch as launch_service
@@ -57,6 +58,7 @@ def issue_many(
     for org_id in org_ids:
         with database(workspace).session() as session:
             issued.append(launch_service.issue(session, workspace, ctx, org_id, deliver=deliver))
+        progress.advance("launch")
     with database(workspace).session() as session:
         launch_service.mark_launched(session, ctx)
     return issued
