@@ -1,7 +1,8 @@
 """The `remiss` command: a thin layer over the flows (work) and the store (read-only views).
 
 Read-only commands never import Prefect, so they answer in about a second; commands that
-do work run the Prefect flows in `remiss_flows` on the ephemeral API.
+do work run the Prefect flows in `remiss_flows` on the ephemeral API, or hand them to a
+running `remiss serve` (see `handoff.py`).
 """
 
 from __future__ import annotations
@@ -83,18 +84,16 @@ def collect(
     json: JsonOption = False,
 ) -> None:
     """Läs in inkomna Word- och Excelfiler: identifiera, spara, läs svaren, avvisa felaktiga filer."""
-    from remiss.services.intake.pool import shared_pool
+
+    def start_parsers() -> None:  # run here: the parsing workers start while Prefect's API starts
+        from remiss.services.intake.pool import shared_pool
+
+        shared_pool().start()
 
     files = [str(p.resolve()) for p in paths]
-    # Run here, the parsing workers start while Prefect's API starts.
+    progress = progress_bars(json)
     results = run_flow(
-        "collect",
-        "collect_responses",
-        round_id,
-        files,
-        _home(),
-        progress=progress_bars(json),
-        prepare=shared_pool().start,
+        "collect", "collect_responses", round_id, files, _home(), progress=progress, prepare=start_parsers
     )
     keys = ("file", "outcome", "organisation", "identified_by", "reason", "late", "warnings", "receipt")
     emit_json(_public(results, keys)) if json else collect_table(results)

@@ -1,0 +1,5 @@
+"""`python -m remiss.cli`: the `remiss` command."""
+
+from remiss.cli import main
+
+main()
