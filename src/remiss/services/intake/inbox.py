@@ -24,6 +24,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from remiss.domain.outcomes import FileState
 from remiss.mail import outbox
 from remiss.mail.imap import Fetched, Mailbox
 from remiss.mail.settings import ImapSettings, sender_address
@@ -153,7 +154,7 @@ def _refusal_reason(db: Database, digest: str) -> str | None:
     """The reason these bytes were refused, whether now or earlier (a resent bad file)."""
     with db.session() as session:
         row = session.scalar(select(ReceivedFileRow).where(ReceivedFileRow.sha256 == digest))
-        return row.reason if row is not None and row.status == "rejected" else None
+        return row.reason if row is not None and row.status == FileState.REJECTED else None
 
 
 def _refuse(
