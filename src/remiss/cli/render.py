@@ -103,12 +103,17 @@ def _shorten(items: list[str], limit: int = 4) -> str:
 
 
 def outbox_report(report: dict[str, Any]) -> None:
-    """What `remiss send` did: sent now, and what is still waiting, with the server's answer."""
+    """What `remiss send` did: sent now, what failed, and every message not going out, with why."""
     console.print(f"{len(report['sent'])} meddelanden skickade.")
     for key, refused in report.get("refused", {}).items():
         console.print(f"  [yellow]{key}[/]: tog inte emot {', '.join(refused)}", highlight=False)
     for key, error in report["failed"].items():
         console.print(f"  [red]väntar[/] {key}: {escape(error)}", highlight=False)
+    waiting = report.get("waiting", {})
+    if waiting:
+        console.print(f"{len(waiting)} meddelanden går inte ut nu:")
+    for key, reason in waiting.items():
+        console.print(f"  [yellow]{escape(key)}[/]: {escape(reason)}", highlight=False, soft_wrap=True)
 
 
 def fetch_table(messages: Sequence[dict[str, Any]]) -> None:

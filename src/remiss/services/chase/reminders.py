@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from remiss.domain import Organisation, calendar, schedule
 from remiss.domain.outcomes import AnswerStatus
 from remiss.domain.round import ReminderPolicy
-from remiss.mail import compose, outbox
+from remiss.mail import compose
+from remiss.services import outbox
 from remiss.services.context import RoundContext
 from remiss.services.status import OrganisationStatus
 from remiss.settings import Workspace

@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 from remiss.documents.model import GENERAL, Extracted
 from remiss.domain.outcomes import FileKind
 from remiss.domain.round import RoundDefinition
-from remiss.mail import compose, outbox
+from remiss.mail import compose
 from remiss.mail.settings import smtp_configured
+from remiss.services import outbox
 from remiss.services.context import RoundContext
 from remiss.services.status import label_of
 from remiss.settings import Workspace
