@@ -15,9 +15,9 @@ from prefect.cache_policies import NO_CACHE
 from remiss_flows._shared import workspace
 
 from remiss.errors import ConfigError
-from remiss.mail.outbox import DispatchReport
 from remiss.mail.settings import SmtpSettings, smtp_from_env, smtp_from_mapping
 from remiss.services import operations
+from remiss.services.outbox import DispatchReport
 
 
 def smtp_settings() -> SmtpSettings | None:

@@ -22,9 +22,8 @@ import sys
 
 from sqlalchemy import select
 
-from remiss.mail import outbox
 from remiss.mail.settings import smtp_from_env
-from remiss.services import operations
+from remiss.services import operations, outbox
 from remiss.services.work import open_work
 from remiss.store.database import open_database
 from remiss.store.schema import OutboxRow

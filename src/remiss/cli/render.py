@@ -16,10 +16,10 @@ from rich.table import Table
 from remiss.domain.outcomes import AnswerStatus, Outcome
 
 if TYPE_CHECKING:  # the results' modules are imported by the commands that make them
-    from remiss.mail.outbox import DispatchReport
     from remiss.services.annex.publish import AnnexResult
     from remiss.services.intake.inbox import TakenMessage
     from remiss.services.intake.received import CollectResult
+    from remiss.services.outbox import DispatchReport
     from remiss.services.status import OrganisationStatus
 
 console = Console()
@@ -123,12 +123,17 @@ def _shorten(items: list[str], limit: int = 4) -> str:
 
 
 def outbox_report(report: DispatchReport) -> None:
-    """What `remiss send` did: sent now, and what is still waiting, with the server's answer."""
+    """What `remiss send` did: sent now, what failed, and every message not going out, with why."""
     console.print(f"{len(report.sent)} meddelanden skickade.")
     for key, refused in report.refused.items():
         console.print(f"  [yellow]{key}[/]: tog inte emot {', '.join(refused)}", highlight=False)
     for key, error in report.failed.items():
         console.print(f"  [red]väntar[/] {key}: {escape(error)}", highlight=False)
+    waiting = report.waiting
+    if waiting:
+        console.print(f"{len(waiting)} meddelanden går inte ut nu:")
+    for key, reason in waiting.items():
+        console.print(f"  [yellow]{escape(key)}[/]: {escape(reason)}", highlight=False, soft_wrap=True)
 
 
 def fetch_table(messages: Sequence[TakenMessage]) -> None:

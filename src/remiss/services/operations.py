@@ -11,16 +11,16 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from remiss.mail import outbox
 from remiss.mail.settings import SmtpSettings
 from remiss.services import launch as launch_service
-from remiss.services import rounds
+from remiss.services import outbox, rounds
 from remiss.services.chase import extensions
 from remiss.services.chase import reminders as chase_service
 from remiss.services.status import OrganisationStatus, round_status
 from remiss.services.work import Work
 from remiss.settings import Workspace
 from remiss.store.database import open_database
+from remiss.store.schema import utcnow
 
 
 def create_round(workspace: Workspace, path: Path) -> tuple[str, bool]:
@@ -73,10 +73,22 @@ def chase(work: Work) -> list[chase_service.Reminder]:
 def send_outbox(
     workspace: Workspace, settings: SmtpSettings | None, round_id: str | None = None
 ) -> outbox.DispatchReport:
-    """Send what the outbox holds for delivery; without SMTP settings, nothing (the .eml files stay)."""
-    if settings is None:
-        return outbox.DispatchReport()
-    return outbox.dispatch(open_database(workspace.database_url), settings, round_id=round_id)
+    """Send what the outbox holds for delivery, and say what is not going out and why.
+
+    Without SMTP settings nothing is sent (the .eml files stay); every unsent message is
+    then listed with its reason, so "0 sent" never hides a waiting message.
+    """
+    db = open_database(workspace.database_url)
+    report = outbox.DispatchReport() if settings is None else outbox.dispatch(db, settings, round_id=round_id)
+    with db.session() as session:
+        report.waiting = outbox.not_going_out(
+            session,
+            utcnow(),
+            round_id=round_id,
+            smtp_ready=settings is not None,
+            skip=set(report.failed) | set(report.sent),
+        )
+    return report
 
 
 def extend(work: Work, org_id: str, until: dt.date) -> extensions.Extension:

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from remiss.domain import Organisation, calendar, schedule
 from remiss.domain.outcomes import AnswerStatus, MessageKind
 from remiss.domain.round import ReminderPolicy
-from remiss.mail import compose, outbox
+from remiss.mail import compose
+from remiss.services import outbox
 from remiss.services.status import OrganisationStatus
 from remiss.services.work import Work
 from remiss.store import audit

@@ -25,9 +25,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from remiss.domain.outcomes import FileState, MessageKind, Outcome
-from remiss.mail import outbox
 from remiss.mail.imap import Fetched, Mailbox
 from remiss.mail.settings import ImapSettings, sender_address
+from remiss.services import outbox
 from remiss.services.context import RoundContext
 from remiss.services.files import safe_name, sha256, write_atomic
 from remiss.services.intake import receipts

@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 from remiss.documents.model import GENERAL, Extracted
 from remiss.domain.outcomes import FileKind, MessageKind
 from remiss.domain.round import RoundDefinition
-from remiss.mail import compose, outbox
+from remiss.mail import compose
+from remiss.services import outbox
 from remiss.services.context import RoundContext
 from remiss.services.status import label_of
 from remiss.services.work import Work
