@@ -113,6 +113,7 @@ class _Reader:
         self.missing: list[str] = []
         self.duplicated: list[str] = []
         self.dropped: dict[str, set[str]] = {}
+        self.marked: set[str] = set()  # answers where a line marks what could not be kept
 
     def answer(self, expected: _Expected) -> ExtractedAnswer:
         located = self._by_control(expected)
@@ -122,6 +123,8 @@ class _Reader:
         cleaned = clean(blocks or [], expected.field.placeholder, self.media, self.facts)
         if cleaned.dropped:
             self.dropped[expected.alias] = cleaned.dropped
+        if cleaned.marked:
+            self.marked.add(expected.alias)
         empty = not cleaned.text.strip()  # nothing but whitespace: normalised(text) == ""
         return ExtractedAnswer(
             measure_key=expected.key,
@@ -191,7 +194,8 @@ class _Reader:
                 "bara det första lästes."
             )
         for alias, kinds in self.dropped.items():
-            found.append(f"{name}: {' och '.join(sorted(kinds))} i svaret '{alias}' tas inte med.")
+            marked = " En rad i svaret visar var det stod." if alias in self.marked else ""
+            found.append(f"{name}: {' och '.join(sorted(kinds))} i svaret '{alias}' tas inte med.{marked}")
         foreign = sorted(set(self.index.by_tag) - {e.tag for e in expected})
         foreign = [tag for tag in foreign if self.index.is_answer_control(self.index.by_tag[tag][0])]
         if foreign:
