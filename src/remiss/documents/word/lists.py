@@ -9,9 +9,10 @@ does not travel with. So each list the answer uses is written into the fragment 
 (after the blocks), each level with its format (decimal, letters, roman, bullet), level
 text ("%1.%2.", "(%1)"), start value (a `lvlOverride/startOverride` folded in) and
 indentation, and the paragraphs' numId is rewritten to that rm:id. Paragraphs that share
-a counter in Word share one rm:list: list instances of one abstract definition continue
-one another unless an instance restarts (startOverride). The annex writes one numbering
-instance per rm:list (annex.lists).
+a counter in Word share one rm:list: Word counts per abstract definition, so instances of
+one definition continue one another, and an instance with a startOverride restarts that
+count where it is first used (later paragraphs of any instance continue from there). The
+annex writes one numbering instance per rm:list (annex.blocks.ListNumbering).
 """
 
 from __future__ import annotations
@@ -77,6 +78,8 @@ class ListCarrier:
         self._numbering: _Numbering | None = None  # numbering.xml, parsed when a list is met
         self._styles = styles
         self._carried: dict[str, etree._Element] = {}  # counter key -> rm:list
+        self._counting: dict[str, str] = {}  # abstract id -> the counter key now counting
+        self._restarted: set[str] = set()  # instances whose startOverride has been applied
 
     def carry(self, holder: etree._Element) -> list[etree._Element]:
         for properties in list(holder.iter(_P_PR)):
@@ -125,7 +128,10 @@ class ListCarrier:
         abstract_id, abstract = found
         overrides = list(num.iterchildren(w("lvlOverride")))
         restarts = any(o.find(w("startOverride")) is not None for o in overrides)
-        key = f"num:{num_id}" if restarts else f"abstract:{abstract_id}"
+        if restarts and num_id not in self._restarted:
+            self._restarted.add(num_id)
+            self._counting[abstract_id] = f"{abstract_id}:{num_id}"
+        key = self._counting.setdefault(abstract_id, f"{abstract_id}:")
         if key not in self._carried:
             self._carried[key] = _definition(abstract, overrides, len(self._carried) + 1)
         return self._carried[key]

@@ -82,3 +82,5 @@ def _remove_own_marks(note: etree._Element) -> None:
             text = following.find(w("t"))
             if text is not None and text.text and text.text.startswith(" "):
                 text.text = text.text[1:]
+                if not text.text and len(following) == 1 + (following[0].tag == w("rPr")):
+                    following.getparent().remove(following)

@@ -226,7 +226,10 @@ def _carry_notes(holder: etree._Element, media: PackageMedia, passed: Passed) ->
     notes = carrier.carry(holder)
     passed.dropped |= carrier.dropped
     for note in notes:
-        inner = run_passes(note, ~0, None)
+        holder = etree.Element(w("sdtContent"))  # the note keeps its rm: attributes
+        holder.extend(list(note))
+        inner = run_passes(holder, ~0, None)  # the notes part was not looked at: every pass
+        note.extend(list(holder))
         passed.dropped |= inner.dropped - set(_NOTES.values())
     return notes
 
