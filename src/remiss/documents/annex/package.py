@@ -39,6 +39,8 @@ WORD_PARTS = {
     "word/numbering.xml": (f"{_CT}.wordprocessingml.numbering+xml", f"{_RT}/numbering"),
     "word/footer1.xml": (f"{_CT}.wordprocessingml.footer+xml", f"{_RT}/footer"),
     "word/header1.xml": (f"{_CT}.wordprocessingml.header+xml", f"{_RT}/header"),
+    "word/footnotes.xml": (f"{_CT}.wordprocessingml.footnotes+xml", f"{_RT}/footnotes"),
+    "word/endnotes.xml": (f"{_CT}.wordprocessingml.endnotes+xml", f"{_RT}/endnotes"),
 }
 
 
