@@ -27,10 +27,11 @@ import synthetic  # noqa: E402
 
 
 def export(revision: str, target: Path) -> Path:
-    """The revision's src folder, with config/ and templates/ where the installed package has them."""
+    """The revision's tree (src, config, templates, benchmarks), with config/ and templates/
+    where the installed package has them; returns its root."""
     target.mkdir(parents=True)
     archive = subprocess.run(
-        ["git", "-C", str(HERE.parent), "archive", revision, "src", "config", "templates"],
+        ["git", "-C", str(HERE.parent), "archive", revision, "src", "config", "templates", "benchmarks"],
         check=True,
         capture_output=True,
     ).stdout
@@ -39,12 +40,30 @@ def export(revision: str, target: Path) -> Path:
     bundled.mkdir(exist_ok=True)
     for name in ("config", "templates"):
         (bundled / name).symlink_to(target / name)
-    return target / "src"
+    return target
+
+
+def step(tree: Path, name: str, env: dict[str, str], **cfg: object) -> dict:
+    """One step of the tree's own benchmarks/steps.py, in a fresh process running the tree's code."""
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
+        result = Path(handle.name)
+    command = [sys.executable, str(tree / "benchmarks" / "steps.py"), name]
+    command += [json.dumps({k: str(v) for k, v in cfg.items()}), str(result)]
+    done = subprocess.run(
+        command, env=env | {"PYTHONPATH": str(tree / "src")}, capture_output=True, text=True
+    )
+    try:
+        if done.returncode != 0:
+            raise SystemExit(f"{tree.name}: benchmark step {name} failed:\n{done.stderr[-4000:]}")
+        return json.loads(result.read_text())
+    finally:
+        result.unlink(missing_ok=True)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], allow_abbrev=False)
     parser.add_argument("--baseline", required=True, help="the git revision to compare with")
+    parser.add_argument("--ours", default="HEAD", help="the git revision measured (default HEAD)")
     parser.add_argument("--size", type=int, default=300)
     parser.add_argument("--measures", type=int, default=120)
     parser.add_argument("--repeat", type=int, default=2)
@@ -52,39 +71,44 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="remiss-fidelity-bench-") as tmp:
         root = Path(tmp)
         env = run._env(root / "prefect")
-        ours = dict(env)
-        baseline = env | {"PYTHONPATH": str(export(args.baseline, root / "baseline"))}
+        trees = {
+            "baseline": export(args.baseline, root / "baseline"),
+            "ours": export(args.ours, root / "ours"),
+        }
         round_file = synthetic.write_round(root / "definition", args.size, args.measures)
         seed, returns = root / "seed", root / "returns" / "inkommet"
-        run.step("create", env, home=seed, round=round_file)
+        step(trees["baseline"], "create", env, home=seed, round=round_file)
         best: dict[str, dict[str, dict[str, float]]] = {"ours": {}, "baseline": {}}
         for repetition in range(args.repeat):
-            for name, pipeline_env in (("baseline", baseline), ("ours", ours)):
+            for name, tree in trees.items():
                 home = root / f"{name}-{repetition}"
                 run.copy_store(seed, home)
-                run.step("launch", pipeline_env, home=home)
+                step(tree, "launch", env, home=home)
                 if not returns.exists():
-                    run.step("fill", pipeline_env, home=home, returns=returns)
-                for step in ("collect", "annex"):
-                    result = run.step(
-                        step, pipeline_env, home=home, returns=returns, output=home / "bilaga.docx"
+                    step(tree, "fill", env, home=home, returns=returns)
+                for name_of_step in ("collect", "annex"):
+                    result = step(
+                        tree, name_of_step, env, home=home, returns=returns, output=home / "bilaga.docx"
                     )
                     cpu = result.get("cpu_s", 0.0) + result.get("workers_cpu_s", 0.0)
-                    kept = best[name].get(step)
+                    kept = best[name].get(name_of_step)
                     if kept is None or result["seconds"] < kept["seconds"]:
-                        best[name][step] = {"seconds": round(result["seconds"], 2), "cpu_s": round(cpu, 2)}
+                        best[name][name_of_step] = {
+                            "seconds": round(result["seconds"], 2),
+                            "cpu_s": round(cpu, 2),
+                        }
                 print(f"{name} #{repetition + 1}: {json.dumps(best[name])}", file=sys.stderr, flush=True)
     ratios = {
-        step: {
-            unit: round(best["ours"][step][unit] / best["baseline"][step][unit], 3)
+        name_of_step: {
+            unit: round(best["ours"][name_of_step][unit] / best["baseline"][name_of_step][unit], 3)
             for unit in ("seconds", "cpu_s")
-            if best["baseline"][step][unit]
+            if best["baseline"][name_of_step][unit]
         }
-        for step in ("collect", "annex")
+        for name_of_step in ("collect", "annex")
     }
-    print(
-        json.dumps({"size": args.size, "best": best, "ratios": ratios, "load": os.getloadavg()[0]}, indent=2)
-    )
+    revisions = {"baseline": args.baseline, "ours": args.ours}
+    summary = {"size": args.size, "revisions": revisions, "best": best, "ratios": ratios}
+    print(json.dumps(summary | {"load": os.getloadavg()[0]}, indent=2))
     return 0
 
 
