@@ -15,6 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from remiss.cli.render import collect_table, emit_json, errors, fetch_table, outbox_report, status_table
+from remiss.cli.users import user_app
 from remiss.errors import RemissError
 from remiss.settings import Workspace
 
@@ -32,6 +33,7 @@ round_app = typer.Typer(help="Skapa och skicka ut remissomgångar.", no_args_is_
 app.add_typer(round_app, name="round")
 db_app = typer.Typer(help="Databasens schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(user_app, name="user")
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Skriv resultatet som JSON (för skript).")]
 RoundArg = Annotated[str, typer.Argument(help="Omgångens id, t.ex. sh-2016.")]
