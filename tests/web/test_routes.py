@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import email.policy
 import re
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -26,6 +27,11 @@ def test_start_page_is_a_login_form_with_security_headers(app):
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
     assert client.get(f"/omgangar/{ROUND}", follow_redirects=False).status_code == 303
     assert client.get("/api/rounds").status_code == 401
+
+
+def _session_cookie(answer) -> str:
+    cookies = answer.history[0].headers.get_list("set-cookie")
+    return next(h for h in cookies if h.startswith("remiss_session="))
 
 
 def test_login_sets_an_httponly_samesite_cookie_and_shows_the_rounds(app):
@@ -94,7 +100,8 @@ def test_completion_request_is_mailed_and_shown_on_the_board(coordinator):
     with db.session() as session:
         mail = session.scalar(select(OutboxRow).where(OutboxRow.kind == "completion"))
         assert mail is not None and mail.organisation_id == org
-        message = email.message_from_bytes(open(mail.eml_path, "rb").read(), policy=email.policy.default)
+        raw = Path(mail.eml_path).read_bytes()
+        message = email.message_from_bytes(raw, policy=email.policy.default)
         assert "Åtgärd 4.1.1 saknar kostnad." in message.get_content()
         assert session.scalar(select(func.count()).select_from(ReviewRow)) == 1
     row = coordinator.get(f"/omgangar/{ROUND}").text.split(f'id="org-{org}"')[1].split("</tr>")[0]
