@@ -213,3 +213,58 @@ def test_api_status_equals_the_cli_json(coordinator, workspace):
     assert listed[0]["id"] == ROUND and sum(listed[0]["counts"].values()) == len(cli)
     schema = coordinator.get("/api/openapi.json").json()
     assert "/api/rounds/{round_id}/status" in schema["paths"]
+
+
+def test_every_page_answers_for_a_reader(reader):
+    for path in (
+        "/",
+        f"/omgangar/{ROUND}",
+        f"/omgangar/{ROUND}/org/bromma",
+        f"/omgangar/{ROUND}/ladda-upp",
+        f"/omgangar/{ROUND}/karantan",
+        f"/omgangar/{ROUND}/paminnelser",
+        f"/omgangar/{ROUND}/bilaga",
+        f"/omgangar/{ROUND}/logg",
+        f"/omgangar/{ROUND}/forhandsgranska?org=bromma",
+        "/omgangar/ny",
+    ):
+        page = reader.get(path)
+        assert page.status_code == 200, path
+        assert 'lang="sv"' in page.text and "<h1>" in page.text, path
+        assert 'name="csrf"' not in page.text.split("</header>")[1], path  # no changing forms for a reader
+
+
+def test_an_unknown_round_is_a_swedish_404(coordinator):
+    page = coordinator.get("/omgangar/finns-inte")
+    assert page.status_code == 404 and "Omgången &#39;finns-inte&#39; finns inte" in page.text
+
+
+def test_a_round_file_with_a_mistake_is_reported_by_line_and_field(coordinator):
+    from remiss import resources
+
+    text = (
+        resources.bundled_round()
+        .read_text(encoding="utf-8")
+        .replace("deadline: 2016-04-29", "deadline: snart")
+    )
+    token = csrf_of(coordinator)
+    answer = coordinator.post(
+        "/omgangar/ny", data={"csrf": token}, files={"definition": ("fel-omgang.yaml", text.encode())}
+    )
+    assert answer.status_code == 400
+    assert "fel-omgang.yaml rad" in answer.text and "deadline" in answer.text
+
+
+def test_reminders_are_previewed_then_written(workspace):
+    import datetime as dt
+
+    from remiss.web import create_app
+
+    client = TestClient(create_app(workspace, clock=lambda: dt.date(2016, 5, 2)))
+    login(client)
+    page = client.get(f"/omgangar/{ROUND}/paminnelser")
+    previews = page.text.count('<pre class="brev">')
+    assert previews > 0 and "Påminnelse:" in page.text
+    answer = client.post(f"/omgangar/{ROUND}/paminnelser", data={"csrf": csrf_of(client)})
+    assert f"{previews} påminnelser skrivna" in answer.text
+    assert "Inga påminnelser är aktuella i dag." in client.get(f"/omgangar/{ROUND}/paminnelser").text

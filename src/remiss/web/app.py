@@ -24,7 +24,7 @@ from remiss.settings import Workspace
 from remiss.store.database import Database
 from remiss.web import templating
 from remiss.web.jobs import Jobs
-from remiss.web.security import CSP, Forbidden, LoginRequired, LoginThrottle
+from remiss.web.security import CSP, Forbidden, LoginRequired, LoginThrottle, Viewer, current_session
 from remiss.web.work import PlainWork, Work
 
 STATIC = Path(__file__).with_name("static")
@@ -101,7 +101,7 @@ def routers() -> list[Any]:
         upload,
     )
 
-    modules = (auth, board, organisation, upload, quarantine, chase, annex, log_page, create, api)
+    modules = (auth, create, board, organisation, upload, quarantine, chase, annex, log_page, api)
     return [module.router for module in modules]
 
 
@@ -156,7 +156,9 @@ def _error(request: Request, message: str, status: int) -> Response:
             status_code=status,
             headers={"HX-Retarget": "#meddelanden", "HX-Reswap": "innerHTML"},
         )
-    return templating.page(request, "error.html", None, status_code=status, message=message, title="Fel")
+    found = current_session(request)
+    who = Viewer(found.identity, found.csrf) if found else None
+    return templating.page(request, "error.html", who, status_code=status, message=message, title="Fel")
 
 
 class SecurityHeaders:
