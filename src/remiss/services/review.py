@@ -16,7 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from remiss.errors import ConfigError, NotFoundError
-from remiss.mail import compose, outbox
+from remiss.mail import compose
+from remiss.services import outbox
 from remiss.services.chase import extensions
 from remiss.services.context import RoundContext
 from remiss.services.status import OrganisationStatus
