@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Annotated
@@ -11,6 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from remiss import resources
 from remiss.documents.excel.template import build_response_xlsx
 from remiss.documents.word.template import build_response_docx
 from remiss.errors import ConfigError, RemissError
@@ -43,7 +46,12 @@ async def create_round(request: Request, who: Annotated[Viewer, Depends(changer)
         raise ConfigError(f"{upload.filename} är större än 2 MB; en omgångsdefinition är mycket mindre.")
     desk = common.desk(request)
     with tempfile.TemporaryDirectory(prefix="remiss-omgang-") as folder:
-        path = Path(folder) / (Path(upload.filename).name or "omgang.yaml")
+        # An uploaded file has no folder of its own: the usual `catalog: ../catalog.yaml` (and a
+        # round without `catalog:`) means the city's catalog, REMISS_CATALOG or the bundled one.
+        catalog = Path(os.environ.get("REMISS_CATALOG") or resources.default_catalog())
+        shutil.copyfile(catalog, Path(folder) / "catalog.yaml")
+        path = Path(folder) / "rounds" / (Path(upload.filename).name or "omgang.yaml")
+        path.parent.mkdir()
         path.write_bytes(data)
 
         def create() -> str:
