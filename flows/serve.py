@@ -48,12 +48,12 @@ def serve_chase(
     port: int = 4200,
     today: str | None = None,
     ready: Any = print,
-    desk: tuple[str, int] | None = None,
+    desk: tuple[Any, str, int] | None = None,
 ) -> None:
     """Serve a daily chase per round until stopped; `ready` is told the UI's address and schedules.
 
-    With `desk` = (host, port), the coordinators' desk is served too, in this process, and its
-    work runs as flows against the same Prefect API (started once).
+    With `desk` = (ASGI app, host, port), the coordinators' desk is served too, in this
+    process, and its work runs as flows against the same Prefect API (started once).
     """
     schedules = {r: cron or daily_cron(home, r) for r in round_ids}  # also checks that the rounds exist
     previous = signal.signal(signal.SIGTERM, _exit)
@@ -61,7 +61,7 @@ def serve_chase(
         with (
             local_server(Path(home) / "prefect", port) as api_url,
             temporary_settings({PREFECT_API_URL: api_url}),
-            desk_server(home, desk),
+            desk_server(desk),
         ):
             os.environ["PREFECT_API_URL"] = api_url  # for the flow-run subprocesses, whatever Prefect passes
             deployments = [
@@ -86,21 +86,16 @@ def serve_chase(
 
 
 @contextlib.contextmanager
-def desk_server(home: str, address: tuple[str, int] | None) -> Iterator[None]:
-    """uvicorn serving the desk on a thread of this process; stopped when the block ends."""
-    if address is None:
+def desk_server(desk: tuple[Any, str, int] | None) -> Iterator[None]:
+    """uvicorn serving the desk (an ASGI app) on a thread of this process; stopped when the block ends."""
+    if desk is None:
         yield
         return
     import threading
 
     import uvicorn
-    from remiss_flows.desk import FlowWork
 
-    from remiss.web import create_app
-
-    ws = workspace(home)
-    app = create_app(ws, work=FlowWork(ws))
-    host, port = address
+    app, host, port = desk
     server = uvicorn.Server(
         uvicorn.Config(app, host=host, port=port, log_level="warning", proxy_headers=True)
     )

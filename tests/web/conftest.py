@@ -13,7 +13,10 @@ import pytest
 from remiss import resources
 from remiss.demo.simulate import simulate_returns
 from remiss.services import accounts, operations
+from remiss.services.intake.collect import collect_paths
+from remiss.services.work import open_work
 from remiss.settings import Workspace
+from remiss.store.database import open_database
 
 warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
 PASSWORD = "ett-langt-losenord"
@@ -27,14 +30,15 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     home = tmp_path_factory.mktemp("desk-seed")
     ws = Workspace.from_env(home)
     round_id, _ = operations.create_round(ws, resources.bundled_round())
-    operations.launch(ws, round_id)
-    arrivals = simulate_returns(ws, operations.context(ws, round_id))
+    operations.launch(open_work(ws, round_id))
+    work = open_work(ws, round_id)
+    arrivals = simulate_returns(ws, work.round)
     for arrival in arrivals[:ANSWERED]:
-        operations.collect_many(ws, round_id, arrival.files, arrival.at)
-    with operations.database(ws).session() as session:
+        collect_paths(work.at(arrival.at), arrival.files)
+    with open_database(ws.database_url).session() as session:
         accounts.add_user(session, "samordnare", PASSWORD, accounts.Role.COORDINATOR)
         accounts.add_user(session, "lasare", PASSWORD, accounts.Role.READER)
-    operations.database(ws).dispose()
+    open_database(ws.database_url).dispose()
     return home
 
 

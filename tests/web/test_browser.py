@@ -21,8 +21,11 @@ from tests.web.conftest import PASSWORD
 
 from remiss import resources
 from remiss.demo.simulate import simulate_returns
-from remiss.services import accounts, operations
+from remiss.services import accounts
+from remiss.services.intake.collect import collect_paths
+from remiss.services.work import open_work
 from remiss.settings import Workspace
+from remiss.store.database import open_database
 
 pytestmark = pytest.mark.slow
 DOCS = Path(__file__).resolve().parents[2] / "docs"
@@ -48,7 +51,7 @@ def test_a_coordinators_day(tmp_path, monkeypatch):
     monkeypatch.setenv("REMISS_HOME", str(home))
     monkeypatch.setenv("REMISS_PARSE_WORKERS", "0")
     workspace = Workspace.from_env(home)
-    with operations.database(workspace).session() as session:
+    with open_database(workspace.database_url).session() as session:
         accounts.add_user(session, "anna", PASSWORD, accounts.Role.COORDINATOR)
     clock = Clock(dt.date(2016, 4, 18))
     with SmtpServer() as smtp:
@@ -91,7 +94,7 @@ def test_a_coordinators_day(tmp_path, monkeypatch):
             assert page.locator("#tavla .s-missing .tal").inner_text() == "31"
 
             # Upload returned files (several at once, one refused)
-            ctx = operations.context(workspace, ROUND)
+            ctx = open_work(workspace, ROUND).round
             arrivals = simulate_returns(workspace, ctx)
             files = [f for a in arrivals[:4] for f in a.files]
             junk = tmp_path / "anteckningar.docx"
@@ -114,7 +117,7 @@ def test_a_coordinators_day(tmp_path, monkeypatch):
             waiting = arrivals[4]
             row = page.locator(f"#org-{waiting.organisation}")
             assert "Saknas" in row.inner_text()
-            operations.collect_many(workspace, ROUND, waiting.files, waiting.at)
+            collect_paths(open_work(workspace, ROUND).at(waiting.at), waiting.files)
             page.wait_for_function(
                 "(id) => !document.querySelector('#org-' + id).innerText.includes('Saknas')",
                 arg=waiting.organisation,

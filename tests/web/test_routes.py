@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from tests.web.conftest import csrf_of, login
 
-from remiss.services import operations
+from remiss.services.work import open_work
 from remiss.store.desk_schema import ReviewRow
 from remiss.store.schema import AuditRow, OutboxRow, ReceivedFileRow
 
@@ -66,7 +66,7 @@ def test_wrong_passwords_are_rate_limited(app):
 
 
 def test_board_shows_every_recipient_and_filters(coordinator):
-    ctx = operations.context(coordinator.app.state.desk.workspace, ROUND)
+    ctx = open_work(coordinator.app.state.desk.workspace, ROUND).round
     page = coordinator.get(f"/omgangar/{ROUND}")
     assert page.status_code == 200
     assert page.text.count('<tr id="org-') == len(ctx.recipient_ids)
@@ -78,7 +78,7 @@ def test_board_shows_every_recipient_and_filters(coordinator):
 
 
 def test_organisation_page_renders_answers_as_sanitised_html(coordinator):
-    db = operations.database(coordinator.app.state.desk.workspace)
+    db = coordinator.app.state.desk.db
     with db.session() as session:
         org = session.scalar(select(ReceivedFileRow.organisation_id).where(ReceivedFileRow.kind == "docx"))
     page = coordinator.get(f"/omgangar/{ROUND}/org/{org}")
@@ -88,7 +88,7 @@ def test_organisation_page_renders_answers_as_sanitised_html(coordinator):
 
 
 def test_completion_request_is_mailed_and_shown_on_the_board(coordinator):
-    db = operations.database(coordinator.app.state.desk.workspace)
+    db = coordinator.app.state.desk.db
     with db.session() as session:
         org = session.scalar(select(ReceivedFileRow.organisation_id).where(ReceivedFileRow.kind == "docx"))
     token = csrf_of(coordinator)
@@ -133,7 +133,7 @@ def test_the_reader_role_cannot_change_anything(reader):
     paths = _mutating_paths(reader.app)
     assert len(paths) >= 4
     token = csrf_of(reader)
-    db = operations.database(reader.app.state.desk.workspace)
+    db = reader.app.state.desk.db
     with db.session() as session:
         before = session.scalar(select(func.count()).select_from(AuditRow))
     for path in paths:
@@ -145,7 +145,7 @@ def test_the_reader_role_cannot_change_anything(reader):
 
 
 def test_downloads_are_by_id_only(coordinator):
-    db = operations.database(coordinator.app.state.desk.workspace)
+    db = coordinator.app.state.desk.db
     with db.session() as session:
         row = session.scalar(select(ReceivedFileRow).where(ReceivedFileRow.kind == "docx"))
     answer = coordinator.get(f"/filer/{row.id}")

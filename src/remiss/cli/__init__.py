@@ -274,6 +274,9 @@ def serve(
     """Skrivbordet i webbläsaren och schemalagda påminnelser, med en lokal Prefect-server (Ctrl-C stoppar)."""
     from remiss_flows.serve import serve_chase
 
+    from remiss.web import create_app
+    from remiss.web.flow_runner import FlowRunner
+
     def ready(ui: str, schedules: dict[str, str]) -> None:
         for round_id, expression in schedules.items():
             print(f"{round_id}: påminnelser enligt schemat '{expression}' (Europe/Stockholm)")
@@ -281,6 +284,7 @@ def serve(
         print(f"Prefect-UI: {ui} – stoppa med Ctrl-C.", flush=True)
 
     day = _day(today)
+    workspace = Workspace.from_env()
     serve_chase(
         _home(),
         round_ids or [],
@@ -288,7 +292,7 @@ def serve(
         port=prefect_port,
         today=day.isoformat() if day else None,
         ready=ready,
-        desk=(host, port),
+        desk=(create_app(workspace, work=FlowRunner(workspace)), host, port),
     )
 
 

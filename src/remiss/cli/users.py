@@ -21,7 +21,8 @@ def user_add(
     ] = "samordnare",
 ) -> None:
     """Lägg till ett konto eller byt lösenord och roll (frågas två gånger, eller läses från stdin)."""
-    from remiss.services import accounts, operations
+    from remiss.services import accounts
+    from remiss.store.database import open_database
 
     chosen = accounts.parse_role(role)
     if sys.stdin.isatty():
@@ -30,7 +31,7 @@ def user_add(
         password = sys.stdin.readline().rstrip("\r\n")
         if not password:
             raise ConfigError("Inget lösenord på standard in.")
-    with operations.database(Workspace.from_env()).session() as session:
+    with open_database(Workspace.from_env().database_url).session() as session:
         accounts.add_user(session, name, password, chosen)
     print(f"{name}: {chosen.label.lower()}")
 
@@ -38,8 +39,9 @@ def user_add(
 @user_app.command("list")
 def user_list() -> None:
     """Visa kontona och deras roller."""
-    from remiss.services import accounts, operations
+    from remiss.services import accounts
+    from remiss.store.database import open_database
 
-    with operations.database(Workspace.from_env()).session() as session:
+    with open_database(Workspace.from_env().database_url).session() as session:
         for name, role in accounts.list_users(session):
             print(f"{name}\t{role.value}")

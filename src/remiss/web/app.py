@@ -19,13 +19,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from remiss.domain.calendar import stockholm_today
 from remiss.errors import NotFoundError, RemissError
-from remiss.services import operations
 from remiss.settings import Workspace
-from remiss.store.database import Database
+from remiss.store.database import Database, open_database
 from remiss.web import templating
 from remiss.web.jobs import Jobs
+from remiss.web.runner import PlainRunner, Runner
 from remiss.web.security import CSP, Forbidden, LoginRequired, LoginThrottle, Viewer, current_session
-from remiss.web.work import PlainWork, Work
 
 STATIC = Path(__file__).with_name("static")
 log = logging.getLogger("remiss.web")
@@ -37,7 +36,7 @@ class Desk:
 
     workspace: Workspace
     db: Database
-    work: Work
+    work: Runner
     secure: bool  # Secure cookies (behind TLS)
     base_url: str
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
@@ -53,7 +52,7 @@ class Desk:
 def create_app(
     workspace: Workspace | None = None,
     *,
-    work: Work | None = None,
+    work: Runner | None = None,
     base_url: str | None = None,
     secure: bool | None = None,
     clock: Callable[[], dt.date] | None = None,
@@ -63,8 +62,8 @@ def create_app(
     base = (base_url or os.environ.get("REMISS_BASE_URL") or "").rstrip("/")
     desk = Desk(
         workspace=workspace,
-        db=operations.database(workspace),
-        work=work or PlainWork(workspace),
+        db=open_database(workspace.database_url),
+        work=work or PlainRunner(workspace),
         secure=base.startswith("https://") if secure is None else secure,
         base_url=base,
         clock=clock or stockholm_today,

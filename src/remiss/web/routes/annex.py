@@ -61,7 +61,8 @@ def annex_build(
         output.parent.mkdir(parents=True, exist_ok=True)
         job.phase = "Sammanställer svaren" + (" och gör PDF" if pdf else "")
         with acting(who.identity.name):
-            result = desk.work.annex(round_id, output, final=final, pdf=pdf, xlsx=xlsx, by_measure=by_measure)
+            options = {"final": final, "pdf": pdf, "xlsx": xlsx, "by_measure": by_measure}
+            result = desk.work.annex(round_id, output, who.identity.name, **options)
         job.result = result
         job.files = {
             k: Path(str(result[key]))

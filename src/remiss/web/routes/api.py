@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -38,4 +39,4 @@ def status(request: Request, round_id: str, _who: Annotated[Viewer, Depends(view
     desk = common.desk(request)
     with desk.db.session() as session:
         ctx = load_context(session, round_id)
-        return [s.as_dict() for s in round_status(session, ctx, desk.today())]
+        return [asdict(s) for s in round_status(session, ctx, desk.today())]

@@ -48,7 +48,7 @@ async def chase_send(request: Request, round_id: str, who: Annotated[Viewer, Dep
 
     def work() -> tuple[list[dict[str, object]], dict[str, object]]:
         with acting(who.identity.name):
-            written = desk.work.chase(round_id, desk.today())
+            written = desk.work.chase(round_id, desk.today(), who.identity.name)
             return written, desk.work.send(round_id)
 
     written, sent = await run_in_threadpool(work)

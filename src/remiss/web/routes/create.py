@@ -123,7 +123,7 @@ async def launch(request: Request, round_id: str, who: Annotated[Viewer, Depends
 
     def work() -> None:
         with acting(who.identity.name):
-            desk.work.launch(round_id)
+            desk.work.launch(round_id, who.identity.name)
 
     await run_in_threadpool(work)
     return RedirectResponse(f"/omgangar/{round_id}", status_code=303)

@@ -55,7 +55,7 @@ async def upload(request: Request, round_id: str, who: Annotated[Viewer, Depends
     from starlette.concurrency import run_in_threadpool
 
     try:
-        results = await run_in_threadpool(desk.work.collect, round_id, paths)
+        results = await run_in_threadpool(desk.work.collect, round_id, paths, who.identity.name)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     for result, path in zip(results, paths, strict=True):
