@@ -24,6 +24,7 @@ from remiss.cli.render import (
     status_table,
     to_json,
 )
+from remiss.cli.users import user_app
 from remiss.domain.outcomes import Outcome
 from remiss.errors import RemissError
 from remiss.settings import Workspace
@@ -42,6 +43,7 @@ round_app = typer.Typer(help="Skapa och skicka ut remissomgångar.", no_args_is_
 app.add_typer(round_app, name="round")
 db_app = typer.Typer(help="Databasens schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(user_app, name="user")
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Skriv resultatet som JSON (för skript).")]
 RoundArg = Annotated[str, typer.Argument(help="Omgångens id, t.ex. sh-2016.")]
@@ -255,24 +257,43 @@ def fetch(round_id: RoundArg, json: JsonOption = False) -> None:
 
 @app.command()
 def serve(
-    round_ids: Annotated[list[str], typer.Argument(help="Omgångar att påminna för, t.ex. sh-2016.")],
+    round_ids: Annotated[
+        list[str] | None, typer.Argument(help="Omgångar att påminna för enligt schema, t.ex. sh-2016.")
+    ] = None,
     cron: Annotated[
         str | None,
         typer.Option("--cron", help="Eget schema (cron, Europe/Stockholm) i stället för reminders.at."),
     ] = None,
-    port: Annotated[int, typer.Option("--port", help="Port för den lokala Prefect-servern och UI:t.")] = 4200,
+    host: Annotated[str, typer.Option("--host", help="Adress för skrivbordet i webbläsaren.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port för skrivbordet i webbläsaren.")] = 8000,
+    prefect_port: Annotated[
+        int, typer.Option("--prefect-port", help="Port för den lokala Prefect-servern och dess UI.")
+    ] = 4200,
     today: DayOption = None,
 ) -> None:
-    """Kör påminnelserna varje dag enligt schemat, med en lokal Prefect-server, tills den stoppas (Ctrl-C)."""
+    """Skrivbordet i webbläsaren och schemalagda påminnelser, med en lokal Prefect-server (Ctrl-C stoppar)."""
     from remiss_flows.serve import serve_chase
+
+    from remiss.web import create_app
+    from remiss.web.flow_runner import FlowRunner
 
     def ready(ui: str, schedules: dict[str, str]) -> None:
         for round_id, expression in schedules.items():
             print(f"{round_id}: påminnelser enligt schemat '{expression}' (Europe/Stockholm)")
+        print(f"Skrivbordet: http://{host}:{port}/", flush=True)
         print(f"Prefect-UI: {ui} – stoppa med Ctrl-C.", flush=True)
 
     day = _day(today)
-    serve_chase(_home(), round_ids, cron=cron, port=port, today=day.isoformat() if day else None, ready=ready)
+    workspace = Workspace.from_env()
+    serve_chase(
+        _home(),
+        round_ids or [],
+        cron=cron,
+        port=prefect_port,
+        today=day.isoformat() if day else None,
+        ready=ready,
+        desk=(create_app(workspace, work=FlowRunner(workspace)), host, port),
+    )
 
 
 @db_app.command("upgrade")
