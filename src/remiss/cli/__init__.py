@@ -9,14 +9,17 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 
+from remiss.cli import failures
 from remiss.cli.render import collect_table, emit_json, errors, fetch_table, outbox_report, status_table
 from remiss.errors import RemissError
 from remiss.settings import Workspace
+from remiss.swedish import parse_date
 
 # The CLI reports errors itself, in Swedish; Prefect's console logging would repeat them as
 # tracebacks. PREFECT_LOGGING_LEVEL=INFO brings Prefect's run logs back.
@@ -34,10 +37,12 @@ db_app = typer.Typer(help="Databasens schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Skriv resultatet som JSON (för skript).")]
-RoundArg = Annotated[str, typer.Argument(help="Omgångens id, t.ex. sh-2016.")]
+RoundArg = Annotated[str, typer.Argument(metavar="OMGÅNG", help="Omgångens id, t.ex. sh-2016.")]
 DayOption = Annotated[
-    dt.datetime | None,
-    typer.Option("--today", formats=["%Y-%m-%d"], help="Räkna som om dagens datum vore detta."),
+    dt.date | None,
+    typer.Option(
+        "--today", parser=parse_date, metavar="ÅÅÅÅ-MM-DD", help="Räkna som om dagens datum vore detta."
+    ),
 ]
 
 
@@ -47,7 +52,7 @@ def _home() -> str:
 
 @round_app.command("create")
 def round_create(
-    file: Annotated[Path, typer.Argument(help="Omgångens YAML-fil.")], json: JsonOption = False
+    file: Annotated[Path, typer.Argument(metavar="FIL", help="Omgångens YAML-fil.")], json: JsonOption = False
 ) -> None:
     """Validera en omgångsdefinition och spara den; skriver ut omgångens id."""
     from remiss.domain.calendar import deadline_notice
@@ -67,6 +72,11 @@ def round_create(
 @round_app.command("launch")
 def round_launch(round_id: RoundArg, json: JsonOption = False) -> None:
     """Skapa Word- och Excelmall och e-post till varje mottagare (bara det som inte redan skickats)."""
+    from remiss.cli import checks
+
+    if checks.nothing_to_launch(round_id):
+        emit_json([]) if json else None
+        return
     from remiss_flows.launch import launch_round
 
     issued = launch_round(round_id, _home())
@@ -79,10 +89,17 @@ def round_launch(round_id: RoundArg, json: JsonOption = False) -> None:
 @app.command()
 def collect(
     round_id: RoundArg,
-    paths: Annotated[list[Path], typer.Argument(help="Filer och mappar med inkomna svar.", exists=True)],
+    paths: Annotated[
+        list[Path], typer.Argument(metavar="SÖKVÄG", help="Filer och mappar med inkomna svar.")
+    ],
     json: JsonOption = False,
 ) -> None:
     """Läs in inkomna Word- och Excelfiler: identifiera, spara, läs svaren, avvisa felaktiga filer."""
+    from remiss.cli import checks
+
+    checks.launched_round(round_id, "samla in")
+    checks.existing_paths(paths)
+    checks.intake_limits()
     from remiss_flows.collect import collect_responses
 
     from remiss.services.intake.pool import shared_pool
@@ -105,26 +122,35 @@ def status(
     ] = None,
 ) -> None:
     """Visa per förvaltning: status, sen, senaste fil, påminnelser och anstånd."""
+    from remiss.cli import checks
     from remiss.domain.calendar import stockholm_today
     from remiss.services import operations
     from remiss.services.chase.tracking import write_tracking_workbook
 
-    workspace, day = Workspace.from_env(), _day(today) or stockholm_today()
+    xlsx = checks.output_file(xlsx, "--xlsx", ".xlsx") if xlsx is not None else None
+    workspace, day = Workspace.from_env(), today or stockholm_today()
     found = operations.status(workspace, round_id, day)
     rows = [r.as_dict() for r in found]
     emit_json(rows) if json else status_table(rows, f"Status för {round_id}")
     if xlsx is not None:
         definition = operations.context(workspace, round_id).definition
-        path = write_tracking_workbook(xlsx.resolve(), definition, found, day)
+        path = write_tracking_workbook(xlsx, definition, found, day)
         errors.print(f"Bevakningslista: {path}", highlight=False, soft_wrap=True)
 
 
 @app.command()
 def chase(round_id: RoundArg, json: JsonOption = False, today: DayOption = None) -> None:
     """Skriv påminnelser till dem som saknas eller är ofullständiga (högst en per dag och förvaltning)."""
+    from remiss.cli import checks
+
+    if not checks.round_context(round_id).launched:
+        errors.print(f"[yellow]Obs:[/] omgången '{round_id}' är inte utskickad än; inga påminnelser.")
+        emit_json([]) if json else None
+        return
+    checks.smtp_settings()
     from remiss_flows.chase import chase_missing
 
-    reminders = chase_missing(round_id, _home(), _day(today))
+    reminders = chase_missing(round_id, _home(), today)
     if json:
         emit_json(reminders)
         return
@@ -159,9 +185,13 @@ def annex(
     json: JsonOption = False,
 ) -> None:
     """Sammanställ bilagan: förvaltningarnas svar under gruppernas rubriker (utkast om inte --final)."""
+    from remiss.cli import checks
+
+    checks.round_context(round_id)
+    target = output or Path(f"bilaga-{round_id}{'-per-atgard' if by_measure else ''}.docx")
+    target = checks.output_file(target, "-o/--output", ".docx")
     from remiss_flows.annex import publish_annex
 
-    target = output or Path(f"bilaga-{round_id}{'-per-atgard' if by_measure else ''}.docx")
     options = {"by_measure": by_measure, "pdf": pdf, "xlsx": xlsx, "check": check}
     result = publish_annex(round_id, str(target.resolve()), _home(), final=final, **options)
     emit_json(result) if json else _annex_report(result)
@@ -213,16 +243,18 @@ def demo(
 @app.command()
 def extend(
     round_id: RoundArg,
-    organisation: Annotated[str, typer.Argument(help="Förvaltningens id i katalogen, t.ex. bromma.")],
+    organisation: Annotated[
+        str, typer.Argument(metavar="ORGANISATION", help="Förvaltningens id i katalogen, t.ex. bromma.")
+    ],
     until: Annotated[
-        dt.datetime, typer.Argument(formats=["%Y-%m-%d"], help="Ny sista svarsdag (ÅÅÅÅ-MM-DD).")
+        dt.date, typer.Argument(parser=parse_date, metavar="DATUM", help="Ny sista svarsdag (ÅÅÅÅ-MM-DD).")
     ],
     json: JsonOption = False,
 ) -> None:
     """Ge en förvaltning anstånd: ett eget sista svarsdatum som påminnelser och status följer."""
     from remiss.services import operations
 
-    granted = operations.extend(Workspace.from_env(), round_id, organisation, until.date())
+    granted = operations.extend(Workspace.from_env(), round_id, organisation, until)
     if json:
         emit_json(granted.as_dict())
     else:
@@ -236,10 +268,17 @@ def extend(
 
 @app.command()
 def send(
-    round_id: Annotated[str | None, typer.Argument(help="Bara den här omgången (standard: alla).")] = None,
+    round_id: Annotated[
+        str | None, typer.Argument(metavar="OMGÅNG", help="Bara den här omgången (standard: alla).")
+    ] = None,
     json: JsonOption = False,
 ) -> None:
     """Skicka det som väntar i utkorgen via SMTP (REMISS_SMTP_HOST); misslyckade försök görs om."""
+    from remiss.cli import checks
+
+    if round_id is not None:
+        checks.round_context(round_id)
+    checks.smtp_settings()
     from remiss_flows.mail import send_mail
 
     report = send_mail(_home(), round_id)
@@ -249,6 +288,12 @@ def send(
 @app.command()
 def fetch(round_id: RoundArg, json: JsonOption = False) -> None:
     """Hämta inkomna svar från funktionsbrevlådan (IMAP, REMISS_IMAP_HOST) och läs in bifogade filer."""
+    from remiss.cli import checks
+
+    checks.launched_round(round_id, "hämta")
+    checks.imap_settings()
+    checks.smtp_settings()
+    checks.intake_limits()
     from remiss_flows.fetch import fetch_responses
 
     taken = fetch_responses(round_id, _home())
@@ -259,7 +304,9 @@ def fetch(round_id: RoundArg, json: JsonOption = False) -> None:
 
 @app.command()
 def serve(
-    round_ids: Annotated[list[str], typer.Argument(help="Omgångar att påminna för, t.ex. sh-2016.")],
+    round_ids: Annotated[
+        list[str], typer.Argument(metavar="OMGÅNG", help="Omgångar att påminna för, t.ex. sh-2016.")
+    ],
     cron: Annotated[
         str | None,
         typer.Option("--cron", help="Eget schema (cron, Europe/Stockholm) i stället för reminders.at."),
@@ -268,6 +315,11 @@ def serve(
     today: DayOption = None,
 ) -> None:
     """Kör påminnelserna varje dag enligt schemat, med en lokal Prefect-server, tills den stoppas (Ctrl-C)."""
+    from remiss.cli import checks
+
+    for round_id in round_ids:
+        checks.round_context(round_id)
+    checks.smtp_settings()
     from remiss_flows.serve import serve_chase
 
     def ready(ui: str, schedules: dict[str, str]) -> None:
@@ -275,8 +327,8 @@ def serve(
             print(f"{round_id}: påminnelser enligt schemat '{expression}' (Europe/Stockholm)")
         print(f"Prefect-UI: {ui} – stoppa med Ctrl-C.", flush=True)
 
-    day = _day(today)
-    serve_chase(_home(), round_ids, cron=cron, port=port, today=day.isoformat() if day else None, ready=ready)
+    day = today.isoformat() if today else None
+    serve_chase(_home(), round_ids, cron=cron, port=port, today=day, ready=ready)
 
 
 @db_app.command("upgrade")
@@ -289,20 +341,13 @@ def db_upgrade() -> None:
     print(f"Schema: {before or 'tomt'} -> {after} ({database.safe_url})")
 
 
-def _day(value: dt.datetime | None) -> dt.date | None:
-    return value.date() if value else None
-
-
 def _public(rows: list[dict[str, Any]], keys: tuple[str, ...]) -> list[dict[str, Any]]:
     return [{k: row.get(k) for k in keys} for row in rows]
 
 
-def main() -> None:
-    try:
-        app()
-    except RemissError as exc:
-        errors.print(f"[red]Fel:[/] {exc}", highlight=False, soft_wrap=True)
-        sys.exit(2)
+def main(argv: Sequence[str] | None = None) -> NoReturn:
+    """The `remiss` console script: exit status 0, 1/3 (see the commands), 2 for a mistake, 70 for a bug."""
+    sys.exit(failures.run(app, argv))
 
 
 if __name__ == "__main__":
