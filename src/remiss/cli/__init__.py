@@ -75,7 +75,8 @@ def round_launch(round_id: RoundArg, json: JsonOption = False) -> None:
     from remiss.cli import checks
 
     if checks.nothing_to_launch(round_id):
-        emit_json([]) if json else None
+        if json:
+            emit_json([])
         return
     from remiss_flows.launch import launch_round
 
@@ -145,7 +146,8 @@ def chase(round_id: RoundArg, json: JsonOption = False, today: DayOption = None)
 
     if not checks.round_context(round_id).launched:
         errors.print(f"[yellow]Obs:[/] omgången '{round_id}' är inte utskickad än; inga påminnelser.")
-        emit_json([]) if json else None
+        if json:
+            emit_json([])
         return
     checks.smtp_settings()
     from remiss_flows.chase import chase_missing
@@ -221,8 +223,6 @@ def demo(
     json: JsonOption = False,
 ) -> None:
     """Kör hela cykeln på Stockholmsexemplet: utskick, 21 svar, påminnelser, status och bilaga."""
-    from remiss_flows.demo import demo_cycle
-
     from remiss.demo.simulate import fresh_workspace
 
     target = (workspace or Workspace.from_env().home / "remiss-demo").resolve()
@@ -232,6 +232,8 @@ def demo(
         raise RemissError(
             f"Mappen {target} finns redan och är inte en demomapp; välj en annan med --workspace."
         ) from None
+    from remiss_flows.demo import demo_cycle
+
     result = demo_cycle(str(home))
     if json:
         emit_json({**result, "collected": len(result["collected"])})

@@ -76,8 +76,9 @@ def _make_folder(folder: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
+        reason = "det är en fil, inte en mapp" if folder.is_file() else os_reason(exc)
         raise StoreError(
-            f"Mappen {folder} för databasen kan inte skapas ({os_reason(exc)}); "
+            f"Mappen {folder} för databasen kan inte skapas ({reason}); "
             "kontrollera REMISS_HOME eller REMISS_DATABASE_URL."
         ) from None
 
