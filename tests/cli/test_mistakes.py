@@ -151,6 +151,8 @@ MISTAKES = [
              "tillåtna värden: registrator eller chef"]),
     Mistake("round-id", _yaml("id", "id: test-2026", "id: Test 2026"),
             ["id.yaml rad 1: fältet 'id': 'Test 2026' får bara innehålla små bokstäver a–z"]),
+    Mistake("measure-number-bare", _yaml("nummer", '"4.1.1"', "4.1"),
+            ["nummer.yaml rad 20: fältet 'reports.0.measures.0.number': 4.1 ska stå inom citattecken"]),
     Mistake("catalog-missing", _yaml("utan-katalog", "catalog: katalog.yaml", "catalog: saknas.yaml"),
             ["utan-katalog.yaml rad 6: fältet 'catalog': katalogen saknas.yaml", "finns inte"]),
     Mistake("catalog-group", ["round", "create", "{files}/med-fel-katalog.yaml"],
@@ -186,6 +188,8 @@ MISTAKES = [
             ["-o/--output {files}/bilaga.pdf: filen ska sluta på .docx, t.ex. bilaga.docx."]),
     Mistake("annex-under-a-file", ["annex", ROUND, "-o", "{files}/tom.yaml/bilaga.docx"],
             ["{files}/tom.yaml är ingen mapp."]),
+    Mistake("demo-unwritable", ["demo", "--workspace", "/sys/remiss-demo"],
+            ["/sys/remiss-demo: behörighet saknas."]),
     Mistake("demo-into-a-used-folder", ["demo", "--workspace", "{files}"],
             ["Mappen {files} finns redan och är inte en demomapp"]),
     # --- settings -------------------------------------------------------------------------------
@@ -197,6 +201,9 @@ MISTAKES = [
             ["Databasen postgresql+psycopg://remiss:***@127.0.0.1:1/remiss kan inte nås",
              "databasservern svarar inte"],
             env={"REMISS_DATABASE_URL": "postgresql+psycopg://remiss:hemligt@127.0.0.1:1/remiss"}),
+    Mistake("database-file-garbage", ["status", ROUND],
+            ["Databasen sqlite:///{files}/trasig.db kan inte nås: filen är ingen SQLite-databas"],
+            env={"REMISS_DATABASE_URL": "sqlite:///{files}/trasig.db"}),
     Mistake("home-is-a-file", ["status", ROUND], ["{files}/tom.yaml för databasen kan inte skapas",
                                                    "det är en fil, inte en mapp", "REMISS_HOME"],
             env={"REMISS_HOME": "{files}/tom.yaml"}),
@@ -333,6 +340,7 @@ def _write_files(files: Path) -> None:
     (files / "med-fel-katalog.yaml").write_text(ROUND_YAML.format(id="k-2026", catalog="fel-katalog.yaml"))
     (files / "latin1.yaml").write_bytes("id: x\ntitle: Åtgärder\n".encode("latin-1"))
     (files / "mapp.docx").mkdir()
+    (files / "trasig.db").write_text("Det här är ingen databas.\n" * 100, encoding="utf-8")
 
 
 def _fill(text: str, files: Path) -> str:

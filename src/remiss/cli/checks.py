@@ -106,9 +106,11 @@ def nothing_to_launch(round_id: str) -> bool:
         return False
     if operations.pending_launch(Workspace.from_env(), round_id):
         return False
+    count = len(ctx.recipients)
+    who = f"alla {count} mottagare har" if count > 1 else "mottagaren har"
     errors.print(
-        f"[yellow]Obs:[/] omgången '{round_id}' är redan utskickad: alla {len(ctx.recipients)} "
-        "mottagare har fått sina mallar, så inget nytt skickades.",
+        f"[yellow]Obs:[/] omgången '{round_id}' är redan utskickad: {who} fått sina mallar, "
+        "så inget nytt skickades.",
         highlight=False,
         soft_wrap=True,
     )

@@ -123,6 +123,16 @@ class Measure(_Strict):
         default=None, description="Free text shown in the template, e.g. naming kommunstyrelsen."
     )
 
+    @field_validator("number", mode="before")
+    @classmethod
+    def _quoted(cls, value: object) -> object:
+        """YAML reads 4.10 as the number 4.1: a number written bare is refused, never guessed."""
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        if isinstance(value, float):
+            raise ValueError(f'{value} ska stå inom citattecken, "{value}", så att YAML inte läser ett tal')
+        return value
+
 
 class Report(_Strict):
     """A delrapport and its åtgärder."""
