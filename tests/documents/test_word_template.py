@@ -157,7 +157,8 @@ def test_responsibility_line_falls_back_to_the_role(definition, catalog, identit
     most, _, _ = orgs_by_load(definition, catalog)
     org = catalog.by_id[most]
     first = definition.assignments_for(most, catalog)[0]
-    plain = Assignment(first.report, first.measure.model_copy(update={"responsibility": None}), Role.DELANSVAR)
+    measure = first.measure.model_copy(update={"responsibility": None})
+    plain = Assignment(first.report, measure, Role.DELANSVAR)
     texts = paragraph_texts(build_response_docx(definition, org, [plain], identity_for(most)))
     assert "Nämndens roll: delansvar" in texts
     if first.measure.responsibility:
