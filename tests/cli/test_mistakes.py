@@ -21,7 +21,7 @@ import pytest
 import typer
 
 from remiss import resources
-from remiss.cli import failures
+from remiss.cli import app, failures
 from remiss.services import operations
 from remiss.settings import Workspace
 
@@ -276,6 +276,23 @@ def test_a_mistake_is_one_swedish_message_naming_the_thing_before_prefect(result
     assert "Traceback" not in printed and "Error:" not in printed
     assert "hemligt" not in printed  # a password in REMISS_DATABASE_URL is never shown
     assert not outcome["prefect"], "reported only after Prefect was imported"
+
+
+@pytest.mark.parametrize(
+    ("argv", "swedish"),
+    [
+        (["--help"], ["Användning: remiss [FLAGGOR] KOMMANDO [ARGUMENT]...", "Kommandon", "Flaggor"]),
+        (["status", "--help"], ["Användning: remiss status [FLAGGOR] {OMGÅNG}", "[krävs]", "<datum>"]),
+        (["round", "--help"], ["Användning: remiss round [FLAGGOR] KOMMANDO [ARGUMENT]...", "Kommandon"]),
+    ],
+)
+def test_help_pages_are_swedish(capsys, argv, swedish):
+    assert failures.run(app, argv) == 0
+    page = capsys.readouterr().out
+    for words in [*swedish, "Visa den här hjälpen och avsluta."]:
+        assert words in page
+    for english in ("Usage", "Options", "Arguments", "Commands", "Show this message", "required", "<str>"):
+        assert english not in page
 
 
 def _failing_app() -> typer.Typer:
