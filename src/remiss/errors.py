@@ -3,10 +3,14 @@
 Every message is Swedish and names the file, organisation or field it is about, because
 the people who read them are registrators and coordinators, not developers. Third-party
 errors (zipfile, lxml, openpyxl, SQLAlchemy, smtplib) are translated into these at the
-boundary of the module that calls the library.
+boundary of the module that calls the library, where the file or setting is known; what
+escapes that is mapped once more by `translate` (OS and database errors) before a front end
+decides it is a bug.
 """
 
 from __future__ import annotations
+
+import errno
 
 
 class RemissError(Exception):
@@ -96,8 +100,6 @@ def translate(exc: BaseException) -> RemissError | None:
 
 def os_reason(exc: OSError) -> str:
     """Why the operating system refused, in Swedish."""
-    import errno
-
     code = errno.errorcode.get(exc.errno or 0, "")
     return _OS_REASONS.get(code) or f"kan inte läsas eller skrivas (felkod {code or exc.errno})"
 

@@ -100,8 +100,8 @@ def nothing_to_launch(round_id: str) -> bool:
     from remiss.cli.render import errors
     from remiss.mail.settings import smtp_configured
 
-    smtp_settings()
     ctx = round_context(round_id)
+    smtp_settings()
     if not ctx.launched or smtp_configured():
         return False
     if operations.pending_launch(Workspace.from_env(), round_id):
