@@ -119,7 +119,7 @@ MISTAKES = [
     Mistake("missing-field", _yaml("utan-titel", "title: Testomgång för felmeddelanden\n", ""),
             ["utan-titel.yaml rad 1: fältet 'title': saknas"]),
     Mistake("unknown-field", _yaml("okant-falt", "budget_year: 2027", "budget_year: 2027\nbudgetår: 2027"),
-            ["okant-falt.yaml rad 5: fältet 'budgetår': är inte ett känt fält"]),
+            ["okant-falt.yaml rad 5: fältet 'budgetår': är inte ett känt fält (menade du 'budget_year'?)"]),
     Mistake("wrong-type", _yaml("typ", "budget_year: 2027", "budget_year: tvåtusen"),
             ["typ.yaml rad 4: fältet 'budget_year': 'tvåtusen' ska vara ett heltal"]),
     Mistake("date-feb-30", _yaml("feb", "2026-05-13", "2026-02-30"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import typing
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -166,13 +167,45 @@ def _validate(data: Any, model: type[Model], name: str) -> Model:
     try:
         return model.model_validate(_plain(data))
     except ValidationError as exc:
-        lines = list(dict.fromkeys(_describe(error, data, name) for error in exc.errors()))
+        lines = list(dict.fromkeys(_describe(error, data, name, model) for error in exc.errors()))
         raise ConfigError("\n".join(lines[:10])) from None
 
 
-def _describe(error: Any, data: Any, name: str) -> str:
+def _describe(error: Any, data: Any, name: str, model: type[BaseModel]) -> str:
     loc = tuple(part for part in error["loc"] if not _is_type_tag(part))
-    return f"{_where(name, data, loc)}: fältet '{_field(loc)}': {describe(error)}"
+    message = describe(error)
+    if error["type"] == "extra_forbidden" and loc:
+        close = difflib.get_close_matches(str(loc[-1]), _fields_at(model, loc[:-1]), n=1)
+        message += f" (menade du '{close[0]}'?)" if close else ""
+    return f"{_where(name, data, loc)}: fältet '{_field(loc)}': {message}"
+
+
+def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The field names of the model found at `loc` (list indexes skipped), for suggestions."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = current.model_fields.get(part) if _is_model(current) else None
+        if field is None:
+            return []
+        current = _inner_model(field.annotation)
+    return list(current.model_fields) if _is_model(current) else []
+
+
+def _is_model(kind: Any) -> bool:
+    return isinstance(kind, type) and issubclass(kind, BaseModel)
+
+
+def _inner_model(annotation: Any) -> Any:
+    """The model in `X`, `list[X]`, `X | None`, if any."""
+    if _is_model(annotation):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
 
 
 def _is_type_tag(part: Any) -> bool:
