@@ -23,6 +23,7 @@ import typer
 from remiss import resources
 from remiss.cli import app, failures
 from remiss.services import operations
+from remiss.services.work import open_work
 from remiss.settings import Workspace
 
 ROUND = "test-2026"
@@ -247,7 +248,7 @@ def results(tmp_path_factory) -> dict[str, dict]:
     _write_files(files)
     workspace = Workspace.from_env(home)
     operations.create_round(workspace, files / f"{ROUND}.yaml")
-    operations.launch(workspace, ROUND)
+    operations.launch(open_work(workspace, ROUND, deliver=False))
     operations.create_round(workspace, files / "vilande.yaml")
     base = {"REMISS_HOME": str(home), "COLUMNS": "200"}
     cases = [

@@ -14,12 +14,17 @@ from pathlib import Path
 from remiss.errors import InputError, NotFoundError, StateError, os_reason
 from remiss.services import operations
 from remiss.services.context import RoundContext
+from remiss.services.work import Work, open_work
 from remiss.settings import Workspace
 
 
-def round_context(round_id: str, workspace: Workspace | None = None) -> RoundContext:
-    """The round as stored; a NotFoundError naming the known rounds when there is none."""
-    return operations.context(workspace or Workspace.from_env(), round_id)
+def round_work(round_id: str) -> Work:
+    """Work on the round as stored; a NotFoundError naming the known rounds when there is none."""
+    return open_work(Workspace.from_env(), round_id)
+
+
+def round_context(round_id: str) -> RoundContext:
+    return round_work(round_id).round
 
 
 def launched_round(round_id: str, action: str) -> RoundContext:
@@ -100,11 +105,12 @@ def nothing_to_launch(round_id: str) -> bool:
     from remiss.cli.render import errors
     from remiss.mail.settings import smtp_configured
 
-    ctx = round_context(round_id)
+    work = round_work(round_id)
+    ctx = work.round
     smtp_settings()
     if not ctx.launched or smtp_configured():
         return False
-    if operations.pending_launch(Workspace.from_env(), round_id):
+    if operations.pending_launch(work):
         return False
     count = len(ctx.recipients)
     who = f"alla {count} mottagare har" if count > 1 else "mottagaren har"
