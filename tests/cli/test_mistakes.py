@@ -67,13 +67,17 @@ organisations:
 # Run in a child process: each case's command line through remiss.cli.main, output captured.
 DRIVER = textwrap.dedent(
     """
-    import contextlib, io, json, os, sys
+    import contextlib, io, json, os, sys, tempfile
     from remiss.cli import main
 
-    base, results = dict(os.environ), []
+    base, results, here = dict(os.environ), [], os.getcwd()
     for case in json.load(sys.stdin):
         os.environ.clear()
         os.environ.update({**base, **case["env"]})
+        os.chdir(here)
+        if case["gone"]:  # the shell stands in a folder that has since been removed
+            os.chdir(tempfile.mkdtemp())
+            os.rmdir(os.getcwd())
         out, err = io.StringIO(), io.StringIO()
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:
@@ -94,6 +98,7 @@ class Mistake:
     says: list[str]  # in the message, whitespace normalised; {home} and {files} are filled in
     status: int = 2
     env: dict[str, str] = field(default_factory=dict)
+    gone: bool = False  # run in a working folder that no longer exists
 
 
 def _yaml(name: str, old: str = "", new: str = "") -> list[str]:
@@ -172,6 +177,8 @@ MISTAKES = [
     Mistake("option-without-value", ["status", ROUND, "--xlsx"], ["Flaggan '--xlsx' behöver ett värde."]),
     Mistake("port-not-a-number", ["serve", ROUND, "--port", "abc"],
             ["Ogiltigt värde för '--port': 'abc' ska vara ett heltal."]),
+    Mistake("cron-not-a-schedule", ["serve", ROUND, "--cron", "varje dag 8"],
+            ["--cron 'varje dag 8' är inget cron-schema: det har fem fält"]),
     Mistake("today-month-13", ["status", ROUND, "--today", "2026-13-01"],
             ["Ogiltigt värde för '--today': '2026-13-01' är inget datum: månad 13 finns inte"]),
     Mistake("extend-feb-30", ["extend", ROUND, "kultur", "2026-02-30"],
@@ -208,6 +215,9 @@ MISTAKES = [
     Mistake("home-is-a-file", ["status", ROUND], ["{files}/tom.yaml för databasen kan inte skapas",
                                                    "det är en fil, inte en mapp", "REMISS_HOME"],
             env={"REMISS_HOME": "{files}/tom.yaml"}),
+    Mistake("working-folder-gone", ["status", ROUND],
+            ["Den aktuella mappen finns inte längre", "REMISS_HOME"],
+            env={"REMISS_HOME": ""}, gone=True),
     Mistake("max-file-size", ["collect", ROUND, "{files}"],
             ["REMISS_MAX_FILE_MB='stor' är ingen giltig storleksgräns"],
             env={"REMISS_MAX_FILE_MB": "stor"}),
@@ -252,7 +262,11 @@ def results(tmp_path_factory) -> dict[str, dict]:
     operations.create_round(workspace, files / "vilande.yaml")
     base = {"REMISS_HOME": str(home), "COLUMNS": "200"}
     cases = [
-        {"argv": [_fill(a, files) for a in _argv(m, files)], "env": {**base, **_fill_env(m.env, files)}}
+        {
+            "argv": [_fill(a, files) for a in _argv(m, files)],
+            "env": {**base, **_fill_env(m.env, files)},
+            "gone": m.gone,
+        }
         for m in MISTAKES
     ]
     done = subprocess.run(

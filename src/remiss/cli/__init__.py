@@ -317,6 +317,8 @@ def serve(
 
     for round_id in round_ids:
         checks.round_context(round_id)
+    if cron is not None:
+        checks.cron_expression(cron)
     checks.smtp_settings()
     from remiss_flows.serve import serve_chase
 

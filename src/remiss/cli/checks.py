@@ -8,6 +8,7 @@ with plain services first, and reported in about a second.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -121,3 +122,17 @@ def nothing_to_launch(round_id: str) -> bool:
         soft_wrap=True,
     )
     return True
+
+
+_CRON_FIELD = re.compile(r"[0-9A-Za-z*/,?#-]+")
+
+
+def cron_expression(expression: str) -> str:
+    """A cron schedule's shape (five fields), checked before Prefect is asked to parse it."""
+    fields = expression.split()
+    if len(fields) != 5 or not all(_CRON_FIELD.fullmatch(part) for part in fields):
+        raise InputError(
+            f"--cron '{expression}' är inget cron-schema: det har fem fält (minut timme dag månad "
+            "veckodag), t.ex. '0 8 * * 1-5' för vardagar klockan 8."
+        )
+    return expression
