@@ -1,4 +1,4 @@
-"""Forty-odd mistakes a coordinator makes, through the real `remiss.cli.main`: never a traceback.
+"""Sixty-odd mistakes a coordinator makes, through the real `remiss.cli.main`: never a traceback.
 
 Each mistake must end with its exit status and one Swedish message that names the file, line
 and field, or the round, path, option or setting it is about. None of them needs Prefect, so
