@@ -85,7 +85,7 @@ def round_launch(round_id: RoundArg, json: JsonOption = False) -> None:
     """Skapa Word- och Excelmall och e-post till varje mottagare (bara det som inte redan skickats)."""
     from remiss.cli import checks
 
-    if checks.nothing_to_launch(round_id):
+    if checks.nothing_to_launch(round_id, quiet=json):
         if json:
             emit_json([])
         return
@@ -154,9 +154,10 @@ def chase(round_id: RoundArg, json: JsonOption = False, today: DayOption = None)
     from remiss.cli import checks
 
     if not checks.round_context(round_id).launched:
-        errors.print(f"[yellow]Obs:[/] omgången '{round_id}' är inte utskickad än; inga påminnelser.")
         if json:
             emit_json([])
+        else:
+            errors.print(f"[yellow]Obs:[/] omgången '{round_id}' är inte utskickad än; inga påminnelser.")
         return
     checks.smtp_settings()
     from remiss_flows.chase import chase_missing

@@ -97,11 +97,11 @@ def intake_limits() -> None:
     IntakeLimits.from_env()
 
 
-def nothing_to_launch(round_id: str) -> bool:
+def nothing_to_launch(round_id: str, *, quiet: bool = False) -> bool:
     """Whether `round launch` would do nothing: every recipient issued, and no mail to send.
 
-    Says so (on stderr) and saves the Prefect start; with SMTP settings the flow still runs,
-    since it also sends requests a killed run recorded but never sent.
+    Says so (on stderr, unless `quiet`) and saves the Prefect start; with SMTP settings the
+    flow still runs, since it also sends requests a killed run recorded but never sent.
     """
     from remiss.cli.render import errors
     from remiss.mail.settings import smtp_configured
@@ -113,6 +113,8 @@ def nothing_to_launch(round_id: str) -> bool:
         return False
     if operations.pending_launch(work):
         return False
+    if quiet:
+        return True
     count = len(ctx.recipients)
     who = f"alla {count} mottagare har" if count > 1 else "mottagaren har"
     errors.print(
