@@ -10,7 +10,8 @@ REMISS_* settings: a command hands over only when it would run with the same set
 
 The protocol is one POST per flow run: JSON {"flow", "args", "kwargs"} in, newline-
 delimited JSON out: {"progress": …} while the work goes on, then {"result": …} or
-{"error": …, "remiss": true|false}.
+{"error": …, "remiss": true|false}; arguments and result as `remiss.wire` encodes them,
+so the command gets the flow's dataclasses back.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from typing import Any
 
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
+from remiss import wire
 from remiss.errors import RemissError
 from remiss.progress import reporting
 from remiss.settings import settings_fingerprint
@@ -87,7 +89,9 @@ def handoff_endpoint(home: str, api_url: str) -> Iterator[str]:
             try:
                 # A request's thread starts with an empty context: name the API again.
                 with temporary_settings({PREFECT_API_URL: api_url}), reporting(progress):
-                    return {"result": flow(*request.get("args", []), **request.get("kwargs", {}))}
+                    args = wire.decode(request.get("args", []))
+                    kwargs = wire.decode(request.get("kwargs", {}))
+                    return {"result": wire.encode(flow(*args, **kwargs))}
             except RemissError as exc:
                 return {"error": str(exc), "remiss": True}
             except Exception as exc:  # the command reports it; the serve process goes on
@@ -95,7 +99,7 @@ def handoff_endpoint(home: str, api_url: str) -> Iterator[str]:
                 return {"error": f"{type(exc).__name__}: {exc}", "remiss": False, "trace": trace}
 
         def _line(self, payload: dict[str, Any]) -> None:
-            self.wfile.write(json.dumps(payload, ensure_ascii=False, default=str).encode() + b"\n")
+            self.wfile.write(json.dumps(payload, ensure_ascii=False).encode() + b"\n")
             self.wfile.flush()
 
         def log_message(self, format: str, *args: Any) -> None:

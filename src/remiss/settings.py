@@ -7,6 +7,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from remiss.errors import ConfigError
+
 
 @dataclass(frozen=True)
 class Workspace:
@@ -17,7 +19,7 @@ class Workspace:
 
     @classmethod
     def from_env(cls, home: Path | None = None) -> Workspace:
-        root = Path(home or os.environ.get("REMISS_HOME") or Path.cwd()).resolve()
+        root = Path(home or os.environ.get("REMISS_HOME") or _current_folder()).resolve()
         url = os.environ.get("REMISS_DATABASE_URL") or f"sqlite:///{root / 'remiss.db'}"
         return cls(home=root, database_url=url)
 
@@ -47,3 +49,12 @@ def settings_fingerprint() -> str:
     items = sorted((k, v) for k, v in os.environ.items() if k.startswith("REMISS_") and k != "REMISS_HOME")
     text = repr((str(workspace.home), workspace.database_url, items))
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _current_folder() -> Path:
+    try:
+        return Path.cwd()
+    except FileNotFoundError:  # removed while the shell stood in it
+        raise ConfigError(
+            "Den aktuella mappen finns inte längre; byt mapp eller ange arbetsmappen med REMISS_HOME."
+        ) from None

@@ -12,6 +12,9 @@ from tests.mail.support import answer_files, write_round
 from remiss.cli.progress import progress_bars
 from remiss.progress import reporting
 from remiss.services import operations
+from remiss.services.annex.publish import publish_annex
+from remiss.services.intake.collect import collect_paths
+from remiss.services.work import open_work
 
 
 def test_launch_collect_and_annex_report_each_step(workspace, tmp_path):
@@ -20,17 +23,17 @@ def test_launch_collect_and_annex_report_each_step(workspace, tmp_path):
         workspace, write_round(tmp_path, "prog-2016", dt.date(2016, 5, 13), ["kultur", "idrott"], {})
     )
     with reporting(events.append):
-        operations.launch(workspace, round_id)
+        operations.launch(open_work(workspace, round_id))
         files = answer_files(workspace, round_id, "kultur", tmp_path / "svar")
-        operations.collect_many(workspace, round_id, files)
-        operations.publish_annex(workspace, round_id, tmp_path / "bilaga.docx", xlsx=True)
+        collect_paths(open_work(workspace, round_id), files)
+        publish_annex(open_work(workspace, round_id), tmp_path / "bilaga.docx", xlsx=True)
     steps = [(e["task"], e.get("advance", 0)) for e in events if "advance" in e]
     assert steps.count(("launch", 1)) == 2
     assert sum(n for task, n in steps if task == "collect") == 2
     assert {"task": "annex", "total": 2, "label": "Sammanställer bilagan"} in events
     assert steps.count(("annex", 1)) == 2
     with reporting(None):  # without a listener the work reports to no one
-        operations.launch(workspace, round_id)
+        operations.launch(open_work(workspace, round_id))
 
 
 def test_bars_are_drawn_on_a_terminal_only(monkeypatch):

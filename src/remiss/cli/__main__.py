@@ -1,4 +1,4 @@
-"""`python -m remiss.cli`: the `remiss` command."""
+"""`python -m remiss.cli`: the same as the `remiss` command (tests and workers run it so)."""
 
 from remiss.cli import main
 

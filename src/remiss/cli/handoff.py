@@ -15,9 +15,9 @@ import os
 import urllib.error
 import urllib.request
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
+from remiss import wire
 from remiss.errors import RemissError
 from remiss.progress import Listener, reporting
 from remiss.settings import Workspace, settings_fingerprint
@@ -60,7 +60,7 @@ def _hand_off(name: str, args: tuple[Any, ...], kwargs: dict[str, Any], progress
     serve = _published()
     if serve is None:
         return _NOT_HANDED
-    body = json.dumps({"flow": name, "args": args, "kwargs": kwargs}, default=_plain).encode()
+    body = json.dumps({"flow": name, "args": wire.encode(args), "kwargs": wire.encode(kwargs)}).encode()
     request = urllib.request.Request(
         serve["url"],
         data=body,
@@ -91,9 +91,4 @@ def _hand_off(name: str, args: tuple[Any, ...], kwargs: dict[str, Any], progress
         if outcome.get("remiss"):
             raise RemissError(outcome["error"])
         raise RuntimeError(f"remiss serve: {outcome['error']}\n{outcome.get('trace', '')}")
-    return outcome["result"]
-
-
-def _plain(value: object) -> str:
-    """Dates and paths as text: the flows' typed parameters read them back."""
-    return str(value) if isinstance(value, Path) else value.isoformat()  # type: ignore[attr-defined]
+    return wire.decode(outcome["result"])

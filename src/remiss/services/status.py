@@ -6,17 +6,18 @@ Read-only and store-only, so `remiss status` answers quickly without starting Pr
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from remiss.documents.model import GENERAL
-from remiss.domain import Assignment
+from remiss.domain import Assignment, Group
 from remiss.domain.calendar import stockholm_today
+from remiss.domain.outcomes import AnswerStatus, FileKind, FileState
 from remiss.services.context import RoundContext
 from remiss.store.schema import AnswerRow, ReceivedFileRow, ReminderRow, ValueRow
 
@@ -27,8 +28,8 @@ FileRowT = TypeVar("FileRowT", AnswerRow, ValueRow)
 class OrganisationStatus:
     organisation: str  # catalog id, the same that names the outbox folder
     name: str  # förvaltning as the annex prints it
-    group: str
-    status: str  # missing | incomplete | complete
+    group: Group
+    status: AnswerStatus
     late: bool
     received: str | None = None  # ISO time of the first accepted file
     last_file: str | None = None  # name of the latest accepted file, as it was sent
@@ -40,8 +41,15 @@ class OrganisationStatus:
     last_reminder: str | None = None  # the day the latest reminder was written
     extension: str | None = None  # anstånd: the organisation's own deadline
 
-    def as_dict(self) -> dict[str, object]:
-        return asdict(self)
+
+def count_line(rows: Sequence[OrganisationStatus]) -> str:
+    """'20 kompletta, 1 ofullständiga, 10 saknas (2 sena) av 31', as the status table ends."""
+    counts = Counter(r.status for r in rows)
+    late = sum(1 for r in rows if r.late)
+    return (
+        f"{counts[AnswerStatus.COMPLETE]} kompletta, {counts[AnswerStatus.INCOMPLETE]} ofullständiga, "
+        f"{counts[AnswerStatus.MISSING]} saknas ({late} sena) av {len(rows)}"
+    )
 
 
 def round_status(session: Session, ctx: RoundContext, today: dt.date) -> list[OrganisationStatus]:
@@ -70,8 +78,8 @@ def _status_of(
     result = OrganisationStatus(
         organisation=org_id,
         name=org.forvaltning,
-        group=org.group.value,
-        status="missing",
+        group=org.group,
+        status=AnswerStatus.MISSING,
         late=today > deadline,
         reminders=len(reminders),
         last_reminder=max(reminders).isoformat() if reminders else None,
@@ -90,7 +98,7 @@ def _status_of(
     current = {f.kind: f for f in files if f.is_current}
     result.empty = _empty_answers(ctx, org_id, current, answers, values)
     result.problems = [v.problem for f in current.values() for v in values.get(f.id, []) if v.problem]
-    result.status = "incomplete" if result.empty or result.problems else "complete"
+    result.status = AnswerStatus.INCOMPLETE if result.empty or result.problems else AnswerStatus.COMPLETE
     return result
 
 
@@ -104,10 +112,12 @@ def _empty_answers(
     assignments = ctx.assignments(org_id)
     fields = ctx.definition.fields
     missing: list[str] = []
-    if "docx" not in current:
+    if FileKind.DOCX not in current:
         missing.append("Word-svaret saknas")
     else:
-        filled = {(a.measure_key, a.field_id) for a in answers.get(current["docx"].id, []) if not a.empty}
+        filled = {
+            (a.measure_key, a.field_id) for a in answers.get(current[FileKind.DOCX].id, []) if not a.empty
+        }
         general_required = fields.general.required or not assignments
         if general_required and (GENERAL, fields.general.id) not in filled:
             missing.append(fields.general.label)
@@ -119,11 +129,13 @@ def _empty_answers(
         ]
     required_columns = [c for c in fields.excel if c.required]
     if assignments and required_columns:
-        if "xlsx" not in current:
+        if FileKind.XLSX not in current:
             missing.append("Excelfilen saknas")
         else:
             given = {
-                (v.measure_key, v.column_id) for v in values.get(current["xlsx"].id, []) if v.raw.strip()
+                (v.measure_key, v.column_id)
+                for v in values.get(current[FileKind.XLSX].id, [])
+                if v.raw.strip()
             }
             missing += [
                 f"{label_of(a, assignments)} {c.label}"
@@ -144,7 +156,7 @@ def label_of(assignment: Assignment, assignments: list[Assignment]) -> str:
 def _accepted_files(session: Session, round_id: str) -> dict[str, list[ReceivedFileRow]]:
     rows = session.scalars(
         select(ReceivedFileRow).where(
-            ReceivedFileRow.round_id == round_id, ReceivedFileRow.status == "accepted"
+            ReceivedFileRow.round_id == round_id, ReceivedFileRow.status == FileState.ACCEPTED
         )
     )
     grouped: dict[str, list[ReceivedFileRow]] = defaultdict(list)

@@ -13,15 +13,14 @@ string.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
-import zipfile
 from xml.sax.saxutils import escape
 
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.theme import theme_xml
 
 from remiss.documents.properties import CUSTOM_PART, custom_properties_xml
+from remiss.documents.zipped import zip_parts
 from remiss.domain.catalog import Organisation
 from remiss.domain.round import Assignment, ExcelColumn, RoundDefinition
 from remiss.identity import FileIdentity
@@ -32,7 +31,6 @@ KEY_MARKER = "remiss:nyckel"  # in the hidden id row, above the hidden key colum
 TEXT_MAX_LENGTH = 2000
 ID_ROW, HEADER_ROW, FIRST_DATA_ROW = 7, 8, 9
 FIRST_INPUT_COLUMN = 6  # A key (hidden), B delrapport, C nummer, D åtgärd, E roll
-ROLE_LABELS = {"ansvarig": "Ansvarig", "delansvar": "Delansvar"}
 # (id in the hidden row, header, width) of the read-only columns A-E; "remiss:" ids cannot
 # clash with a round's column ids (those match ^[a-z][a-z0-9_]*$).
 FIXED_COLUMNS = (
@@ -130,11 +128,7 @@ def build_response_xlsx(
     }
     if lists:
         parts["xl/worksheets/sheet2.xml"] = _list_sheet(lists)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
-        for name, data in parts.items():
-            package.writestr(name, data)
-    return buffer.getvalue()
+    return zip_parts(parts)
 
 
 def _inputs(columns: list[ExcelColumn]) -> list[tuple[int, ExcelColumn]]:
@@ -206,7 +200,7 @@ def _data_row(row: int, assignment: Assignment, columns: list[ExcelColumn]) -> s
         assignment.report.title,
         assignment.measure.number,
         assignment.measure.title,
-        ROLE_LABELS[assignment.role],
+        assignment.role.label,
     )
     cells = [_text_cell(i, row, v, S_FIXED) for i, v in enumerate(fixed, start=1)]
     for index, column in _inputs(columns):

@@ -30,15 +30,14 @@ from remiss.documents.model import (
     MeasureSection,
 )
 from remiss.domain import Assignment, Group
-from remiss.domain.round import measure_key
+from remiss.domain.outcomes import FileKind, FileState
+from remiss.domain.round import Role, measure_key
 from remiss.services.context import RoundContext
 from remiss.services.status import OrganisationStatus, round_status
 from remiss.store.schema import AnswerRow, ReceivedFileRow, ValueRow
 from remiss.swedish import long_date
 
-STATUS_SV = {"complete": "komplett", "incomplete": "ofullständig", "missing": "saknas"}
-ROLE_SV = {"ansvarig": "Ansvarig", "delansvar": "Delansvar"}
-_KINDS = (("docx", "Word"), ("xlsx", "Excel"))
+_KINDS = ((FileKind.DOCX, "Word"), (FileKind.XLSX, "Excel"))
 
 Answers = dict[tuple[str, str], "StoredAnswer"]
 
@@ -76,7 +75,7 @@ def gather_annex(
 def used_versions(session: Session, round_id: str) -> dict[str, int]:
     """Which Word file version of each organisation the annex used (recorded for a final annex)."""
     versions = current_versions(session, round_id)
-    return {org_id: kinds["docx"] for org_id, kinds in versions.items() if "docx" in kinds}
+    return {org_id: kinds[FileKind.DOCX] for org_id, kinds in versions.items() if FileKind.DOCX in kinds}
 
 
 def current_versions(session: Session, round_id: str) -> dict[str, dict[str, int]]:
@@ -85,7 +84,7 @@ def current_versions(session: Session, round_id: str) -> dict[str, dict[str, int
         select(ReceivedFileRow.organisation_id, ReceivedFileRow.kind, ReceivedFileRow.version).where(
             ReceivedFileRow.round_id == round_id,
             ReceivedFileRow.is_current.is_(True),
-            ReceivedFileRow.status == "accepted",
+            ReceivedFileRow.status == FileState.ACCEPTED,
         )
     )
     found: dict[str, dict[str, int]] = defaultdict(dict)
@@ -106,7 +105,7 @@ def current_answers(session: Session, round_id: str) -> dict[str, Answers]:
             AnswerRow.text,
         )
         .join(AnswerRow, AnswerRow.file_id == ReceivedFileRow.id)
-        .where(*_current(round_id, "docx"))
+        .where(*_current(round_id, FileKind.DOCX))
     )
     by_org: dict[str, Answers] = defaultdict(dict)
     for org_id, key, field_id, xml, text in rows:
@@ -126,7 +125,7 @@ def current_values(session: Session, round_id: str) -> dict[str, dict[tuple[str,
             ValueRow.value_number,
         )
         .join(ValueRow, ValueRow.file_id == ReceivedFileRow.id)
-        .where(*_current(round_id, "xlsx"))
+        .where(*_current(round_id, FileKind.XLSX))
     )
     by_org: dict[str, dict[tuple[str, str], str | float | None]] = defaultdict(dict)
     for org_id, key, column_id, raw, text, number in rows:
@@ -140,7 +139,7 @@ def _current(round_id: str, kind: str) -> tuple:  # type: ignore[type-arg]
         ReceivedFileRow.round_id == round_id,
         ReceivedFileRow.kind == kind,
         ReceivedFileRow.is_current.is_(True),
-        ReceivedFileRow.status == "accepted",
+        ReceivedFileRow.status == FileState.ACCEPTED,
     )
 
 
@@ -211,10 +210,10 @@ def _by_measure(ctx: RoundContext, answers: dict[str, Answers]) -> list[MeasureR
 def _responsibility(ctx: RoundContext, assigned: list[tuple[str, Assignment]]) -> str:
     """'Ansvarig: Kulturförvaltningen. Delansvar: Bromma, Farsta.' from the round's assignments."""
     parts = []
-    for role, title in ROLE_SV.items():
+    for role in Role:
         names = [ctx.organisation(org_id).forvaltning for org_id, a in assigned if a.role == role]
         if names:
-            parts.append(f"{title}: {', '.join(names)}.")
+            parts.append(f"{role.label}: {', '.join(names)}.")
     return " ".join(parts)
 
 
@@ -227,7 +226,7 @@ def _appendix(
         rows[ctx.organisation(status.organisation).group.heading].append(
             AppendixRow(
                 name=status.name,
-                status=STATUS_SV[status.status],  # type: ignore[arg-type]
+                status=status.status,
                 received=(status.received or "")[:10],
                 late=status.late and status.received is not None,
                 missing=[*status.empty, *status.problems],
@@ -238,10 +237,7 @@ def _appendix(
 
 
 def _status_line(statuses: list[OrganisationStatus], ctx: RoundContext, day: dt.date) -> str:
-    rows = [
-        AppendixRow(s.name, STATUS_SV[s.status], late=s.late and s.received is not None)  # type: ignore[arg-type]
-        for s in statuses
-    ]
+    rows = [AppendixRow(s.name, s.status, late=s.late and s.received is not None) for s in statuses]
     deadline = long_date(ctx.definition.deadline)
     return (
         f"Läget {long_date(day)} (sista svarsdag {deadline}): {summary_line(rows)} Komplett betyder att "

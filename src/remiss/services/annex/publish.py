@@ -8,7 +8,7 @@ compiled workbook (.xlsx) and the list of accessibility failures.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -21,12 +21,11 @@ from remiss.documents.annex.workbook import build_workbook
 from remiss.documents.model import GENERAL, CompiledWorkbook, WorkbookRow
 from remiss.errors import DocumentError
 from remiss.services.annex import gather as gather
-from remiss.services.context import RoundContext, load_context
+from remiss.services.context import RoundContext
 from remiss.services.files import write_atomic
 from remiss.services.status import round_status
-from remiss.settings import Workspace
+from remiss.services.work import Work
 from remiss.store import audit
-from remiss.store.database import open_database
 
 
 @dataclass
@@ -40,34 +39,22 @@ class AnnexResult:
     checked: bool = False
     problems: list[str] = field(default_factory=list)  # accessibility failures, in Swedish
 
-    def as_dict(self) -> dict[str, object]:
-        return asdict(self)
-
 
 def draft_stamp(now: dt.datetime) -> str:
     return f"Utkast {now:%Y-%m-%d %H:%M}"
 
 
-def write_annex(
-    workspace: Workspace,
-    round_id: str,
-    output: Path,
-    *,
-    final: bool = False,
-    now: dt.datetime | None = None,
-    by_measure: bool = False,
-) -> Path:
-    """Write the compiled annex; a draft is stamped 'Utkast' with its time, a final one records
-    in the audit log which file version of each organisation it used."""
+def write_annex(work: Work, output: Path, *, final: bool = False, by_measure: bool = False) -> Path:
+    """Write the compiled annex; a draft is stamped 'Utkast' with the work's time, a final one
+    records in the audit log which file version of each organisation it used."""
     if output.suffix.lower() != ".docx":
         raise DocumentError(
             f"Bilagan sparas som Word-dokument: ange ett filnamn som slutar på .docx, inte {output.name}."
         )
-    now = now or dt.datetime.now()
+    now, round_id = work.local_now(), work.round_id
     stamp = None if final else draft_stamp(now)
-    with open_database(workspace.database_url).session() as session:
-        ctx = load_context(session, round_id)
-        document = gather.gather_annex(session, ctx, now.date(), stamp, by_measure=by_measure)
+    with work.db.session() as session:
+        document = gather.gather_annex(session, work.round, now.date(), stamp, by_measure=by_measure)
         write_atomic(output, build_annex(document))
         if final:
             audit.record(
@@ -83,21 +70,18 @@ def write_annex(
 
 
 def publish_annex(
-    workspace: Workspace,
-    round_id: str,
+    work: Work,
     output: Path,
     *,
     final: bool = False,
-    now: dt.datetime | None = None,
     by_measure: bool = False,
     pdf: bool = False,
     xlsx: bool = False,
     check: bool = False,
 ) -> AnnexResult:
     """The annex, and beside it on request the PDF, the workbook and the check's failures."""
-    now = now or dt.datetime.now()
     progress.start("annex", 1 + pdf + xlsx + check, "Sammanställer bilagan")
-    path = write_annex(workspace, round_id, output, final=final, now=now, by_measure=by_measure)
+    path = write_annex(work, output, final=final, by_measure=by_measure)
     progress.advance("annex")
     result = AnnexResult(annex=str(path), final=final, by_measure=by_measure)
     if pdf:
@@ -106,7 +90,7 @@ def publish_annex(
         result.pdf = str(pdf_path)
         progress.advance("annex")
     if xlsx:
-        result.xlsx = str(write_workbook(workspace, round_id, path.with_suffix(".xlsx"), now))
+        result.xlsx = str(write_workbook(work, path.with_suffix(".xlsx")))
         progress.advance("annex")
     if check:
         result.checked = True
@@ -117,11 +101,10 @@ def publish_annex(
     return result
 
 
-def write_workbook(workspace: Workspace, round_id: str, output: Path, now: dt.datetime | None = None) -> Path:
-    day = (now or dt.datetime.now()).date()
-    with open_database(workspace.database_url).session() as session:
-        ctx = load_context(session, round_id)
-        write_atomic(output, build_workbook(gather_workbook(session, ctx, day)))
+def write_workbook(work: Work, output: Path) -> Path:
+    with work.db.session() as session:
+        book = gather_workbook(session, work.round, work.local_now().date())
+    write_atomic(output, build_workbook(book))
     return output
 
 
@@ -129,7 +112,7 @@ def gather_workbook(session: Session, ctx: RoundContext, day: dt.date) -> Compil
     """One row per recipient × åtgärd (in annex order): Word answers as text, Excel values."""
     answers = gather.current_answers(session, ctx.round_id)
     values = gather.current_values(session, ctx.round_id)
-    statuses = {s.organisation: gather.STATUS_SV[s.status] for s in round_status(session, ctx, day)}
+    statuses = {s.organisation: s.status.label for s in round_status(session, ctx, day)}
     fields = ctx.definition.fields
     rows, general = [], []
     for org_id in ctx.recipient_ids:
@@ -148,7 +131,7 @@ def gather_workbook(session: Session, ctx: RoundContext, day: dt.date) -> Compil
                     report=assignment.report.title,
                     number=assignment.measure.number,
                     measure=assignment.measure.title,
-                    role=gather.ROLE_SV[assignment.role].lower(),
+                    role=assignment.role.value,
                     answers=[_text(org_answers.get((key, f.id))) for f in fields.word],
                     values=[org_values.get((key, c.id)) for c in fields.excel],
                 )
