@@ -1,9 +1,11 @@
-"""The extraction step alone: `python benchmarks/fidelity_read.py --baseline REV`.
+"""Extraction and annex alone: `python benchmarks/fidelity_read.py --baseline REV`.
 
-collect's wall time on a shared machine swings with other work; this times just the part the
-fidelity work changed — reading every returned Word file of a synthetic round
-(`read_response_docx`) — in one process per revision, in CPU seconds, the fastest of
-`--repeat` passes, both revisions taking turns. Prints the ratio this revision / baseline.
+collect's wall time on a shared machine swings with other work; this times just the parts
+the fidelity work changed — reading every returned Word file of a synthetic round
+(`read_response_docx`), and building the annex from the same stored answers (the annex
+step of benchmarks/steps.py) — in a process per revision and pass, in CPU seconds, the
+fastest of `--repeat` passes, both revisions taking turns. Prints the ratios this revision /
+baseline.
 """
 
 from __future__ import annotations
@@ -65,7 +67,9 @@ def main(argv: list[str] | None = None) -> int:
         fidelity_cost.step(trees["baseline"], "create", env, home=home, round=round_file)
         fidelity_cost.step(trees["baseline"], "launch", env, home=home)
         fidelity_cost.step(trees["baseline"], "fill", env, home=home, returns=returns)
+        fidelity_cost.step(trees["baseline"], "collect", env, home=home, returns=returns)
         best: dict[str, float] = {}
+        annex: dict[str, float] = {}
         for _ in range(args.repeat):
             for name, tree in trees.items():
                 done = subprocess.run(
@@ -78,9 +82,15 @@ def main(argv: list[str] | None = None) -> int:
                     raise SystemExit(f"{name}: reading failed:\n{done.stderr[-3000:]}")
                 result = json.loads(done.stdout)
                 best[name] = min(best.get(name, result["cpu_s"]), result["cpu_s"])
-                print(f"{name}: {result}", file=sys.stderr, flush=True)
-    summary = {"size": args.size, "files": result["files"], "cpu_s": best}
-    print(json.dumps(summary | {"ratio": round(best["ours"] / best["baseline"], 3)}, indent=2))
+                built = fidelity_cost.step(tree, "annex", env, home=home, output=root / f"bilaga-{name}.docx")
+                annex[name] = min(annex.get(name, built["cpu_s"]), built["cpu_s"])
+                print(f"{name}: read {result}, annex cpu {built['cpu_s']} s", file=sys.stderr, flush=True)
+    summary = {"size": args.size, "files": result["files"], "read_cpu_s": best, "annex_cpu_s": annex}
+    ratios = {
+        "read": round(best["ours"] / best["baseline"], 3),
+        "annex": round(annex["ours"] / annex["baseline"], 3),
+    }
+    print(json.dumps(summary | {"ratios": ratios}, indent=2))
     return 0
 
 
