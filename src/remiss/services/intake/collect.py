@@ -40,7 +40,7 @@ from remiss.services.intake.received import (
 )
 from remiss.services.work import Work
 from remiss.store import audit
-from remiss.store.schema import ReceivedFileRow, utcnow
+from remiss.store.schema import ReceivedFileRow
 
 __all__ = ["SIDECAR", "CollectResult", "collect_file", "collect_paths", "expand_paths"]
 STORE_BATCH = 16  # accepted files stored per transaction
@@ -87,7 +87,7 @@ def collect_paths(
 
     def incoming() -> Iterator[tuple[int, bytes, str]]:
         for index, path in enumerate(paths):
-            item = _receive(work, path, work.now or utcnow(), seen, index)
+            item = _receive(work, path, work.moment(), seen, index)
             if isinstance(item, int):
                 same[index] = item
             elif isinstance(item, CollectResult):
