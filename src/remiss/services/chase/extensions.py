@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from remiss.domain import calendar
 from remiss.errors import NotFoundError, StateError
-from remiss.services.work import Work
+from remiss.services.context import RoundContext
 from remiss.store import audit
 from remiss.store.schema import RecipientRow
 
@@ -28,9 +28,12 @@ class Extension:
     notice: str | None  # set when the new date is not a working day
 
 
-def grant_extension(session: Session, work: Work, org_id: str, until: dt.date) -> Extension:
-    """Give `org_id` until `until` to answer the work's round; a later call moves the date again."""
-    ctx, round_id = work.round, work.round_id
+def grant_extension(session: Session, ctx: RoundContext, org_id: str, until: dt.date) -> Extension:
+    """Give `org_id` until `until` to answer the round; a later call moves the date again.
+
+    Takes the session and round of the caller's transaction (the desk grants it with a review).
+    """
+    round_id = ctx.round_id
     recipient = session.get(RecipientRow, (round_id, org_id))
     if recipient is None:
         known = ", ".join(ctx.recipient_ids)
