@@ -1,7 +1,8 @@
 """The `remiss` command: a thin layer over the flows (work) and the store (read-only views).
 
 Read-only commands never import Prefect, so they answer in about a second; commands that
-do work run the Prefect flows in `remiss_flows` on the ephemeral API.
+do work run the Prefect flows in `remiss_flows` on the ephemeral API, or hand them to a
+running `remiss serve` (see `handoff.py`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from typing import Annotated, NoReturn
 import typer
 
 from remiss.cli import failures
+from remiss.cli.handoff import run_flow
+from remiss.cli.progress import progress_bars
 from remiss.cli.render import (
     annex_report,
     collect_table,
@@ -91,9 +94,7 @@ def round_launch(round_id: RoundArg, json: JsonOption = False) -> None:
         if json:
             emit_json([])
         return
-    from remiss_flows.launch import launch_round
-
-    issued = launch_round(round_id, _home())
+    issued = run_flow("launch", "launch_round", round_id, _home(), progress=progress_bars(json))
     if json:
         emit_json(issued)
     else:
@@ -103,9 +104,7 @@ def round_launch(round_id: RoundArg, json: JsonOption = False) -> None:
 @app.command()
 def collect(
     round_id: RoundArg,
-    paths: Annotated[
-        list[Path], typer.Argument(metavar="SÖKVÄG", help="Filer och mappar med inkomna svar.")
-    ],
+    paths: Annotated[list[Path], typer.Argument(metavar="SÖKVÄG", help="Filer och mappar med inkomna svar.")],
     json: JsonOption = False,
 ) -> None:
     """Läs in inkomna Word- och Excelfiler: identifiera, spara, läs svaren, avvisa felaktiga filer."""
@@ -114,12 +113,17 @@ def collect(
     checks.launched_round(round_id, "samla in")
     checks.existing_paths(paths)
     checks.intake_limits()
-    from remiss_flows.collect import collect_responses
 
-    from remiss.services.intake.pool import shared_pool
+    def start_parsers() -> None:  # run here: the parsing workers start while Prefect's API starts
+        from remiss.services.intake.pool import shared_pool
 
-    shared_pool().start()  # the parsing workers start while Prefect's API starts
-    results = collect_responses(round_id, [str(p) for p in paths], _home())
+        shared_pool().start()
+
+    files = [str(p.resolve()) for p in paths]
+    progress = progress_bars(json)
+    results = run_flow(
+        "collect", "collect_responses", round_id, files, _home(), progress=progress, prepare=start_parsers
+    )
     keys = ("file", "outcome", "organisation", "identified_by", "reason", "late", "warnings", "receipt")
     emit_json(results, keys) if json else collect_table(results)
     if any(r.outcome is Outcome.REJECTED for r in results):
@@ -162,9 +166,7 @@ def chase(round_id: RoundArg, json: JsonOption = False, today: DayOption = None)
             errors.print(f"[yellow]Obs:[/] omgången '{round_id}' är inte utskickad än; inga påminnelser.")
         return
     checks.smtp_settings()
-    from remiss_flows.chase import chase_missing
-
-    reminders = chase_missing(round_id, _home(), today)
+    reminders = run_flow("chase", "chase_missing", round_id, _home(), today)
     if json:
         emit_json(reminders)
         return
@@ -204,10 +206,16 @@ def annex(
     checks.round_context(round_id)
     target = output or Path(f"bilaga-{round_id}{'-per-atgard' if by_measure else ''}.docx")
     target = checks.output_file(target, "-o/--output", ".docx")
-    from remiss_flows.annex import publish_annex
-
-    options = {"by_measure": by_measure, "pdf": pdf, "xlsx": xlsx, "check": check}
-    result = publish_annex(round_id, str(target.resolve()), _home(), final=final, **options)
+    options = {"by_measure": by_measure, "pdf": pdf, "xlsx": xlsx, "check": check, "final": final}
+    result = run_flow(
+        "annex",
+        "publish_annex",
+        round_id,
+        str(target.resolve()),
+        _home(),
+        progress=progress_bars(json),
+        **options,
+    )
     emit_json(result) if json else annex_report(result)
     if result.problems:
         raise typer.Exit(1)
@@ -232,7 +240,10 @@ def demo(
         ) from None
     from remiss_flows.demo import demo_cycle
 
-    result = demo_cycle(str(home))
+    from remiss.progress import reporting
+
+    with reporting(progress_bars(json)):
+        result = demo_cycle(str(home))
     if json:
         emit_json({**to_json(result), "collected": len(result.collected)})
         return
@@ -280,9 +291,7 @@ def send(
     if round_id is not None:
         checks.round_context(round_id)
     checks.smtp_settings()
-    from remiss_flows.mail import send_mail
-
-    report = send_mail(_home(), round_id)
+    report = run_flow("mail", "send_mail", _home(), round_id)
     emit_json(report) if json else outbox_report(report)
 
 
@@ -295,9 +304,7 @@ def fetch(round_id: RoundArg, json: JsonOption = False) -> None:
     checks.imap_settings()
     checks.smtp_settings()
     checks.intake_limits()
-    from remiss_flows.fetch import fetch_responses
-
-    taken = fetch_responses(round_id, _home())
+    taken = run_flow("fetch", "fetch_responses", round_id, _home())
     emit_json(taken) if json else fetch_table(taken)
     if any(f.outcome is Outcome.REJECTED for m in taken for f in m.files):
         raise typer.Exit(3)

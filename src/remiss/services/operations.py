@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from remiss import progress
 from remiss.mail.settings import SmtpSettings
 from remiss.services import launch as launch_service
 from remiss.services import outbox, rounds
@@ -40,6 +41,7 @@ def issue_many(work: Work, org_ids: list[str]) -> list[launch_service.Issued]:
     for org_id in org_ids:
         with work.db.session() as session:
             issued.append(launch_service.issue(session, work, org_id))
+        progress.advance("launch")
     with work.db.session() as session:
         launch_service.mark_launched(session, work.round)
     return issued

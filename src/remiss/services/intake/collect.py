@@ -21,6 +21,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
 
+from remiss import progress
 from remiss.documents.package import Limits, check_size
 from remiss.domain.outcomes import FileState, Outcome
 from remiss.errors import RejectedFile
@@ -92,6 +93,7 @@ def collect_paths(
                 same[index] = item
             elif isinstance(item, CollectResult):
                 results[index] = item
+                progress.advance("collect")
             else:
                 pending[index] = item
                 order.append(index)
@@ -102,6 +104,7 @@ def collect_paths(
     def store_ready() -> None:
         stored = store_accepted(work, [r for _, r in ready], sender)
         results.update(zip((index for index, _ in ready), stored, strict=True))
+        progress.advance("collect", len(ready))
         ready.clear()
 
     # Files go to the workers from a thread of their own, so the workers go on while a batch is stored.
@@ -113,6 +116,7 @@ def collect_paths(
             item, done = pending.pop(first), examined.pop(first)
             if isinstance(done, RejectedFile):
                 results[first] = _quarantine(work, item, done, item.data)
+                progress.advance("collect")
                 continue
             ready.append((first, (item, done)))
             if len(ready) >= STORE_BATCH:
@@ -121,6 +125,7 @@ def collect_paths(
         store_ready()
     for index, first in same.items():
         results[index] = same_run(paths[index], results[first])
+        progress.advance("collect")
     return [results[index] for index in range(len(paths))]
 
 
