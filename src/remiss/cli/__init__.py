@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
+from remiss.cli import lifecycle
 from remiss.cli.render import collect_table, emit_json, errors, fetch_table, outbox_report, status_table
 from remiss.errors import RemissError
 from remiss.settings import Workspace
@@ -28,7 +29,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-round_app = typer.Typer(help="Skapa och skicka ut remissomgångar.", no_args_is_help=True)
+round_app = typer.Typer(help="Skapa, skicka ut och förvalta remissomgångar.", no_args_is_help=True)
 app.add_typer(round_app, name="round")
 db_app = typer.Typer(help="Databasens schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -50,8 +51,8 @@ def round_create(
     file: Annotated[Path, typer.Argument(help="Omgångens YAML-fil.")], json: JsonOption = False
 ) -> None:
     """Validera en omgångsdefinition och spara den; skriver ut omgångens id."""
-    from remiss.domain.calendar import deadline_notice
     from remiss.services import operations
+    from remiss.services.lifecycle.dates import date_warnings
 
     workspace = Workspace.from_env()
     round_id, created = operations.create_round(workspace, file)
@@ -59,14 +60,18 @@ def round_create(
         emit_json({"id": round_id, "created": created})
     else:
         print(round_id if created else f"{round_id} (fanns redan, oförändrad)")
-    notice = deadline_notice(operations.context(workspace, round_id).definition.deadline)
-    if notice:
-        errors.print(f"[yellow]Obs:[/] {file.name}: {notice}", highlight=False, soft_wrap=True)
+    deadline = operations.context(workspace, round_id).definition.deadline
+    lifecycle.warn([f"{file.name}: {w}" for w in date_warnings(deadline, f"Sista svarsdag {deadline}")])
 
 
 @round_app.command("launch")
 def round_launch(round_id: RoundArg, json: JsonOption = False) -> None:
     """Skapa Word- och Excelmall och e-post till varje mottagare (bara det som inte redan skickats)."""
+    from remiss.services import operations
+    from remiss.services.lifecycle.dates import date_warnings
+
+    deadline = operations.context(Workspace.from_env(), round_id).definition.deadline
+    lifecycle.warn(date_warnings(deadline, f"Sista svarsdag {deadline}", working_day=False))
     from remiss_flows.launch import launch_round
 
     issued = launch_round(round_id, _home())
@@ -83,6 +88,9 @@ def collect(
     json: JsonOption = False,
 ) -> None:
     """Läs in inkomna Word- och Excelfiler: identifiera, spara, läs svaren, avvisa felaktiga filer."""
+    from remiss.services.lifecycle.state import ensure_open
+
+    ensure_open(Workspace.from_env(), round_id)  # a closed round says so before Prefect starts
     from remiss_flows.collect import collect_responses
 
     from remiss.services.intake.pool import shared_pool
@@ -112,7 +120,8 @@ def status(
     workspace, day = Workspace.from_env(), _day(today) or stockholm_today()
     found = operations.status(workspace, round_id, day)
     rows = [r.as_dict() for r in found]
-    emit_json(rows) if json else status_table(rows, f"Status för {round_id}")
+    closed = " (stängd: inga fler svar tas emot)" if operations.context(workspace, round_id).closed else ""
+    emit_json(rows) if json else status_table(rows, f"Status för {round_id}{closed}")
     if xlsx is not None:
         definition = operations.context(workspace, round_id).definition
         path = write_tracking_workbook(xlsx.resolve(), definition, found, day)
@@ -217,12 +226,13 @@ def extend(
     until: Annotated[
         dt.datetime, typer.Argument(formats=["%Y-%m-%d"], help="Ny sista svarsdag (ÅÅÅÅ-MM-DD).")
     ],
+    by: lifecycle.ByOption = None,
     json: JsonOption = False,
 ) -> None:
     """Ge en förvaltning anstånd: ett eget sista svarsdatum som påminnelser och status följer."""
     from remiss.services import operations
 
-    granted = operations.extend(Workspace.from_env(), round_id, organisation, until.date())
+    granted = operations.extend(Workspace.from_env(), round_id, organisation, until.date(), actor=by)
     if json:
         emit_json(granted.as_dict())
     else:
@@ -230,8 +240,7 @@ def extend(
             f"{granted.name} ({granted.organisation}) har anstånd till {granted.until} "
             f"(omgångens sista svarsdag: {granted.round_deadline})."
         )
-    if granted.notice:
-        errors.print(f"[yellow]Obs:[/] {granted.notice}", highlight=False, soft_wrap=True)
+    lifecycle.warn([*granted.warnings, *([granted.notice] if granted.notice else [])])
 
 
 @app.command()
@@ -249,6 +258,9 @@ def send(
 @app.command()
 def fetch(round_id: RoundArg, json: JsonOption = False) -> None:
     """Hämta inkomna svar från funktionsbrevlådan (IMAP, REMISS_IMAP_HOST) och läs in bifogade filer."""
+    from remiss.services.lifecycle.state import ensure_open
+
+    ensure_open(Workspace.from_env(), round_id)
     from remiss_flows.fetch import fetch_responses
 
     taken = fetch_responses(round_id, _home())
@@ -295,6 +307,9 @@ def _day(value: dt.datetime | None) -> dt.date | None:
 
 def _public(rows: list[dict[str, Any]], keys: tuple[str, ...]) -> list[dict[str, Any]]:
     return [{k: row.get(k) for k in keys} for row in rows]
+
+
+lifecycle.register(app, round_app)
 
 
 def main() -> None:

@@ -87,8 +87,8 @@ def chase(
     today = today or stockholm_today()
     deliver = smtp_configured() if deliver is None else deliver
     ctx = context(workspace, round_id)
-    if not ctx.launched:
-        return []
+    if not ctx.launched or ctx.closed:
+        return []  # nothing is asked before launch, and nothing more once the round is closed
     with database(workspace).session() as session:
         launched_on = chase_service.launch_day(session, round_id, today)
     reminders = []
@@ -121,9 +121,17 @@ def fetch_mail(
     )
 
 
-def extend(workspace: Workspace, round_id: str, org_id: str, until: dt.date) -> extensions.Extension:
+def extend(
+    workspace: Workspace,
+    round_id: str,
+    org_id: str,
+    until: dt.date,
+    *,
+    actor: str | None = None,
+    today: dt.date | None = None,
+) -> extensions.Extension:
     with database(workspace).session() as session:
-        return extensions.grant_extension(session, round_id, org_id, until)
+        return extensions.grant_extension(session, round_id, org_id, until, actor=actor, today=today)
 
 
 def annex(

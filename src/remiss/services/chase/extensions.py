@@ -7,7 +7,7 @@ it, so the reminder slots, the late flags and the reminder texts all follow it.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from sqlalchemy.orm import Session
 
@@ -26,16 +26,25 @@ class Extension:
     previous: str | None
     round_deadline: str
     notice: str | None  # set when the new date is not a working day
+    warnings: list[str] = field(default_factory=list)  # Swedish: the date has passed, …
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
 
 
-def grant_extension(session: Session, round_id: str, org_id: str, until: dt.date) -> Extension:
+def grant_extension(
+    session: Session,
+    round_id: str,
+    org_id: str,
+    until: dt.date,
+    *,
+    actor: str | None = None,
+    today: dt.date | None = None,
+) -> Extension:
     """Give `org_id` until `until` to answer `round_id`; a later call moves the date again."""
     ctx = load_context(session, round_id)
     recipient = session.get(RecipientRow, (round_id, org_id))
-    if recipient is None:
+    if recipient is None or recipient.withdrawn_at is not None:
         known = ", ".join(ctx.recipient_ids)
         raise NotFoundError(f"'{org_id}' är inte mottagare av omgången '{round_id}'. Mottagare: {known}.")
     org = ctx.organisation(org_id)
@@ -52,8 +61,18 @@ def grant_extension(session: Session, round_id: str, org_id: str, until: dt.date
         "extension.granted",
         round_id,
         org_id,
+        actor=actor,
         until=until.isoformat(),
         previous=previous.isoformat() if previous else None,
+    )
+    today = today or calendar.stockholm_today()
+    warnings = (
+        [
+            f"Den nya sista svarsdagen {until.isoformat()} har redan passerat "
+            f"(i dag är det {today.isoformat()})."
+        ]
+        if until < today
+        else []
     )
     return Extension(
         organisation=org_id,
@@ -64,4 +83,5 @@ def grant_extension(session: Session, round_id: str, org_id: str, until: dt.date
         notice=calendar.deadline_notice(
             until, f"Den nya sista svarsdagen för {org.forvaltning} ({org_id}), {until.isoformat()},"
         ),
+        warnings=warnings,
     )

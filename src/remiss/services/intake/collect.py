@@ -22,7 +22,7 @@ from pathlib import Path
 from sqlalchemy.exc import IntegrityError
 
 from remiss.documents.package import Limits, check_size
-from remiss.errors import RejectedFile
+from remiss.errors import RejectedFile, StateError
 from remiss.services.context import RoundContext
 from remiss.services.files import safe_name, sha256, write_atomic
 from remiss.services.intake.accept import Ready, store_accepted
@@ -43,7 +43,7 @@ from remiss.store import audit
 from remiss.store.database import Database
 from remiss.store.schema import ReceivedFileRow, utcnow
 
-__all__ = ["SIDECAR", "CollectResult", "collect_file", "collect_paths", "expand_paths"]
+__all__ = ["SIDECAR", "CollectResult", "closed_message", "collect_file", "collect_paths", "expand_paths"]
 STORE_BATCH = 16  # accepted files stored per transaction
 
 
@@ -87,7 +87,9 @@ def collect_paths(
 
     Files are examined in parallel but stored in the order given (oldest first, from
     expand_paths), so the later of two versions in one run is the one that becomes current.
+    A closed round takes nothing: StateError, before any file is read.
     """
+    refuse_if_closed(ctx)
     results: dict[int, CollectResult] = {}
     pending: dict[int, Incoming] = {}
     seen: dict[str, tuple[int, str]] = {}  # sha256 -> (index, name) of its first path in this run
@@ -132,6 +134,19 @@ def collect_paths(
     for index, first in same.items():
         results[index] = same_run(paths[index], results[first])
     return [results[index] for index in range(len(paths))]
+
+
+def refuse_if_closed(ctx: RoundContext) -> None:
+    """A closed round accepts no files, from a folder or a mailbox."""
+    if ctx.closed:
+        raise StateError(closed_message(ctx.round_id))
+
+
+def closed_message(round_id: str) -> str:
+    return (
+        f"Omgången '{round_id}' är stängd: inga fler svar tas emot. "
+        f"Öppna den igen med `remiss round reopen {round_id}` om svar ändå ska tas emot."
+    )
 
 
 def _receive(

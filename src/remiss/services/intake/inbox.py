@@ -30,7 +30,7 @@ from remiss.mail.settings import ImapSettings, sender_address
 from remiss.services.context import RoundContext
 from remiss.services.files import safe_name, sha256, write_atomic
 from remiss.services.intake import receipts
-from remiss.services.intake.collect import collect_file
+from remiss.services.intake.collect import collect_file, refuse_if_closed
 from remiss.settings import Workspace
 from remiss.store import audit
 from remiss.store.database import Database
@@ -57,7 +57,12 @@ class TakenMessage:
 def fetch_mail(
     db: Database, workspace: Workspace, ctx: RoundContext, settings: ImapSettings, *, deliver: bool
 ) -> list[TakenMessage]:
-    """Take every new message in the mailbox; returns one report line per message."""
+    """Take every new message in the mailbox; returns one report line per message.
+
+    A closed round takes nothing: StateError before the mailbox is opened, so its messages
+    stay unread for when the round is reopened.
+    """
+    refuse_if_closed(ctx)
     taken = []
     with Mailbox(settings) as mailbox:
         for uid in mailbox.unprocessed():
