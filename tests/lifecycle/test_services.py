@@ -152,6 +152,8 @@ def test_withdrawn_file_stops_counting_and_the_previous_version_is_current_again
     assert status.versions == 1 and status.last_file == "v1.docx"
     with pytest.raises(NotFoundError, match="Ingen mottagen fil"):
         withdraw_file(ws, ROUND, v2.sha256[:10])  # already withdrawn
+    [again] = collect(ws, [("v2 igen.docx", Path(v2.stored_path).read_bytes())])
+    assert again.outcome == "duplicate" and "tillbakadragen" in again.reason
     last = withdraw_file(ws, ROUND, "v1.docx")
     assert last.current_version is None
     assert statuses(ws)["bromma"] == "missing"

@@ -131,6 +131,11 @@ def status(
 @app.command()
 def chase(round_id: RoundArg, json: JsonOption = False, today: DayOption = None) -> None:
     """Skriv påminnelser till dem som saknas eller är ofullständiga (högst en per dag och förvaltning)."""
+    from remiss.services import operations
+
+    if operations.context(Workspace.from_env(), round_id).closed:  # said before Prefect starts
+        emit_json([]) if json else print("0 nya påminnelser: omgången är stängd.")
+        return
     from remiss_flows.chase import chase_missing
 
     reminders = chase_missing(round_id, _home(), _day(today))

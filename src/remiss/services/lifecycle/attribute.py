@@ -16,6 +16,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from remiss.documents.evidence import read_evidence
@@ -61,6 +62,16 @@ def attribute_file(
     workspace: Workspace, round_id: str, ref: str, org_id: str, *, actor: str | None = None
 ) -> Attribution:
     """Store quarantined file `ref` as `org_id`'s; a Swedish StateError when it may not be."""
+    try:
+        return _attribute(workspace, round_id, ref, org_id, actor)
+    except IntegrityError:  # a collector stored a version of the same organisation meanwhile
+        raise StateError(
+            f"{ref} kunde inte knytas till {org_id} just nu: en annan insamling sparade samtidigt en fil "
+            "från samma förvaltning. Försök igen."
+        ) from None
+
+
+def _attribute(workspace: Workspace, round_id: str, ref: str, org_id: str, actor: str | None) -> Attribution:
     with database(workspace).session() as session:
         ctx = load_context(session, round_id)
         refuse_if_closed(ctx)
