@@ -9,7 +9,7 @@ from functools import cached_property
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from remiss.domain import Assignment, Catalog, Organisation, RoundDefinition
+from remiss.domain import Assignment, Catalog, Organisation, Role, RoundDefinition
 from remiss.domain.loading import parse_round
 from remiss.errors import NotFoundError
 from remiss.identity import FileIdentity
@@ -121,7 +121,7 @@ def _from_store(definition: RoundDefinition, rows: list[tuple[str, str]]) -> lis
     measures = definition.measures_by_key
     order = {key: position for position, key in enumerate(measures)}
     found = sorted((order[key], key, role) for key, role in rows if key in measures)
-    return [Assignment(*measures[key], role) for _, key, role in found]  # type: ignore[arg-type]
+    return [Assignment(*measures[key], Role(role)) for _, key, role in found]
 
 
 def _organisation(row: OrganisationRow) -> Organisation:

@@ -23,6 +23,7 @@ from remiss.documents.evidence import read_evidence
 from remiss.documents.excel.reader import read_response_xlsx
 from remiss.documents.model import Extracted
 from remiss.documents.word.reader import read_response_docx
+from remiss.domain.outcomes import FileState, Outcome
 from remiss.errors import NotFoundError, RejectedFile, StateError
 from remiss.identity import FileIdentity, token_matches
 from remiss.services.context import RoundContext, load_context
@@ -46,7 +47,7 @@ class Attribution:
     organisation: str
     file: str
     file_id: int
-    outcome: str  # accepted | superseded | incomplete, as collect reports it
+    outcome: Outcome  # accepted | superseded | incomplete, as collect reports it
     kind: str
     version: int
     current: bool
@@ -75,7 +76,7 @@ def _attribute(workspace: Workspace, round_id: str, ref: str, org_id: str, actor
     with database(workspace).session() as session:
         ctx = load_context(session, round_id)
         refuse_if_closed(ctx)
-        row = find_file(session, round_id, ref, status="rejected")
+        row = find_file(session, round_id, ref, status=FileState.REJECTED)
         _check_attributable(ctx, row, org_id)
         data = Path(row.stored_path).read_bytes()
         try:
@@ -171,7 +172,7 @@ def _store(
     write_atomic(stored, data)
     note = f"{row.original_name} knöts till {ctx.organisation(org_id).namnd} av samordnaren."
     previous = {"code": row.reason_code, "reason": row.reason, "stored": row.stored_path}
-    row.status, row.organisation_id, row.kind, row.version = "accepted", org_id, kind, version
+    row.status, row.organisation_id, row.kind, row.version = FileState.ACCEPTED, org_id, kind, version
     row.stored_path, row.identified_by, row.is_current = str(stored), BY_COORDINATOR, becomes_current
     row.reason, row.reason_code = None, None
     row.late = _day(row.received_at) > ctx.deadline_for(org_id)
@@ -193,7 +194,7 @@ def _store(
         late=row.late,
         previous=previous,
     )
-    outcome = "incomplete" if unchanged else "accepted" if version == 1 else "superseded"
+    outcome = Outcome.INCOMPLETE if unchanged else Outcome.ACCEPTED if version == 1 else Outcome.SUPERSEDED
     return Attribution(
         ctx.round_id,
         org_id,

@@ -35,7 +35,7 @@ def find_file(session: Session, round_id: str, ref: str, status: str | None = No
         found = [r for r in rows if name in (Path(r.stored_path).name, r.original_name)]
     if len(found) == 1:
         return found[0]
-    what = {"accepted": "mottagen fil", "rejected": "fil i karantän"}.get(status or "", "fil")
+    what = {"accepted": "mottagen fil", "rejected": "fil i karantän"}.get(str(status or ""), "fil")
     if not found:
         raise NotFoundError(
             f"Ingen {what} i omgången '{round_id}' heter eller börjar med '{ref}'. Ange filens id, "

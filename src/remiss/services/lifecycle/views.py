@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from remiss.domain.calendar import stockholm_today
+from remiss.domain.outcomes import FileState
 from remiss.services.context import load_context
 from remiss.services.lifecycle.received import ATTRIBUTABLE
 from remiss.services.lifecycle.state import RoundState, state_of
@@ -105,14 +106,17 @@ def show_round(workspace: Workspace, round_id: str, today: dt.date | None = None
                 f.reason_code in ATTRIBUTABLE,
             )
             for f in files
-            if f.status == "rejected"
+            if f.status == FileState.REJECTED
         ]
         return RoundDetail(
             _summary(session, row, statuses),
             row.budget_year,
             statuses,
             withdrawn,
-            {s: counted.get(s, 0) for s in ("accepted", "withdrawn", "rejected")},
+            {
+                s.value: counted.get(s, 0)
+                for s in (FileState.ACCEPTED, FileState.WITHDRAWN, FileState.REJECTED)
+            },
             quarantined,
         )
 

@@ -13,14 +13,13 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from remiss.domain.outcomes import FileState
 from remiss.services.intake.records import has_answers
 from remiss.services.lifecycle.received import find_file
 from remiss.services.lifecycle.store import database, round_row
 from remiss.settings import Workspace
 from remiss.store import audit
 from remiss.store.schema import ReceivedFileRow, utcnow
-
-WITHDRAWN = "withdrawn"
 
 
 @dataclass(frozen=True)
@@ -45,9 +44,9 @@ def withdraw_file(
     """Take back the accepted file `ref` (id, sha256 prefix or name; see `find_file`)."""
     with database(workspace).session() as session:
         round_row(session, round_id)
-        row = find_file(session, round_id, ref, status="accepted")
+        row = find_file(session, round_id, ref, status=FileState.ACCEPTED)
         was_current = row.is_current
-        row.status, row.is_current, row.withdrawn_at = WITHDRAWN, False, utcnow()
+        row.status, row.is_current, row.withdrawn_at = FileState.WITHDRAWN, False, utcnow()
         session.flush()
         current = _restore_current(session, row) if was_current else _current_version(session, row)
         audit.record(
@@ -84,7 +83,7 @@ def _siblings(session: Session, row: ReceivedFileRow) -> list[ReceivedFileRow]:
                 ReceivedFileRow.round_id == row.round_id,
                 ReceivedFileRow.organisation_id == row.organisation_id,
                 ReceivedFileRow.kind == row.kind,
-                ReceivedFileRow.status == "accepted",
+                ReceivedFileRow.status == FileState.ACCEPTED,
             )
             .order_by(ReceivedFileRow.version)
         )
