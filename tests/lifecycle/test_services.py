@@ -228,3 +228,13 @@ def test_unknown_round_is_named(ws):
     with pytest.raises(NotFoundError, match="Omgången 'nope' finns inte"):
         close_round(ws, "nope")
     assert RECIPIENTS
+
+
+def test_steps_of_a_flow_are_logged_under_the_actor_the_caller_names(ws):
+    from remiss.store.audit import acting_as
+
+    with acting_as("webb:anna"):
+        collect(ws, [("bromma.docx", c.fill_word(ws, "bromma"))])
+    collect(ws, [("farsta.docx", c.fill_word(ws, "farsta"))])
+    accepted = {e.organisation: e.actor for e in read_log(ws, ROUND) if e.action == "file.accepted"}
+    assert accepted["bromma"] == "webb:anna" and accepted["farsta"] not in (None, "webb:anna")
