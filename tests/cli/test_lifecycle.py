@@ -98,6 +98,9 @@ def test_withdraw_a_wrong_file_by_its_name(ws):
     assert run_json("round", "show", ROUND)["files"]["withdrawn"] == 1
     assert "Skäl: Fel nämnd" in run_json("log", ROUND, "--org", "bromma")[-1]["text"]
     assert "Ingen mottagen fil" in refused("withdraw", ROUND, "Brommas svar.docx")
+    [listed] = run_json("round", "files", ROUND, "--org", "bromma")
+    assert (listed["id"], listed["status"], listed["current"]) == (taken["file_id"], "withdrawn", False)
+    assert "tillbakadragen" in run_cli("round", "files", ROUND)
 
 
 def test_attribute_an_unidentified_file_but_never_a_forged_one(ws):

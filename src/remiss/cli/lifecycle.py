@@ -92,6 +92,30 @@ def round_show(round_id: RoundArg, json: JsonOption = False, today: DayOption = 
         console.print(f"  id {q.id}: {escape(q.stored)} – {q.code}{mark}", highlight=False)
 
 
+def round_files(
+    round_id: RoundArg,
+    org: Annotated[str | None, typer.Option("--org", help="Bara den här förvaltningens filer.")] = None,
+    json: JsonOption = False,
+) -> None:
+    """Lista omgångens inkomna filer med id: mottagna, tillbakadragna och i karantän."""
+    from remiss.domain.calendar import STOCKHOLM
+    from remiss.services.lifecycle.received import list_files
+
+    files = list_files(Workspace.from_env(), round_id, org)
+    if json:
+        emit_json([f.as_dict() for f in files])
+        return
+    table = Table(title=f"Filer i {round_id}", title_justify="left", box=box.SIMPLE_HEAD)
+    for column in ("Id", "Fil", "Förvaltning", "Version", "Läge", "Inkom"):
+        table.add_column(column, overflow="fold")
+    for f in files:
+        state = f.status.label + (" (gäller)" if f.current else "") + (f" – {f.code}" if f.code else "")
+        when = f.received_at.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
+        version = f"{f.kind} {f.version}" if f.version else "–"
+        table.add_row(str(f.id), escape(f.file), f.organisation or "–", version, state, when)
+    console.print(table)
+
+
 def round_deadline(
     round_id: RoundArg,
     deadline: Annotated[
@@ -273,6 +297,7 @@ def register(app: typer.Typer, round_app: typer.Typer) -> None:
     for name, command in (
         ("list", round_list),
         ("show", round_show),
+        ("files", round_files),
         ("deadline", round_deadline),
         ("add", round_add),
         ("remove", round_remove),

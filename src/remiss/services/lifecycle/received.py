@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from remiss.domain.outcomes import FileState
 from remiss.errors import NotFoundError
+from remiss.services.lifecycle.store import database, round_row
+from remiss.settings import Workspace
 from remiss.store.schema import ReceivedFileRow
 
 # Refusal codes that say only that nobody could tell who sent the file: a coordinator may decide.
@@ -39,7 +44,7 @@ def find_file(session: Session, round_id: str, ref: str, status: str | None = No
     if not found:
         raise NotFoundError(
             f"Ingen {what} i omgången '{round_id}' heter eller börjar med '{ref}'. Ange filens id, "
-            "början av dess sha256 eller dess namn i arkivet eller karantänen (se `remiss log`)."
+            "början av dess sha256 eller dess namn i arkivet eller karantänen (se `remiss round files`)."
         )
     listed = "; ".join(f"id {r.id}: {Path(r.stored_path).name}" for r in found[:10])
     raise NotFoundError(
@@ -51,3 +56,57 @@ def describe(row: ReceivedFileRow) -> str:
     """'Brommas svar.docx (id 12, version 2)' for messages."""
     version = f", version {row.version}" if row.version else ""
     return f"{row.original_name} (id {row.id}{version})"
+
+
+@dataclass(frozen=True)
+class ReceivedFile:
+    """One received file as the coordinator picks it for `withdraw` or `attribute`."""
+
+    id: int
+    file: str  # the name it was sent under
+    stored: str  # its name in archive/ or quarantine/
+    sha256: str
+    organisation: str | None
+    kind: str | None
+    version: int | None
+    status: FileState  # accepted | rejected | withdrawn
+    current: bool
+    late: bool
+    received_at: dt.datetime
+    identified_by: str | None
+    code: str | None  # the refusal's code
+    reason: str | None
+    attributable: bool  # in quarantine only because nobody could tell who sent it
+
+    def as_dict(self) -> dict[str, object]:
+        return {**asdict(self), "status": str(self.status)}
+
+
+def list_files(workspace: Workspace, round_id: str, organisation: str | None = None) -> list[ReceivedFile]:
+    """Every file received for the round (of one organisation, when given), in the order received."""
+    with database(workspace).session() as session:
+        round_row(session, round_id)
+        query = select(ReceivedFileRow).where(ReceivedFileRow.round_id == round_id)
+        if organisation is not None:
+            query = query.where(ReceivedFileRow.organisation_id == organisation)
+        rows = session.scalars(query.order_by(ReceivedFileRow.received_at, ReceivedFileRow.id)).all()
+        return [
+            ReceivedFile(
+                r.id,
+                r.original_name,
+                Path(r.stored_path).name,
+                r.sha256,
+                r.organisation_id,
+                r.kind,
+                r.version,
+                FileState(r.status),
+                r.is_current,
+                r.late,
+                r.received_at,
+                r.identified_by,
+                r.reason_code,
+                r.reason,
+                r.status == FileState.REJECTED and r.reason_code in ATTRIBUTABLE,
+            )
+            for r in rows
+        ]
