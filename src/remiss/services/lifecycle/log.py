@@ -85,7 +85,7 @@ _TEXTS: dict[str, Callable[[Detail], str]] = {
     "file.accepted": lambda d: (
         f"Filen {_name(d)} togs emot som version {d.get('version')}" + _yes(d.get("late"), ", sent") + "."
     ),
-    "file.rejected": lambda d: f"Filen {_name(d)} avvisades ({d.get('code')}).",
+    "file.rejected": lambda d: f"Filen {_name(d)} avvisades (kod {d.get('code')}).",
     "file.withdrawn": lambda d: (
         f"Filen {_name(d)} (id {d.get('file_id')}, version {d.get('version')}) drogs "
         f"tillbaka och räknas inte"

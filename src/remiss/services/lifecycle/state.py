@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 
+from remiss.domain.calendar import stockholm_today
 from remiss.errors import StateError
 from remiss.services.lifecycle.store import database, round_row
 from remiss.settings import Workspace
@@ -75,7 +76,7 @@ def ensure_open(workspace: Workspace, round_id: str) -> None:
     with database(workspace).session() as session:
         row = round_row(session, round_id)
         if row.closed_at is not None:
-            day = row.closed_at.date().isoformat()
+            day = stockholm_today(row.closed_at).isoformat()
             raise StateError(
                 f"Omgången '{round_id}' stängdes {day}: inga fler svar tas emot. "
                 f"Öppna den igen med `remiss round reopen {round_id}` om svar ändå ska tas emot."
