@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from remiss.cli import app
 from remiss.errors import RemissError
 from remiss.services import operations
+from remiss.services.work import open_work
 from remiss.settings import Workspace
 
 
@@ -29,7 +30,7 @@ def ws(request, tmp_path_factory):
         out, err = run_both("round", "create", str(small_round_file(home)), "--json")
         assert '"created": true' in out and "har redan passerat" in err  # the 2016 deadline
         workspace = Workspace.from_env(home)
-        operations.launch(workspace, ROUND)
+        operations.launch(open_work(workspace, ROUND))
         yield workspace
 
 

@@ -9,10 +9,10 @@ from pathlib import Path
 from tests.intake import corpus as c
 
 from remiss import resources
-from remiss.services import operations
 from remiss.services.intake.collect import collect_paths
 from remiss.services.intake.pool import IntakeLimits, IntakePool
 from remiss.services.intake.received import CollectResult
+from remiss.services.work import Work, open_work
 from remiss.settings import Workspace
 
 ROUND = c.ROUND
@@ -35,7 +35,9 @@ def launched(home: Path) -> Workspace:
     return c.launched(home, small_round_file(home))
 
 
-def collect(ws: Workspace, files: list[tuple[str, bytes]], now: dt.datetime = IN_TIME) -> list[CollectResult]:
+def collect(
+    ws: Workspace, files: list[tuple[str, bytes]], now: dt.datetime = IN_TIME, by: str | None = None
+) -> list[CollectResult]:
     """Collect named files in this process (no worker pool: the tests here are about the store)."""
     inbox = ws.home / "inkommet"
     inbox.mkdir(exist_ok=True)
@@ -44,9 +46,14 @@ def collect(ws: Workspace, files: list[tuple[str, bytes]], now: dt.datetime = IN
         (inbox / name).write_bytes(data)
         paths.append(inbox / name)
     pool = IntakePool(IntakeLimits(workers=0))
-    return collect_paths(operations.database(ws), ws, operations.context(ws, ROUND), paths, now, pool=pool)
+    return collect_paths(open_work(ws, ROUND, now=now, by=by), paths, pool=pool)
 
 
 def unidentified(ws: Workspace, org: str, extra: str = "") -> bytes:
     """A filled Word answer whose properties, reference and heading block an editor dropped."""
     return c.strip_heading_block(c.strip_reference(c.strip_properties(c.fill_word(ws, org, extra))))
+
+
+def work(ws: Workspace, **options: object) -> Work:
+    """The work on the small round (options as `open_work`'s: by, today, now, deliver)."""
+    return open_work(ws, ROUND, **options)  # type: ignore[arg-type]

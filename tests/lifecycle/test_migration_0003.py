@@ -12,9 +12,10 @@ from remiss.errors import StoreError
 from remiss.services import operations
 from remiss.services.lifecycle.deadline import move_deadline
 from remiss.services.lifecycle.log import read_log
+from remiss.services.work import open_work
 from remiss.settings import Workspace
 from remiss.store import migrate
-from remiss.store.database import Database
+from remiss.store.database import Database, open_database
 from remiss.store.schema import AssignmentRow
 
 
@@ -46,9 +47,9 @@ def test_0002_database_is_upgraded_and_old_log_entries_have_no_actor(url, tmp_pa
     monkeypatch.setenv("REMISS_DATABASE_URL", url)
     ws = Workspace.from_env(tmp_path)
     operations.create_round(ws, resources.bundled_round())
-    with operations.database(ws).session() as session:
+    with open_database(ws.database_url).session() as session:
         assert session.scalar(select(AssignmentRow.role).limit(1)) in ("ansvarig", "delansvar")
-    move_deadline(ws, "sh-2016", dt.date(2016, 5, 6), actor="anna")
-    entries = read_log(ws, "sh-2016")
+    move_deadline(open_work(ws, "sh-2016", by="anna"), dt.date(2016, 5, 6))
+    entries = read_log(open_work(ws, "sh-2016"))
     assert (entries[0].actor, entries[0].action) == (None, "round.launched")
     assert entries[-1].actor == "anna"

@@ -6,15 +6,18 @@ none of them starts Prefect, and every change is logged under `--by` (default: t
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich import box
 from rich.markup import escape
 from rich.table import Table
 
-from remiss.cli.render import console, emit_json, errors, status_table
+from remiss.cli.render import console, emit_json, errors, status_table, to_json
 from remiss.settings import Workspace
+
+if TYPE_CHECKING:
+    from remiss.services.work import Work
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Skriv resultatet som JSON (för skript).")]
 RoundArg = Annotated[str, typer.Argument(help="Omgångens id, t.ex. sh-2016.")]
@@ -36,6 +39,13 @@ def _day(value: dt.datetime | None) -> dt.date | None:
     return value.date() if value else None
 
 
+def work_for(round_id: str, by: str | None = None, today: dt.datetime | None = None) -> Work:
+    """The work on `round_id` (an unknown round is a Swedish NotFoundError here)."""
+    from remiss.services.work import open_work
+
+    return open_work(Workspace.from_env(), round_id, by=by, today=_day(today))
+
+
 def warn(messages: list[str]) -> None:
     """Warnings go to stderr, so --json output stays clean."""
     for message in messages:
@@ -48,7 +58,7 @@ def round_list(json: JsonOption = False, today: DayOption = None) -> None:
 
     rounds = list_rounds(Workspace.from_env(), _day(today))
     if json:
-        emit_json([r.as_dict() for r in rounds])
+        emit_json(rounds)
         return
     table = Table(
         title="Omgångar", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True
@@ -68,9 +78,10 @@ def round_show(round_id: RoundArg, json: JsonOption = False, today: DayOption = 
     """Visa en omgång: läge, sista svarsdag, varje mottagares status, borttagna mottagare och karantän."""
     from remiss.services.lifecycle.views import show_round
 
-    detail = show_round(Workspace.from_env(), round_id, _day(today))
+    detail = show_round(work_for(round_id, today=today))
     if json:
-        emit_json(detail.as_dict())
+        summary = to_json(detail.summary)
+        emit_json({**summary, **{k: v for k, v in to_json(detail).items() if k != "summary"}})
         return
     s = detail.summary
     console.print(f"[bold]{escape(s.title)}[/] ({s.id})", highlight=False)
@@ -79,7 +90,7 @@ def round_show(round_id: RoundArg, json: JsonOption = False, today: DayOption = 
         f"sista svarsdag {s.deadline} · {s.state_label}",
         highlight=False,
     )
-    status_table([x.as_dict() for x in detail.statuses], f"Status för {s.id} ({s.state_label})")
+    status_table(detail.statuses, f"Status för {s.id} ({s.state_label})")
     if detail.withdrawn_recipients:
         console.print(f"Borttagna mottagare: {', '.join(detail.withdrawn_recipients)}", highlight=False)
     f = detail.files
@@ -101,9 +112,9 @@ def round_files(
     from remiss.domain.calendar import STOCKHOLM
     from remiss.services.lifecycle.received import list_files
 
-    files = list_files(Workspace.from_env(), round_id, org)
+    files = list_files(work_for(round_id), org)
     if json:
-        emit_json([f.as_dict() for f in files])
+        emit_json(files)
         return
     table = Table(title=f"Filer i {round_id}", title_justify="left", box=box.SIMPLE_HEAD)
     for column in ("Id", "Fil", "Förvaltning", "Version", "Läge", "Inkom"):
@@ -128,9 +139,9 @@ def round_deadline(
     """Flytta omgångens sista svarsdag för alla mottagare (påminnelser och status följer)."""
     from remiss.services.lifecycle.deadline import move_deadline
 
-    moved = move_deadline(Workspace.from_env(), round_id, deadline.date(), actor=by, today=_day(today))
+    moved = move_deadline(work_for(round_id, by, today), deadline.date())
     if json:
-        emit_json(moved.as_dict())
+        emit_json(moved)
     else:
         print(f"Sista svarsdag för {round_id}: {moved.deadline} (tidigare {moved.previous}).")
     warn(moved.warnings)
@@ -142,9 +153,9 @@ def round_add(
     """Lägg till en mottagare; i en utskickad omgång får den sina mallar och sin begäran direkt."""
     from remiss.services.lifecycle.recipients import add_recipient
 
-    change = add_recipient(Workspace.from_env(), round_id, organisation, actor=by)
+    change = add_recipient(work_for(round_id, by), organisation)
     if json:
-        emit_json(change.as_dict())
+        emit_json(change)
     else:
         again = " igen" if change.change == "reinstated" else ""
         print(
@@ -162,9 +173,9 @@ def round_remove(
     """Ta bort en mottagare: den listas, påminns och tas med i bilagan inte längre (filerna finns kvar)."""
     from remiss.services.lifecycle.recipients import withdraw_recipient
 
-    change = withdraw_recipient(Workspace.from_env(), round_id, organisation, actor=by)
+    change = withdraw_recipient(work_for(round_id, by), organisation)
     if json:
-        emit_json(change.as_dict())
+        emit_json(change)
     else:
         print(f"{change.name} ({change.organisation}) är inte längre mottagare av {round_id}.")
     warn(change.notes)
@@ -174,9 +185,9 @@ def round_close(round_id: RoundArg, by: ByOption = None, json: JsonOption = Fals
     """Stäng omgången: inga fler svar tas emot och inga påminnelser skickas."""
     from remiss.services.lifecycle.state import close_round
 
-    change = close_round(Workspace.from_env(), round_id, actor=by)
+    change = close_round(work_for(round_id, by))
     if json:
-        emit_json(change.as_dict())
+        emit_json(change)
     else:
         print(
             f"Omgången {round_id} är stängd." if change.changed else f"Omgången {round_id} var redan stängd."
@@ -187,9 +198,9 @@ def round_reopen(round_id: RoundArg, by: ByOption = None, json: JsonOption = Fal
     """Öppna en stängd omgång igen: svar tas emot och påminnelser skickas som förut."""
     from remiss.services.lifecycle.state import reopen_round
 
-    change = reopen_round(Workspace.from_env(), round_id, actor=by)
+    change = reopen_round(work_for(round_id, by))
     if json:
-        emit_json(change.as_dict())
+        emit_json(change)
     else:
         print(
             f"Omgången {round_id} är öppen ({change.state.label})."
@@ -213,9 +224,9 @@ def resend(
     """Skicka mallarna och begäran till en förvaltning igen (ett nytt meddelande i utkorgen)."""
     from remiss.services.lifecycle.resend import resend as resend_service
 
-    resent = resend_service(Workspace.from_env(), round_id, organisation, actor=by, request_id=request_id)
+    resent = resend_service(work_for(round_id, by), organisation, request_id=request_id)
     if json:
-        emit_json(resent.as_dict())
+        emit_json(resent)
     elif resent.new:
         print(f"{resent.name} ({resent.organisation}) får mallarna igen: {resent.eml}")
     else:
@@ -232,9 +243,9 @@ def withdraw(
     """Dra tillbaka en felaktigt mottagen fil: den räknas inte, föregående version gäller igen."""
     from remiss.services.lifecycle.withdraw import withdraw_file
 
-    taken = withdraw_file(Workspace.from_env(), round_id, file, actor=by, reason=reason)
+    taken = withdraw_file(work_for(round_id, by), file, reason=reason)
     if json:
-        emit_json(taken.as_dict())
+        emit_json(taken)
         return
     now = (
         f"version {taken.current_version} gäller nu"
@@ -257,9 +268,9 @@ def attribute(
     """Knyt en oidentifierad fil i karantänen till en förvaltning; den läses sedan in som dess svar."""
     from remiss.services.lifecycle.attribute import attribute_file
 
-    done = attribute_file(Workspace.from_env(), round_id, file, organisation, actor=by)
+    done = attribute_file(work_for(round_id, by), file, organisation)
     if json:
-        emit_json(done.as_dict())
+        emit_json(done)
         return
     late = ", sen" if done.late else ""
     print(
@@ -280,9 +291,9 @@ def log(
     from remiss.domain.calendar import STOCKHOLM
     from remiss.services.lifecycle.log import read_log
 
-    entries = read_log(Workspace.from_env(), round_id, organisation=org, limit=limit)
+    entries = read_log(work_for(round_id), organisation=org, limit=limit)
     if json:
-        emit_json([e.as_dict() for e in entries])
+        emit_json(entries)
         return
     table = Table(title=f"Logg för {round_id}", title_justify="left", box=box.SIMPLE_HEAD)
     for column in ("Tid", "Vem", "Förvaltning", "Händelse"):

@@ -14,11 +14,12 @@ from sqlalchemy.orm import Session
 
 from remiss.documents.excel.template import build_response_xlsx
 from remiss.documents.word.template import build_response_docx
+from remiss.domain.outcomes import MessageKind
 from remiss.mail import compose
 from remiss.services import outbox
 from remiss.services.context import RoundContext
 from remiss.services.files import sha256, write_atomic
-from remiss.settings import Workspace
+from remiss.services.work import Work
 from remiss.store import audit
 from remiss.store.schema import IssuedDocumentRow, RoundRow, utcnow
 from remiss.swedish import long_date
@@ -49,22 +50,16 @@ def file_names(ctx: RoundContext, org_id: str) -> tuple[str, str]:
 
 
 def issue(
-    session: Session,
-    workspace: Workspace,
-    ctx: RoundContext,
-    org_id: str,
-    *,
-    deliver: bool = False,
-    key: str | None = None,
-    eml_name: str = "begaran.eml",
+    session: Session, work: Work, org_id: str, *, key: str | None = None, eml_name: str = "begaran.eml"
 ) -> Issued:
-    """Write and record one organisation's templates and request e-mail (sent later if `deliver`).
+    """Write and record one organisation's templates and request e-mail (sent later if `work.deliver`).
 
     A resend passes its own outbox `key` and `eml_name`: the templates are built again (the
     deadline may have moved) and their records updated, and the request is a new message.
     """
+    ctx = work.round
     org, assignments, identity = ctx.organisation(org_id), ctx.assignments(org_id), ctx.identity(org_id)
-    folder = workspace.round_outbox(ctx.round_id, org_id)
+    folder = work.workspace.round_outbox(ctx.round_id, org_id)
     docx_name, xlsx_name = file_names(ctx, org_id)
     documents = {
         "docx": (folder / docx_name, build_response_docx(ctx.definition, org, assignments, identity)),
@@ -75,9 +70,11 @@ def issue(
         _record_document(session, ctx.round_id, org_id, kind, path, sha256(data))
     attachments = [documents["docx"][0], documents["xlsx"][0]]
     key = key or f"request:{ctx.round_id}:{org_id}"
-    eml = _write_request(session, ctx, org_id, folder / eml_name, attachments, deliver, key)
+    eml = _write_request(session, ctx, org_id, folder / eml_name, attachments, work.deliver, key)
     if key.startswith("request:"):
-        audit.record(session, "round.issued", ctx.round_id, org_id, files=[docx_name, xlsx_name])
+        audit.record(
+            session, "round.issued", ctx.round_id, org_id, actor=work.by, files=[docx_name, xlsx_name]
+        )
     return Issued(org_id, documents["docx"][0], documents["xlsx"][0], eml)
 
 
@@ -98,11 +95,11 @@ def _record_document(
     row.path, row.sha256, row.issued_at = str(path), digest, utcnow()
 
 
-def mark_launched(session: Session, ctx: RoundContext) -> None:
+def mark_launched(session: Session, ctx: RoundContext, actor: str | None = None) -> None:
     row = session.get(RoundRow, ctx.round_id)
     if row is not None and row.launched_at is None:
         row.launched_at = utcnow()
-        audit.record(session, "round.launched", ctx.round_id)
+        audit.record(session, "round.launched", ctx.round_id, actor=actor)
 
 
 def _write_request(
@@ -116,7 +113,7 @@ def _write_request(
 ) -> Path:
     org = ctx.organisation(org_id)
     subject, body = compose.render(
-        "request",
+        MessageKind.REQUEST,
         definition=ctx.definition,
         org=org,
         assignments=ctx.assignments(org_id),
@@ -128,7 +125,7 @@ def _write_request(
     outbox.record(
         session,
         key=key,
-        kind="request",
+        kind=MessageKind.REQUEST,
         message=message,
         path=path,
         round_id=ctx.round_id,

@@ -7,7 +7,7 @@ it, so the reminder slots, the late flags and the reminder texts all follow it.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
@@ -27,9 +27,6 @@ class Extension:
     round_deadline: str
     notice: str | None  # set when the new date is not a working day
     warnings: list[str] = field(default_factory=list)  # Swedish: the date has passed, …
-
-    def as_dict(self) -> dict[str, object]:
-        return asdict(self)
 
 
 def grant_extension(

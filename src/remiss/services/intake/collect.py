@@ -39,9 +39,8 @@ from remiss.services.intake.received import (
     raced,
     same_run,
 )
-from remiss.settings import Workspace
+from remiss.services.work import Work
 from remiss.store import audit
-from remiss.store.database import Database
 from remiss.store.schema import ReceivedFileRow, utcnow
 
 __all__ = ["SIDECAR", "CollectResult", "closed_message", "collect_file", "collect_paths", "expand_paths"]
@@ -62,24 +61,14 @@ def expand_paths(paths: list[Path]) -> list[Path]:
 
 
 def collect_file(
-    db: Database,
-    workspace: Workspace,
-    ctx: RoundContext,
-    path: Path,
-    now: dt.datetime | None = None,
-    *,
-    pool: IntakePool | None = None,
-    sender: str | None = None,
+    work: Work, path: Path, *, pool: IntakePool | None = None, sender: str | None = None
 ) -> CollectResult:
-    return collect_paths(db, workspace, ctx, [path], now, pool=pool, sender=sender)[0]
+    return collect_paths(work, [path], pool=pool, sender=sender)[0]
 
 
 def collect_paths(
-    db: Database,
-    workspace: Workspace,
-    ctx: RoundContext,
+    work: Work,
     paths: list[Path],
-    now: dt.datetime | None = None,
     *,
     pool: IntakePool | None = None,
     sender: str | None = None,
@@ -88,9 +77,10 @@ def collect_paths(
 
     Files are examined in parallel but stored in the order given (oldest first, from
     expand_paths), so the later of two versions in one run is the one that becomes current.
-    A closed round takes nothing: StateError, before any file is read.
+    Each file is received at `work.now`, or when it is read. A closed round takes nothing:
+    StateError, before any file is read.
     """
-    refuse_if_closed(ctx)
+    refuse_if_closed(work.round)
     results: dict[int, CollectResult] = {}
     pending: dict[int, Incoming] = {}
     seen: dict[str, tuple[int, str]] = {}  # sha256 -> (index, name) of its first path in this run
@@ -100,7 +90,7 @@ def collect_paths(
 
     def incoming() -> Iterator[tuple[int, bytes, str]]:
         for index, path in enumerate(paths):
-            item = _receive(db, workspace, ctx, path, now or utcnow(), seen, index)
+            item = _receive(work, path, work.now or utcnow(), seen, index)
             if isinstance(item, int):
                 same[index] = item
             elif isinstance(item, CollectResult):
@@ -113,19 +103,19 @@ def collect_paths(
     ready: list[tuple[int, Ready]] = []
 
     def store_ready() -> None:
-        stored = store_accepted(db, workspace, ctx, [r for _, r in ready], sender)
+        stored = store_accepted(work, [r for _, r in ready], sender)
         results.update(zip((index for index, _ in ready), stored, strict=True))
         ready.clear()
 
     # Files go to the workers from a thread of their own, so the workers go on while a batch is stored.
-    examining = (pool or shared_pool()).examine_all(ctx, incoming())
+    examining = (pool or shared_pool()).examine_all(work.round, incoming())
     for index, outcome in read_ahead(examining, depth=4 * STORE_BATCH):
         examined[index] = outcome
         while order and order[0] in examined:
             first = order.popleft()
             item, done = pending.pop(first), examined.pop(first)
             if isinstance(done, RejectedFile):
-                results[first] = _quarantine(db, workspace, ctx, item, done, item.data)
+                results[first] = _quarantine(work, item, done, item.data)
                 continue
             ready.append((first, (item, done)))
             if len(ready) >= STORE_BATCH:
@@ -151,9 +141,7 @@ def closed_message(round_id: str) -> str:
 
 
 def _receive(
-    db: Database,
-    workspace: Workspace,
-    ctx: RoundContext,
+    work: Work,
     path: Path,
     received_at: dt.datetime,
     seen: dict[str, tuple[int, str]],
@@ -163,6 +151,7 @@ def _receive(
 
     Returns the index of the first path with the same bytes when the file repeats one of this run.
     """
+    db = work.db
     name = unicodedata.normalize("NFC", path.name)
     try:
         size = path.stat().st_size
@@ -179,7 +168,7 @@ def _receive(
             try:
                 check_size(size, name, limits)
             except RejectedFile as refusal:
-                return _quarantine(db, workspace, ctx, item, refusal, path)
+                return _quarantine(work, item, refusal, path)
         data = path.read_bytes()
     except OSError as exc:
         return CollectResult(
@@ -199,15 +188,14 @@ def _receive(
 
 
 def _quarantine(
-    db: Database,
-    workspace: Workspace,
-    ctx: RoundContext,
+    work: Work,
     item: Incoming,
     refusal: RejectedFile,
     source: bytes | Path,
 ) -> CollectResult:
     """Keep the refused bytes and a sidecar with reason and hash, then record the refusal."""
-    stored = workspace.quarantine / f"{item.digest[:12]}-{safe_name(item.name)}"
+    db, ctx = work.db, work.round
+    stored = work.workspace.quarantine / f"{item.digest[:12]}-{safe_name(item.name)}"
     if isinstance(source, Path):
         _copy_atomic(source, stored)
         size = stored.stat().st_size
@@ -232,7 +220,9 @@ def _quarantine(
                     version=None,
                 )
             )
-            audit.record(session, "file.rejected", ctx.round_id, None, file=item.name, code=refusal.code)
+            audit.record(
+                session, "file.rejected", ctx.round_id, None, actor=work.by, file=item.name, code=refusal.code
+            )
     except IntegrityError:
         return raced(db, item, stored)
     return CollectResult(str(item.path), Outcome.REJECTED, None, refusal.reason, code=refusal.code)

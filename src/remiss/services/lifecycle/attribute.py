@@ -11,7 +11,7 @@ its row is the quarantine row, changed in place, and the quarantined copy is kep
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -32,8 +32,7 @@ from remiss.services.intake.collect import refuse_if_closed
 from remiss.services.intake.receipts import write_receipt
 from remiss.services.intake.records import has_answers, insert_answers
 from remiss.services.lifecycle.received import ATTRIBUTABLE, describe, find_file
-from remiss.services.lifecycle.store import database
-from remiss.settings import Workspace
+from remiss.services.work import Work
 from remiss.store import audit
 from remiss.store.schema import ReceivedFileRow
 
@@ -55,16 +54,11 @@ class Attribution:
     receipt: str
     warnings: list[str] = field(default_factory=list)
 
-    def as_dict(self) -> dict[str, object]:
-        return asdict(self)
 
-
-def attribute_file(
-    workspace: Workspace, round_id: str, ref: str, org_id: str, *, actor: str | None = None
-) -> Attribution:
+def attribute_file(work: Work, ref: str, org_id: str) -> Attribution:
     """Store quarantined file `ref` as `org_id`'s; a Swedish StateError when it may not be."""
     try:
-        return _attribute(workspace, round_id, ref, org_id, actor)
+        return _attribute(work, ref, org_id)
     except IntegrityError:  # a collector stored a version of the same organisation meanwhile
         raise StateError(
             f"{ref} kunde inte knytas till {org_id} just nu: en annan insamling sparade samtidigt en fil "
@@ -72,8 +66,9 @@ def attribute_file(
         ) from None
 
 
-def _attribute(workspace: Workspace, round_id: str, ref: str, org_id: str, actor: str | None) -> Attribution:
-    with database(workspace).session() as session:
+def _attribute(work: Work, ref: str, org_id: str) -> Attribution:
+    round_id = work.round_id
+    with work.db.session() as session:
         ctx = load_context(session, round_id)
         refuse_if_closed(ctx)
         row = find_file(session, round_id, ref, status=FileState.REJECTED)
@@ -83,7 +78,7 @@ def _attribute(workspace: Workspace, round_id: str, ref: str, org_id: str, actor
             kind, extracted = read_as(data, row.original_name, ctx, org_id)
         except RejectedFile as refusal:
             raise StateError(f"{describe(row)} kan inte knytas till {org_id}: {refusal.reason}") from None
-        return _store(session, workspace, ctx, row, data, org_id, kind, extracted, actor)
+        return _store(session, replace(work, round=ctx), row, data, org_id, kind, extracted)
 
 
 def read_as(data: bytes, name: str, ctx: RoundContext, org_id: str) -> tuple[str, Extracted]:
@@ -142,16 +137,15 @@ def _forged(name: str) -> str:
 
 def _store(
     session: Session,
-    workspace: Workspace,
-    ctx: RoundContext,
+    work: Work,
     row: ReceivedFileRow,
     data: bytes,
     org_id: str,
     kind: str,
     extracted: Extracted,
-    actor: str | None,
 ) -> Attribution:
     """The quarantine row becomes an accepted version of `org_id`'s, with answers and receipt."""
+    ctx, workspace = work.round, work.workspace
     answered = any(not a.empty for a in extracted.answers) or any(v.raw.strip() for v in extracted.values)
     unchanged = not answered and (kind == "docx" or bool(ctx.assignments(org_id)))
     same = (ReceivedFileRow.round_id == ctx.round_id, ReceivedFileRow.organisation_id == org_id)
@@ -180,14 +174,14 @@ def _store(
     session.flush()
     insert_answers(session, [(row.id, extracted)])
     receipt = write_receipt(
-        session, workspace, ctx, row, extracted, current=becomes_current, other_received=other is not None
+        session, work, row, extracted, current=becomes_current, other_received=other is not None
     )
     audit.record(
         session,
         "file.attributed",
         ctx.round_id,
         org_id,
-        actor=actor,
+        actor=work.by,
         file=row.original_name,
         file_id=row.id,
         version=version,

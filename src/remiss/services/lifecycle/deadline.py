@@ -8,13 +8,13 @@ extension (anstånd) earlier than the new deadline no longer matters: the later 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
 from remiss.services.lifecycle.dates import date_warnings
-from remiss.services.lifecycle.store import database, round_row
-from remiss.settings import Workspace
+from remiss.services.lifecycle.store import round_row
+from remiss.services.work import Work
 from remiss.store import audit
 from remiss.store.schema import RecipientRow
 
@@ -27,20 +27,11 @@ class DeadlineMove:
     overtaken: list[str] = field(default_factory=list)  # organisations whose anstånd is now earlier
     warnings: list[str] = field(default_factory=list)  # Swedish: past date, not a working day
 
-    def as_dict(self) -> dict[str, object]:
-        return asdict(self)
 
-
-def move_deadline(
-    workspace: Workspace,
-    round_id: str,
-    deadline: dt.date,
-    *,
-    actor: str | None = None,
-    today: dt.date | None = None,
-) -> DeadlineMove:
-    """Give every recipient of `round_id` until `deadline` (earlier or later than before)."""
-    with database(workspace).session() as session:
+def move_deadline(work: Work, deadline: dt.date) -> DeadlineMove:
+    """Give every recipient until `deadline` (earlier or later than before); warned about if past."""
+    round_id = work.round_id
+    with work.db.session() as session:
         row = round_row(session, round_id)
         previous = row.deadline
         overtaken = sorted(
@@ -58,11 +49,11 @@ def move_deadline(
                 session,
                 "round.deadline",
                 round_id,
-                actor=actor,
+                actor=work.by,
                 deadline=deadline.isoformat(),
                 previous=previous.isoformat(),
             )
-    warnings = date_warnings(deadline, f"Sista svarsdag {deadline.isoformat()}", today)
+    warnings = date_warnings(deadline, f"Sista svarsdag {deadline.isoformat()}", work.today)
     if overtaken:
         warnings.append(
             f"Anstånd som nu ligger före eller på den nya sista svarsdagen gäller inte längre: "

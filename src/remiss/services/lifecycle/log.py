@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
 from remiss.errors import NotFoundError
-from remiss.services.lifecycle.store import database, round_row
-from remiss.settings import Workspace
+from remiss.services.work import Work
 from remiss.store.schema import AuditRow, OrganisationRow
 
 Detail = dict[str, Any]
@@ -27,16 +26,11 @@ class LogEntry:
     text: str  # Swedish
     detail: Detail = field(default_factory=dict)
 
-    def as_dict(self) -> dict[str, object]:
-        return asdict(self)
 
-
-def read_log(
-    workspace: Workspace, round_id: str, *, organisation: str | None = None, limit: int | None = None
-) -> list[LogEntry]:
+def read_log(work: Work, *, organisation: str | None = None, limit: int | None = None) -> list[LogEntry]:
     """The round's audit log, oldest first (the latest `limit` entries when given)."""
-    with database(workspace).session() as session:
-        round_row(session, round_id)
+    round_id = work.round_id
+    with work.db.session() as session:
         if organisation is not None and session.get(OrganisationRow, organisation) is None:
             raise NotFoundError(f"Organisationen '{organisation}' finns inte i katalogen.")
         query = select(AuditRow).where(AuditRow.round_id == round_id)

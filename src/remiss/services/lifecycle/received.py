@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
@@ -13,8 +13,7 @@ from sqlalchemy.orm import Session
 
 from remiss.domain.outcomes import FileState
 from remiss.errors import NotFoundError
-from remiss.services.lifecycle.store import database, round_row
-from remiss.settings import Workspace
+from remiss.services.work import Work
 from remiss.store.schema import ReceivedFileRow
 
 # Refusal codes that say only that nobody could tell who sent the file: a coordinator may decide.
@@ -78,14 +77,11 @@ class ReceivedFile:
     reason: str | None
     attributable: bool  # in quarantine only because nobody could tell who sent it
 
-    def as_dict(self) -> dict[str, object]:
-        return {**asdict(self), "status": str(self.status)}
 
-
-def list_files(workspace: Workspace, round_id: str, organisation: str | None = None) -> list[ReceivedFile]:
+def list_files(work: Work, organisation: str | None = None) -> list[ReceivedFile]:
     """Every file received for the round (of one organisation, when given), in the order received."""
-    with database(workspace).session() as session:
-        round_row(session, round_id)
+    round_id = work.round_id
+    with work.db.session() as session:
         query = select(ReceivedFileRow).where(ReceivedFileRow.round_id == round_id)
         if organisation is not None:
             query = query.where(ReceivedFileRow.organisation_id == organisation)

@@ -8,18 +8,16 @@ refused as from an organisation that is not a recipient). Adding it again reinst
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy.orm import Session
 
 from remiss.errors import NotFoundError, StateError
-from remiss.mail.settings import smtp_configured
 from remiss.services import launch
 from remiss.services.context import RoundContext, load_context
 from remiss.services.lifecycle.resend import reissue
-from remiss.services.lifecycle.store import database
 from remiss.services.rounds import add_recipient_rows
-from remiss.settings import Workspace
+from remiss.services.work import Work
 from remiss.store import audit
 from remiss.store.schema import RecipientRow, utcnow
 
@@ -36,22 +34,11 @@ class RecipientChange:
     eml: str | None = None
     notes: list[str] = field(default_factory=list)  # Swedish
 
-    def as_dict(self) -> dict[str, object]:
-        return asdict(self)
 
-
-def add_recipient(
-    workspace: Workspace,
-    round_id: str,
-    org_id: str,
-    *,
-    actor: str | None = None,
-    deliver: bool | None = None,
-) -> RecipientChange:
+def add_recipient(work: Work, org_id: str) -> RecipientChange:
     """Ask `org_id` too; in a launched round its templates and request go out at once."""
-    deliver = smtp_configured() if deliver is None else deliver
-    db = database(workspace)
-    with db.session() as session:
+    round_id = work.round_id
+    with work.db.session() as session:
         ctx = load_context(session, round_id)
         if org_id not in ctx.catalog.by_id:
             raise NotFoundError(
@@ -65,36 +52,35 @@ def add_recipient(
         if org_id in ctx.recipients:
             raise StateError(f"{_name(ctx, org_id)} ({org_id}) är redan mottagare av omgången '{round_id}'.")
         change = _reinstate(session, round_id, org_id) or _insert(session, ctx, org_id)
-        audit.record(session, f"recipient.{change}", round_id, org_id, actor=actor)
-    with db.session() as session:
+        audit.record(session, f"recipient.{change}", round_id, org_id, actor=work.by)
+    with work.db.session() as session:
         ctx = load_context(session, round_id)
+        work = replace(work, round=ctx)
         measures = len(ctx.assignments(org_id))
         notes = [] if measures else [f"{_name(ctx, org_id)} svarar inte för någon åtgärd, bara övergripande."]
         if not ctx.launched:
             notes.append("Omgången är inte utskickad än: mallarna skickas med `remiss round launch`.")
             return RecipientChange(round_id, org_id, _name(ctx, org_id), change, measures, notes=notes)
         if org_id in launch.pending_organisations(session, ctx):
-            issued = launch.issue(session, workspace, ctx, org_id, deliver=deliver)
+            issued = launch.issue(session, work, org_id)
             docx, xlsx, eml = str(issued.docx), str(issued.xlsx), str(issued.eml)
         else:  # issued before it was withdrawn: a new request, like a resend
-            key = f"resend:{round_id}:{org_id}:{uuid.uuid4().hex[:12]}"
-            resent = reissue(session, workspace, ctx, org_id, key, deliver=deliver, actor=actor)
+            resent = reissue(session, work, org_id, f"resend:{round_id}:{org_id}:{uuid.uuid4().hex[:12]}")
             docx, xlsx, eml = resent.docx, resent.xlsx, resent.eml
         return RecipientChange(round_id, org_id, _name(ctx, org_id), change, measures, docx, xlsx, eml, notes)
 
 
-def withdraw_recipient(
-    workspace: Workspace, round_id: str, org_id: str, *, actor: str | None = None
-) -> RecipientChange:
+def withdraw_recipient(work: Work, org_id: str) -> RecipientChange:
     """Stop asking `org_id`: it is no longer listed, chased or printed in the annex."""
-    with database(workspace).session() as session:
+    round_id = work.round_id
+    with work.db.session() as session:
         ctx = load_context(session, round_id)
         row = session.get(RecipientRow, (round_id, org_id))
         if row is None or row.withdrawn_at is not None:
             known = ", ".join(ctx.recipient_ids) or "inga"
             raise NotFoundError(f"'{org_id}' är inte mottagare av omgången '{round_id}'. Mottagare: {known}.")
         row.withdrawn_at = utcnow()
-        audit.record(session, "recipient.withdrawn", round_id, org_id, actor=actor)
+        audit.record(session, "recipient.withdrawn", round_id, org_id, actor=work.by)
         notes = ["Mottagna filer finns kvar i arkivet men räknas inte."]
         return RecipientChange(
             round_id, org_id, _name(ctx, org_id), "withdrawn", len(ctx.assignments(org_id)), notes=notes

@@ -8,7 +8,7 @@ recorded, never a second one. The templates are built again, so a moved deadline
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy import select
@@ -16,11 +16,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from remiss.errors import NotFoundError, StateError
-from remiss.mail.settings import smtp_configured
 from remiss.services import launch
 from remiss.services.context import RoundContext, load_context
-from remiss.services.lifecycle.store import database
-from remiss.settings import Workspace
+from remiss.services.work import Work
 from remiss.store import audit
 from remiss.store.schema import OutboxRow
 
@@ -36,54 +34,36 @@ class Resent:
     xlsx: str
     new: bool  # False: this request id had already been resent; nothing new was written
 
-    def as_dict(self) -> dict[str, object]:
-        return asdict(self)
 
+def resend(work: Work, org_id: str, *, request_id: str | None = None) -> Resent:
+    """Write `org_id`'s templates and a new request e-mail (sent if `work.deliver`).
 
-def resend(
-    workspace: Workspace,
-    round_id: str,
-    org_id: str,
-    *,
-    actor: str | None = None,
-    request_id: str | None = None,
-    deliver: bool | None = None,
-) -> Resent:
-    """Write `org_id`'s templates and a new request e-mail (sent when SMTP is configured)."""
-    request_id = request_id or uuid.uuid4().hex[:12]
-    key = f"resend:{round_id}:{org_id}:{request_id}"
-    deliver = smtp_configured() if deliver is None else deliver
-    db = database(workspace)
+    `request_id` names the request (a web form's id): the same id never makes a second message.
+    """
+    round_id = work.round_id
+    key = f"resend:{round_id}:{org_id}:{request_id or uuid.uuid4().hex[:12]}"
     try:
-        with db.session() as session:
+        with work.db.session() as session:
             ctx = load_context(session, round_id)
             check_resendable(ctx, org_id)
             earlier = _recorded(session, ctx, org_id, key)
             if earlier is not None:
                 return earlier
-            return reissue(session, workspace, ctx, org_id, key, deliver=deliver, actor=actor)
+            return reissue(session, replace(work, round=ctx), org_id, key)
     except IntegrityError:  # the same request, recorded by another process meanwhile
-        with db.session() as session:
+        with work.db.session() as session:
             found = _recorded(session, load_context(session, round_id), org_id, key)
         if found is None:
             raise
         return found
 
 
-def reissue(
-    session: Session,
-    workspace: Workspace,
-    ctx: RoundContext,
-    org_id: str,
-    key: str,
-    *,
-    deliver: bool,
-    actor: str | None,
-) -> Resent:
-    """The templates and a request under `key`, in the caller's transaction."""
+def reissue(session: Session, work: Work, org_id: str, key: str) -> Resent:
+    """The templates and a request under `key`, in the caller's transaction (`work.round` fresh)."""
+    ctx = work.round
     eml_name = f"begaran-{key.rsplit(':', 1)[1]}.eml"
-    issued = launch.issue(session, workspace, ctx, org_id, deliver=deliver, key=key, eml_name=eml_name)
-    audit.record(session, "request.resent", ctx.round_id, org_id, actor=actor, key=key, eml=eml_name)
+    issued = launch.issue(session, work, org_id, key=key, eml_name=eml_name)
+    audit.record(session, "request.resent", ctx.round_id, org_id, actor=work.by, key=key, eml=eml_name)
     name = ctx.organisation(org_id).forvaltning
     return Resent(ctx.round_id, org_id, name, key, str(issued.eml), str(issued.docx), str(issued.xlsx), True)
 

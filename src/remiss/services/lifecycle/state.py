@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from enum import StrEnum
 
 from remiss.domain.calendar import stockholm_today
 from remiss.errors import StateError
-from remiss.services.lifecycle.store import database, round_row
-from remiss.settings import Workspace
+from remiss.services.lifecycle.store import round_row
+from remiss.services.work import Work
 from remiss.store import audit
 from remiss.store.schema import RoundRow, utcnow
 
@@ -38,13 +38,11 @@ class StateChange:
     changed: bool  # False when the round already was in that state
     at: dt.datetime | None  # when it was closed (None once reopened)
 
-    def as_dict(self) -> dict[str, object]:
-        return {**asdict(self), "state": self.state.value, "previous": self.previous.value}
 
-
-def close_round(workspace: Workspace, round_id: str, *, actor: str | None = None) -> StateChange:
-    """Close `round_id`: collect and fetch refuse its files, chase writes no reminders."""
-    with database(workspace).session() as session:
+def close_round(work: Work) -> StateChange:
+    """Close the round: collect and fetch refuse its files, chase writes no reminders."""
+    round_id = work.round_id
+    with work.db.session() as session:
         row = round_row(session, round_id)
         previous = state_of(row)
         if previous is RoundState.CREATED:
@@ -54,26 +52,28 @@ def close_round(workspace: Workspace, round_id: str, *, actor: str | None = None
             )
         if previous is not RoundState.CLOSED:
             row.closed_at = utcnow()
-            audit.record(session, "round.closed", round_id, actor=actor)
+            audit.record(session, "round.closed", round_id, actor=work.by)
         return StateChange(
             round_id, RoundState.CLOSED, previous, previous is not RoundState.CLOSED, row.closed_at
         )
 
 
-def reopen_round(workspace: Workspace, round_id: str, *, actor: str | None = None) -> StateChange:
+def reopen_round(work: Work) -> StateChange:
     """Open a closed round again: files are taken and reminders written as before."""
-    with database(workspace).session() as session:
+    round_id = work.round_id
+    with work.db.session() as session:
         row = round_row(session, round_id)
         previous = state_of(row)
         if previous is RoundState.CLOSED:
             row.closed_at = None
-            audit.record(session, "round.reopened", round_id, actor=actor)
+            audit.record(session, "round.reopened", round_id, actor=work.by)
         return StateChange(round_id, state_of(row), previous, previous is RoundState.CLOSED, None)
 
 
-def ensure_open(workspace: Workspace, round_id: str) -> None:
+def ensure_open(work: Work) -> None:
     """A StateError, in Swedish, when the round is closed (asked before a flow is started)."""
-    with database(workspace).session() as session:
+    round_id = work.round_id
+    with work.db.session() as session:
         row = round_row(session, round_id)
         if row.closed_at is not None:
             day = stockholm_today(row.closed_at).isoformat()

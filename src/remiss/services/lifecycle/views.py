@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
@@ -17,6 +17,7 @@ from remiss.services.lifecycle.received import ATTRIBUTABLE
 from remiss.services.lifecycle.state import RoundState, state_of
 from remiss.services.lifecycle.store import database, round_row
 from remiss.services.status import OrganisationStatus, round_status
+from remiss.services.work import Work
 from remiss.settings import Workspace
 from remiss.store.schema import ReceivedFileRow, RecipientRow, RoundRow
 
@@ -36,9 +37,6 @@ class RoundSummary:
     late: int
     launched_at: dt.datetime | None
     closed_at: dt.datetime | None
-
-    def as_dict(self) -> dict[str, object]:
-        return {**asdict(self), "state": self.state.value}
 
 
 @dataclass(frozen=True)
@@ -61,16 +59,6 @@ class RoundDetail:
     files: dict[str, int]  # accepted | withdrawn | rejected -> number of files
     quarantined: list[QuarantinedFile] = field(default_factory=list)
 
-    def as_dict(self) -> dict[str, object]:
-        return {
-            **self.summary.as_dict(),
-            "budget_year": self.budget_year,
-            "statuses": [s.as_dict() for s in self.statuses],
-            "withdrawn_recipients": self.withdrawn_recipients,
-            "files": self.files,
-            "quarantined": [asdict(q) for q in self.quarantined],
-        }
-
 
 def list_rounds(workspace: Workspace, today: dt.date | None = None) -> list[RoundSummary]:
     """Every round, newest deadline first, with its counts per status."""
@@ -80,10 +68,11 @@ def list_rounds(workspace: Workspace, today: dt.date | None = None) -> list[Roun
         return [_summary(session, row, _statuses(session, row.id, today)) for row in rows]
 
 
-def show_round(workspace: Workspace, round_id: str, today: dt.date | None = None) -> RoundDetail:
-    """One round: its summary, every recipient's status, the withdrawn ones, its files and quarantine."""
-    today = today or stockholm_today()
-    with database(workspace).session() as session:
+def show_round(work: Work) -> RoundDetail:
+    """One round: its summary, every recipient's status on `work.today`, the withdrawn ones, its
+    files and its quarantine."""
+    round_id, today = work.round_id, work.today
+    with work.db.session() as session:
         row = round_row(session, round_id)
         statuses = _statuses(session, round_id, today)
         withdrawn = sorted(

@@ -8,7 +8,7 @@ collect would have left current without it: the latest version with answers, els
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,8 +16,7 @@ from sqlalchemy.orm import Session
 from remiss.domain.outcomes import FileState
 from remiss.services.intake.records import has_answers
 from remiss.services.lifecycle.received import find_file
-from remiss.services.lifecycle.store import database, round_row
-from remiss.settings import Workspace
+from remiss.services.work import Work
 from remiss.store import audit
 from remiss.store.schema import ReceivedFileRow, utcnow
 
@@ -34,16 +33,11 @@ class FileWithdrawal:
     current_version: int | None  # the version of that kind now current (None: none left)
     withdrawn_at: dt.datetime
 
-    def as_dict(self) -> dict[str, object]:
-        return asdict(self)
 
-
-def withdraw_file(
-    workspace: Workspace, round_id: str, ref: str, *, actor: str | None = None, reason: str | None = None
-) -> FileWithdrawal:
+def withdraw_file(work: Work, ref: str, *, reason: str | None = None) -> FileWithdrawal:
     """Take back the accepted file `ref` (id, sha256 prefix or name; see `find_file`)."""
-    with database(workspace).session() as session:
-        round_row(session, round_id)
+    round_id = work.round_id
+    with work.db.session() as session:
         row = find_file(session, round_id, ref, status=FileState.ACCEPTED)
         was_current = row.is_current
         row.status, row.is_current, row.withdrawn_at = FileState.WITHDRAWN, False, utcnow()
@@ -54,7 +48,7 @@ def withdraw_file(
             "file.withdrawn",
             round_id,
             row.organisation_id,
-            actor=actor,
+            actor=work.by,
             file=row.original_name,
             file_id=row.id,
             version=row.version,
