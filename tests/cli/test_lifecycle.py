@@ -123,7 +123,7 @@ def test_closed_round_refuses_collect_and_fetch_and_status_says_so(ws, tmp_path)
     path.write_bytes(c.fill_word(ws, "farsta"))
     assert "inga fler svar tas emot" in refused("collect", ROUND, str(path))
     assert "inga fler svar tas emot" in refused("fetch", ROUND)
-    assert "omgången är stängd" in run_cli("chase", ROUND, "--today", "2016-05-04")
+    assert "är stängd; inga påminnelser" in run_cli("chase", ROUND, "--today", "2016-05-04")
     assert run_json("chase", ROUND) == []
     assert "stängd" in run_cli("status", ROUND).splitlines()[0]
     assert run_json("round", "list")[0]["state"] == "closed"

@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
-from remiss.cli import lifecycle
+from remiss.cli import failures, lifecycle
 from remiss.cli.render import (
     annex_report,
     collect_table,
@@ -25,9 +26,11 @@ from remiss.cli.render import (
     status_table,
     to_json,
 )
+from remiss.cli.users import user_app
 from remiss.domain.outcomes import Outcome
 from remiss.errors import RemissError
 from remiss.settings import Workspace
+from remiss.swedish import parse_date
 
 # The CLI reports errors itself, in Swedish; Prefect's console logging would repeat them as
 # tracebacks. PREFECT_LOGGING_LEVEL=INFO brings Prefect's run logs back.
@@ -43,12 +46,15 @@ round_app = typer.Typer(help="Skapa, skicka ut och förvalta remissomgångar.", 
 app.add_typer(round_app, name="round")
 db_app = typer.Typer(help="Databasens schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(user_app, name="user")
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Skriv resultatet som JSON (för skript).")]
-RoundArg = Annotated[str, typer.Argument(help="Omgångens id, t.ex. sh-2016.")]
+RoundArg = Annotated[str, typer.Argument(metavar="OMGÅNG", help="Omgångens id, t.ex. sh-2016.")]
 DayOption = Annotated[
-    dt.datetime | None,
-    typer.Option("--today", formats=["%Y-%m-%d"], help="Räkna som om dagens datum vore detta."),
+    dt.date | None,
+    typer.Option(
+        "--today", parser=parse_date, metavar="ÅÅÅÅ-MM-DD", help="Räkna som om dagens datum vore detta."
+    ),
 ]
 
 
@@ -58,7 +64,7 @@ def _home() -> str:
 
 @round_app.command("create")
 def round_create(
-    file: Annotated[Path, typer.Argument(help="Omgångens YAML-fil.")], json: JsonOption = False
+    file: Annotated[Path, typer.Argument(metavar="FIL", help="Omgångens YAML-fil.")], json: JsonOption = False
 ) -> None:
     """Validera en omgångsdefinition och spara den; skriver ut omgångens id."""
     from remiss.services import operations
@@ -78,12 +84,14 @@ def round_create(
 @round_app.command("launch")
 def round_launch(round_id: RoundArg, json: JsonOption = False) -> None:
     """Skapa Word- och Excelmall och e-post till varje mottagare (bara det som inte redan skickats)."""
+    from remiss.cli import checks
     from remiss.services.lifecycle.dates import date_warnings
-    from remiss.services.work import open_work
 
-    deadline = open_work(
-        Workspace.from_env(), round_id
-    ).round.definition.deadline  # an unknown round: said here
+    if checks.nothing_to_launch(round_id, quiet=json):
+        if json:
+            emit_json([])
+        return
+    deadline = checks.round_context(round_id).definition.deadline
     lifecycle.warn(date_warnings(deadline, f"Sista svarsdag {deadline}", working_day=False))
     from remiss_flows.launch import launch_round
 
@@ -97,13 +105,17 @@ def round_launch(round_id: RoundArg, json: JsonOption = False) -> None:
 @app.command()
 def collect(
     round_id: RoundArg,
-    paths: Annotated[list[Path], typer.Argument(help="Filer och mappar med inkomna svar.", exists=True)],
+    paths: Annotated[list[Path], typer.Argument(metavar="SÖKVÄG", help="Filer och mappar med inkomna svar.")],
     json: JsonOption = False,
 ) -> None:
     """Läs in inkomna Word- och Excelfiler: identifiera, spara, läs svaren, avvisa felaktiga filer."""
+    from remiss.cli import checks
     from remiss.services.lifecycle.state import ensure_open
 
-    ensure_open(lifecycle.work_for(round_id))  # a closed round says so before Prefect starts
+    checks.launched_round(round_id, "samla in")
+    ensure_open(checks.round_work(round_id))  # a closed round says so before Prefect starts
+    checks.existing_paths(paths)
+    checks.intake_limits()
     from remiss_flows.collect import collect_responses
 
     from remiss.services.intake.pool import shared_pool
@@ -126,28 +138,39 @@ def status(
     ] = None,
 ) -> None:
     """Visa per förvaltning: status, sen, senaste fil, påminnelser och anstånd."""
+    from remiss.cli import checks
     from remiss.services import operations
     from remiss.services.chase.tracking import write_tracking_workbook
     from remiss.services.work import open_work
 
-    work = open_work(Workspace.from_env(), round_id, today=_day(today))
+    xlsx = checks.output_file(xlsx, "--xlsx", ".xlsx") if xlsx is not None else None
+    work = open_work(Workspace.from_env(), round_id, today=today)
     found = operations.status(work)
     closed = " (stängd: inga fler svar tas emot)" if work.round.closed else ""
     emit_json(found) if json else status_table(found, f"Status för {round_id}{closed}")
     if xlsx is not None:
-        path = write_tracking_workbook(xlsx.resolve(), work.round.definition, found, work.today)
+        path = write_tracking_workbook(xlsx, work.round.definition, found, work.today)
         errors.print(f"Bevakningslista: {path}", highlight=False, soft_wrap=True)
 
 
 @app.command()
 def chase(round_id: RoundArg, json: JsonOption = False, today: DayOption = None) -> None:
     """Skriv påminnelser till dem som saknas eller är ofullständiga (högst en per dag och förvaltning)."""
-    if lifecycle.work_for(round_id).round.closed:  # said before Prefect starts
-        emit_json([]) if json else print("0 nya påminnelser: omgången är stängd.")
+    from remiss.cli import checks
+
+    ctx = checks.round_context(round_id)
+    if not ctx.launched or ctx.closed:
+        if json:
+            emit_json([])
+        elif ctx.closed:
+            errors.print(f"[yellow]Obs:[/] omgången '{round_id}' är stängd; inga påminnelser.")
+        else:
+            errors.print(f"[yellow]Obs:[/] omgången '{round_id}' är inte utskickad än; inga påminnelser.")
         return
+    checks.smtp_settings()
     from remiss_flows.chase import chase_missing
 
-    reminders = chase_missing(round_id, _home(), _day(today))
+    reminders = chase_missing(round_id, _home(), today)
     if json:
         emit_json(reminders)
         return
@@ -182,9 +205,13 @@ def annex(
     json: JsonOption = False,
 ) -> None:
     """Sammanställ bilagan: förvaltningarnas svar under gruppernas rubriker (utkast om inte --final)."""
+    from remiss.cli import checks
+
+    checks.round_context(round_id)
+    target = output or Path(f"bilaga-{round_id}{'-per-atgard' if by_measure else ''}.docx")
+    target = checks.output_file(target, "-o/--output", ".docx")
     from remiss_flows.annex import publish_annex
 
-    target = output or Path(f"bilaga-{round_id}{'-per-atgard' if by_measure else ''}.docx")
     options = {"by_measure": by_measure, "pdf": pdf, "xlsx": xlsx, "check": check}
     result = publish_annex(round_id, str(target.resolve()), _home(), final=final, **options)
     emit_json(result) if json else annex_report(result)
@@ -200,8 +227,6 @@ def demo(
     json: JsonOption = False,
 ) -> None:
     """Kör hela cykeln på Stockholmsexemplet: utskick, 21 svar, påminnelser, status och bilaga."""
-    from remiss_flows.demo import demo_cycle
-
     from remiss.demo.simulate import fresh_workspace
 
     target = (workspace or Workspace.from_env().home / "remiss-demo").resolve()
@@ -211,6 +236,8 @@ def demo(
         raise RemissError(
             f"Mappen {target} finns redan och är inte en demomapp; välj en annan med --workspace."
         ) from None
+    from remiss_flows.demo import demo_cycle
+
     result = demo_cycle(str(home))
     if json:
         emit_json({**to_json(result), "collected": len(result.collected)})
@@ -222,9 +249,11 @@ def demo(
 @app.command()
 def extend(
     round_id: RoundArg,
-    organisation: Annotated[str, typer.Argument(help="Förvaltningens id i katalogen, t.ex. bromma.")],
+    organisation: Annotated[
+        str, typer.Argument(metavar="ORGANISATION", help="Förvaltningens id i katalogen, t.ex. bromma.")
+    ],
     until: Annotated[
-        dt.datetime, typer.Argument(formats=["%Y-%m-%d"], help="Ny sista svarsdag (ÅÅÅÅ-MM-DD).")
+        dt.date, typer.Argument(parser=parse_date, metavar="DATUM", help="Ny sista svarsdag (ÅÅÅÅ-MM-DD).")
     ],
     by: lifecycle.ByOption = None,
     json: JsonOption = False,
@@ -233,7 +262,7 @@ def extend(
     from remiss.services import operations
     from remiss.services.work import open_work
 
-    granted = operations.extend(open_work(Workspace.from_env(), round_id, by=by), organisation, until.date())
+    granted = operations.extend(open_work(Workspace.from_env(), round_id, by=by), organisation, until)
     if json:
         emit_json(granted)
     else:
@@ -246,10 +275,17 @@ def extend(
 
 @app.command()
 def send(
-    round_id: Annotated[str | None, typer.Argument(help="Bara den här omgången (standard: alla).")] = None,
+    round_id: Annotated[
+        str | None, typer.Argument(metavar="OMGÅNG", help="Bara den här omgången (standard: alla).")
+    ] = None,
     json: JsonOption = False,
 ) -> None:
     """Skicka det som väntar i utkorgen via SMTP (REMISS_SMTP_HOST); misslyckade försök görs om."""
+    from remiss.cli import checks
+
+    if round_id is not None:
+        checks.round_context(round_id)
+    checks.smtp_settings()
     from remiss_flows.mail import send_mail
 
     report = send_mail(_home(), round_id)
@@ -259,9 +295,14 @@ def send(
 @app.command()
 def fetch(round_id: RoundArg, json: JsonOption = False) -> None:
     """Hämta inkomna svar från funktionsbrevlådan (IMAP, REMISS_IMAP_HOST) och läs in bifogade filer."""
+    from remiss.cli import checks
     from remiss.services.lifecycle.state import ensure_open
 
-    ensure_open(lifecycle.work_for(round_id))
+    checks.launched_round(round_id, "hämta")
+    ensure_open(checks.round_work(round_id))
+    checks.imap_settings()
+    checks.smtp_settings()
+    checks.intake_limits()
     from remiss_flows.fetch import fetch_responses
 
     taken = fetch_responses(round_id, _home())
@@ -272,24 +313,50 @@ def fetch(round_id: RoundArg, json: JsonOption = False) -> None:
 
 @app.command()
 def serve(
-    round_ids: Annotated[list[str], typer.Argument(help="Omgångar att påminna för, t.ex. sh-2016.")],
+    round_ids: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="OMGÅNG", help="Omgångar att påminna för enligt schema, t.ex. sh-2016."),
+    ] = None,
     cron: Annotated[
         str | None,
         typer.Option("--cron", help="Eget schema (cron, Europe/Stockholm) i stället för reminders.at."),
     ] = None,
-    port: Annotated[int, typer.Option("--port", help="Port för den lokala Prefect-servern och UI:t.")] = 4200,
+    host: Annotated[str, typer.Option("--host", help="Adress för skrivbordet i webbläsaren.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port för skrivbordet i webbläsaren.")] = 8000,
+    prefect_port: Annotated[
+        int, typer.Option("--prefect-port", help="Port för den lokala Prefect-servern och dess UI.")
+    ] = 4200,
     today: DayOption = None,
 ) -> None:
-    """Kör påminnelserna varje dag enligt schemat, med en lokal Prefect-server, tills den stoppas (Ctrl-C)."""
+    """Skrivbordet i webbläsaren och schemalagda påminnelser, med en lokal Prefect-server (Ctrl-C stoppar)."""
+    from remiss.cli import checks
+
+    for round_id in round_ids or []:
+        checks.round_context(round_id)
+    if cron is not None:
+        checks.cron_expression(cron)
+    checks.smtp_settings()
     from remiss_flows.serve import serve_chase
+
+    from remiss.web import create_app
+    from remiss.web.flow_runner import FlowRunner
 
     def ready(ui: str, schedules: dict[str, str]) -> None:
         for round_id, expression in schedules.items():
             print(f"{round_id}: påminnelser enligt schemat '{expression}' (Europe/Stockholm)")
+        print(f"Skrivbordet: http://{host}:{port}/", flush=True)
         print(f"Prefect-UI: {ui} – stoppa med Ctrl-C.", flush=True)
 
-    day = _day(today)
-    serve_chase(_home(), round_ids, cron=cron, port=port, today=day.isoformat() if day else None, ready=ready)
+    workspace = Workspace.from_env()
+    serve_chase(
+        _home(),
+        round_ids or [],
+        cron=cron,
+        port=prefect_port,
+        today=today.isoformat() if today else None,
+        ready=ready,
+        desk=(create_app(workspace, work=FlowRunner(workspace)), host, port),
+    )
 
 
 @db_app.command("upgrade")
@@ -302,19 +369,12 @@ def db_upgrade() -> None:
     print(f"Schema: {before or 'tomt'} -> {after} ({database.safe_url})")
 
 
-def _day(value: dt.datetime | None) -> dt.date | None:
-    return value.date() if value else None
-
-
 lifecycle.register(app, round_app)
 
 
-def main() -> None:
-    try:
-        app()
-    except RemissError as exc:
-        errors.print(f"[red]Fel:[/] {exc}", highlight=False, soft_wrap=True)
-        sys.exit(2)
+def main(argv: Sequence[str] | None = None) -> NoReturn:
+    """The `remiss` console script: exit status 0, 1/3 (see the commands), 2 for a mistake, 70 for a bug."""
+    sys.exit(failures.run(app, argv))
 
 
 if __name__ == "__main__":

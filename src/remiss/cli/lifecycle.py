@@ -15,35 +15,36 @@ from rich.table import Table
 
 from remiss.cli.render import console, emit_json, errors, status_table, to_json
 from remiss.settings import Workspace
+from remiss.swedish import parse_date
 
 if TYPE_CHECKING:
     from remiss.services.work import Work
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Skriv resultatet som JSON (för skript).")]
-RoundArg = Annotated[str, typer.Argument(help="Omgångens id, t.ex. sh-2016.")]
-OrgArg = Annotated[str, typer.Argument(help="Förvaltningens id i katalogen, t.ex. bromma.")]
+RoundArg = Annotated[str, typer.Argument(metavar="OMGÅNG", help="Omgångens id, t.ex. sh-2016.")]
+OrgArg = Annotated[
+    str, typer.Argument(metavar="ORGANISATION", help="Förvaltningens id i katalogen, t.ex. bromma.")
+]
 ByOption = Annotated[
     str | None,
     typer.Option("--by", help="Vem som gör ändringen, för loggen (standard: användaren i operativsystemet)."),
 ]
 DayOption = Annotated[
-    dt.datetime | None,
-    typer.Option("--today", formats=["%Y-%m-%d"], help="Räkna som om dagens datum vore detta."),
+    dt.date | None,
+    typer.Option(
+        "--today", parser=parse_date, metavar="ÅÅÅÅ-MM-DD", help="Räkna som om dagens datum vore detta."
+    ),
 ]
 
 
 TITLE_WIDTH = 20  # the list fits 80 columns; `round show` prints the whole title
 
 
-def _day(value: dt.datetime | None) -> dt.date | None:
-    return value.date() if value else None
-
-
-def work_for(round_id: str, by: str | None = None, today: dt.datetime | None = None) -> Work:
+def work_for(round_id: str, by: str | None = None, today: dt.date | None = None) -> Work:
     """The work on `round_id` (an unknown round is a Swedish NotFoundError here)."""
     from remiss.services.work import open_work
 
-    return open_work(Workspace.from_env(), round_id, by=by, today=_day(today))
+    return open_work(Workspace.from_env(), round_id, by=by, today=today)
 
 
 def warn(messages: list[str]) -> None:
@@ -56,7 +57,7 @@ def round_list(json: JsonOption = False, today: DayOption = None) -> None:
     """Lista alla omgångar: id, titel, sista svarsdag, läge och antal per status."""
     from remiss.services.lifecycle.views import list_rounds
 
-    rounds = list_rounds(Workspace.from_env(), _day(today))
+    rounds = list_rounds(Workspace.from_env(), today)
     if json:
         emit_json(rounds)
         return
@@ -130,7 +131,8 @@ def round_files(
 def round_deadline(
     round_id: RoundArg,
     deadline: Annotated[
-        dt.datetime, typer.Argument(formats=["%Y-%m-%d"], help="Ny sista svarsdag för alla (ÅÅÅÅ-MM-DD).")
+        dt.date,
+        typer.Argument(parser=parse_date, metavar="DATUM", help="Ny sista svarsdag för alla (ÅÅÅÅ-MM-DD)."),
     ],
     by: ByOption = None,
     json: JsonOption = False,
@@ -139,7 +141,7 @@ def round_deadline(
     """Flytta omgångens sista svarsdag för alla mottagare (påminnelser och status följer)."""
     from remiss.services.lifecycle.deadline import move_deadline
 
-    moved = move_deadline(work_for(round_id, by, today), deadline.date())
+    moved = move_deadline(work_for(round_id, by, today), deadline)
     if json:
         emit_json(moved)
     else:
@@ -235,7 +237,9 @@ def resend(
 
 def withdraw(
     round_id: RoundArg,
-    file: Annotated[str, typer.Argument(help="Filens id, början av dess sha256 eller dess namn i arkivet.")],
+    file: Annotated[
+        str, typer.Argument(metavar="FIL", help="Filens id, början av dess sha256 eller dess namn i arkivet.")
+    ],
     by: ByOption = None,
     reason: Annotated[str | None, typer.Option("--reason", help="Varför, för loggen.")] = None,
     json: JsonOption = False,
@@ -260,7 +264,9 @@ def withdraw(
 
 def attribute(
     round_id: RoundArg,
-    file: Annotated[str, typer.Argument(help="Filen i karantänen: id, början av sha256 eller namn.")],
+    file: Annotated[
+        str, typer.Argument(metavar="FIL", help="Filen i karantänen: id, början av sha256 eller namn.")
+    ],
     organisation: OrgArg,
     by: ByOption = None,
     json: JsonOption = False,

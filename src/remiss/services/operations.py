@@ -94,6 +94,4 @@ def send_outbox(
 def extend(work: Work, org_id: str, until: dt.date) -> extensions.Extension:
     """An extension (anstånd) for `org_id`, logged under `work.by`, warned about if `until` has passed."""
     with work.db.session() as session:
-        return extensions.grant_extension(
-            session, work.round_id, org_id, until, actor=work.by, today=work.today
-        )
+        return extensions.grant_extension(session, work, org_id, until)
