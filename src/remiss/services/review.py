@@ -71,7 +71,7 @@ def request_completion(
     if not message:
         raise ConfigError(f"Skriv vad {org.forvaltning} behöver komplettera.")
     if new_deadline is not None:
-        extensions.grant_extension(session, ctx, org_id, new_deadline)
+        extensions.grant_extension(session, ctx, org_id, new_deadline, actor=by)
     row = ReviewRow(
         round_id=ctx.round_id,
         organisation_id=org_id,
@@ -111,7 +111,7 @@ def request_completion(
         "review.completion",
         ctx.round_id,
         org_id,
-        by=by,
+        actor=by,
         message=message,
         new_deadline=new_deadline.isoformat() if new_deadline else None,
     )
@@ -129,7 +129,7 @@ def approve(session: Session, ctx: RoundContext, org_id: str, *, by: str) -> Rev
         at=utcnow(),
     )
     session.add(row)
-    audit.record(session, "review.approved", ctx.round_id, org_id, by=by)
+    audit.record(session, "review.approved", ctx.round_id, org_id, actor=by)
     return _review(row, answered=False)
 
 
