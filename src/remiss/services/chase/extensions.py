@@ -29,10 +29,19 @@ class Extension:
     warnings: list[str] = field(default_factory=list)  # Swedish: the date has passed, …
 
 
-def grant_extension(session: Session, ctx: RoundContext, org_id: str, until: dt.date) -> Extension:
+def grant_extension(
+    session: Session,
+    ctx: RoundContext,
+    org_id: str,
+    until: dt.date,
+    *,
+    by: str | None = None,
+    today: dt.date | None = None,
+) -> Extension:
     """Give `org_id` until `until` to answer the round; a later call moves the date again.
 
-    Takes the session and round of the caller's transaction (the desk grants it with a review).
+    Takes the session and round of the caller's transaction (the desk grants it with a review);
+    `by` is who granted it (the audit log's actor), `today` what a past date is measured against.
     """
     round_id = ctx.round_id
     recipient = session.get(RecipientRow, (round_id, org_id))
@@ -53,11 +62,11 @@ def grant_extension(session: Session, ctx: RoundContext, org_id: str, until: dt.
         "extension.granted",
         round_id,
         org_id,
-        actor=work.by,
+        actor=by,
         until=until.isoformat(),
         previous=previous.isoformat() if previous else None,
     )
-    today = work.today
+    today = today or calendar.stockholm_today()
     warnings = (
         [
             f"Den nya sista svarsdagen {until.isoformat()} har redan passerat "
