@@ -35,13 +35,13 @@ def grant_extension(
     org_id: str,
     until: dt.date,
     *,
-    actor: str | None = None,
+    by: str | None = None,
     today: dt.date | None = None,
 ) -> Extension:
     """Give `org_id` until `until` to answer the round; a later call moves the date again.
 
     Takes the session and round of the caller's transaction (the desk grants it with a review);
-    logged under `actor`, and warned about when `until` is before `today`.
+    `by` is who granted it (the audit log's actor), `today` what a past date is measured against.
     """
     round_id = ctx.round_id
     recipient = session.get(RecipientRow, (round_id, org_id))
@@ -62,7 +62,7 @@ def grant_extension(
         "extension.granted",
         round_id,
         org_id,
-        actor=actor,
+        actor=by,
         until=until.isoformat(),
         previous=previous.isoformat() if previous else None,
     )

@@ -170,7 +170,7 @@ def extend(
         raise ConfigError("Ange den nya sista svarsdagen.")
     with common.transaction(request) as session:
         extensions.grant_extension(
-            session, load_context(session, round_id), org_id, day, actor=who.identity.name
+            session, load_context(session, round_id), org_id, day, by=who.identity.name
         )
     return _back(round_id, org_id, "anstand")
 
