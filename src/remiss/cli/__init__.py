@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
+from remiss.cli import failures
 from remiss.cli.render import (
     annex_report,
     collect_table,
@@ -28,6 +30,7 @@ from remiss.cli.users import user_app
 from remiss.domain.outcomes import Outcome
 from remiss.errors import RemissError
 from remiss.settings import Workspace
+from remiss.swedish import parse_date
 
 # The CLI reports errors itself, in Swedish; Prefect's console logging would repeat them as
 # tracebacks. PREFECT_LOGGING_LEVEL=INFO brings Prefect's run logs back.
@@ -46,10 +49,12 @@ app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Skriv resultatet som JSON (för skript).")]
-RoundArg = Annotated[str, typer.Argument(help="Omgångens id, t.ex. sh-2016.")]
+RoundArg = Annotated[str, typer.Argument(metavar="OMGÅNG", help="Omgångens id, t.ex. sh-2016.")]
 DayOption = Annotated[
-    dt.datetime | None,
-    typer.Option("--today", formats=["%Y-%m-%d"], help="Räkna som om dagens datum vore detta."),
+    dt.date | None,
+    typer.Option(
+        "--today", parser=parse_date, metavar="ÅÅÅÅ-MM-DD", help="Räkna som om dagens datum vore detta."
+    ),
 ]
 
 
@@ -59,7 +64,7 @@ def _home() -> str:
 
 @round_app.command("create")
 def round_create(
-    file: Annotated[Path, typer.Argument(help="Omgångens YAML-fil.")], json: JsonOption = False
+    file: Annotated[Path, typer.Argument(metavar="FIL", help="Omgångens YAML-fil.")], json: JsonOption = False
 ) -> None:
     """Validera en omgångsdefinition och spara den; skriver ut omgångens id."""
     from remiss.domain.calendar import deadline_notice
@@ -80,6 +85,12 @@ def round_create(
 @round_app.command("launch")
 def round_launch(round_id: RoundArg, json: JsonOption = False) -> None:
     """Skapa Word- och Excelmall och e-post till varje mottagare (bara det som inte redan skickats)."""
+    from remiss.cli import checks
+
+    if checks.nothing_to_launch(round_id, quiet=json):
+        if json:
+            emit_json([])
+        return
     from remiss_flows.launch import launch_round
 
     issued = launch_round(round_id, _home())
@@ -92,10 +103,17 @@ def round_launch(round_id: RoundArg, json: JsonOption = False) -> None:
 @app.command()
 def collect(
     round_id: RoundArg,
-    paths: Annotated[list[Path], typer.Argument(help="Filer och mappar med inkomna svar.", exists=True)],
+    paths: Annotated[
+        list[Path], typer.Argument(metavar="SÖKVÄG", help="Filer och mappar med inkomna svar.")
+    ],
     json: JsonOption = False,
 ) -> None:
     """Läs in inkomna Word- och Excelfiler: identifiera, spara, läs svaren, avvisa felaktiga filer."""
+    from remiss.cli import checks
+
+    checks.launched_round(round_id, "samla in")
+    checks.existing_paths(paths)
+    checks.intake_limits()
     from remiss_flows.collect import collect_responses
 
     from remiss.services.intake.pool import shared_pool
@@ -118,24 +136,35 @@ def status(
     ] = None,
 ) -> None:
     """Visa per förvaltning: status, sen, senaste fil, påminnelser och anstånd."""
+    from remiss.cli import checks
     from remiss.services import operations
     from remiss.services.chase.tracking import write_tracking_workbook
     from remiss.services.work import open_work
 
-    work = open_work(Workspace.from_env(), round_id, today=_day(today))
+    xlsx = checks.output_file(xlsx, "--xlsx", ".xlsx") if xlsx is not None else None
+    work = open_work(Workspace.from_env(), round_id, today=today)
     found = operations.status(work)
     emit_json(found) if json else status_table(found, f"Status för {round_id}")
     if xlsx is not None:
-        path = write_tracking_workbook(xlsx.resolve(), work.round.definition, found, work.today)
+        path = write_tracking_workbook(xlsx, work.round.definition, found, work.today)
         errors.print(f"Bevakningslista: {path}", highlight=False, soft_wrap=True)
 
 
 @app.command()
 def chase(round_id: RoundArg, json: JsonOption = False, today: DayOption = None) -> None:
     """Skriv påminnelser till dem som saknas eller är ofullständiga (högst en per dag och förvaltning)."""
+    from remiss.cli import checks
+
+    if not checks.round_context(round_id).launched:
+        if json:
+            emit_json([])
+        else:
+            errors.print(f"[yellow]Obs:[/] omgången '{round_id}' är inte utskickad än; inga påminnelser.")
+        return
+    checks.smtp_settings()
     from remiss_flows.chase import chase_missing
 
-    reminders = chase_missing(round_id, _home(), _day(today))
+    reminders = chase_missing(round_id, _home(), today)
     if json:
         emit_json(reminders)
         return
@@ -170,9 +199,13 @@ def annex(
     json: JsonOption = False,
 ) -> None:
     """Sammanställ bilagan: förvaltningarnas svar under gruppernas rubriker (utkast om inte --final)."""
+    from remiss.cli import checks
+
+    checks.round_context(round_id)
+    target = output or Path(f"bilaga-{round_id}{'-per-atgard' if by_measure else ''}.docx")
+    target = checks.output_file(target, "-o/--output", ".docx")
     from remiss_flows.annex import publish_annex
 
-    target = output or Path(f"bilaga-{round_id}{'-per-atgard' if by_measure else ''}.docx")
     options = {"by_measure": by_measure, "pdf": pdf, "xlsx": xlsx, "check": check}
     result = publish_annex(round_id, str(target.resolve()), _home(), final=final, **options)
     emit_json(result) if json else annex_report(result)
@@ -188,8 +221,6 @@ def demo(
     json: JsonOption = False,
 ) -> None:
     """Kör hela cykeln på Stockholmsexemplet: utskick, 21 svar, påminnelser, status och bilaga."""
-    from remiss_flows.demo import demo_cycle
-
     from remiss.demo.simulate import fresh_workspace
 
     target = (workspace or Workspace.from_env().home / "remiss-demo").resolve()
@@ -199,6 +230,8 @@ def demo(
         raise RemissError(
             f"Mappen {target} finns redan och är inte en demomapp; välj en annan med --workspace."
         ) from None
+    from remiss_flows.demo import demo_cycle
+
     result = demo_cycle(str(home))
     if json:
         emit_json({**to_json(result), "collected": len(result.collected)})
@@ -210,9 +243,11 @@ def demo(
 @app.command()
 def extend(
     round_id: RoundArg,
-    organisation: Annotated[str, typer.Argument(help="Förvaltningens id i katalogen, t.ex. bromma.")],
+    organisation: Annotated[
+        str, typer.Argument(metavar="ORGANISATION", help="Förvaltningens id i katalogen, t.ex. bromma.")
+    ],
     until: Annotated[
-        dt.datetime, typer.Argument(formats=["%Y-%m-%d"], help="Ny sista svarsdag (ÅÅÅÅ-MM-DD).")
+        dt.date, typer.Argument(parser=parse_date, metavar="DATUM", help="Ny sista svarsdag (ÅÅÅÅ-MM-DD).")
     ],
     json: JsonOption = False,
 ) -> None:
@@ -220,7 +255,7 @@ def extend(
     from remiss.services import operations
     from remiss.services.work import open_work
 
-    granted = operations.extend(open_work(Workspace.from_env(), round_id), organisation, until.date())
+    granted = operations.extend(open_work(Workspace.from_env(), round_id), organisation, until)
     if json:
         emit_json(granted)
     else:
@@ -234,10 +269,17 @@ def extend(
 
 @app.command()
 def send(
-    round_id: Annotated[str | None, typer.Argument(help="Bara den här omgången (standard: alla).")] = None,
+    round_id: Annotated[
+        str | None, typer.Argument(metavar="OMGÅNG", help="Bara den här omgången (standard: alla).")
+    ] = None,
     json: JsonOption = False,
 ) -> None:
     """Skicka det som väntar i utkorgen via SMTP (REMISS_SMTP_HOST); misslyckade försök görs om."""
+    from remiss.cli import checks
+
+    if round_id is not None:
+        checks.round_context(round_id)
+    checks.smtp_settings()
     from remiss_flows.mail import send_mail
 
     report = send_mail(_home(), round_id)
@@ -247,6 +289,12 @@ def send(
 @app.command()
 def fetch(round_id: RoundArg, json: JsonOption = False) -> None:
     """Hämta inkomna svar från funktionsbrevlådan (IMAP, REMISS_IMAP_HOST) och läs in bifogade filer."""
+    from remiss.cli import checks
+
+    checks.launched_round(round_id, "hämta")
+    checks.imap_settings()
+    checks.smtp_settings()
+    checks.intake_limits()
     from remiss_flows.fetch import fetch_responses
 
     taken = fetch_responses(round_id, _home())
@@ -258,7 +306,8 @@ def fetch(round_id: RoundArg, json: JsonOption = False) -> None:
 @app.command()
 def serve(
     round_ids: Annotated[
-        list[str] | None, typer.Argument(help="Omgångar att påminna för enligt schema, t.ex. sh-2016.")
+        list[str] | None,
+        typer.Argument(metavar="OMGÅNG", help="Omgångar att påminna för enligt schema, t.ex. sh-2016."),
     ] = None,
     cron: Annotated[
         str | None,
@@ -272,6 +321,13 @@ def serve(
     today: DayOption = None,
 ) -> None:
     """Skrivbordet i webbläsaren och schemalagda påminnelser, med en lokal Prefect-server (Ctrl-C stoppar)."""
+    from remiss.cli import checks
+
+    for round_id in round_ids or []:
+        checks.round_context(round_id)
+    if cron is not None:
+        checks.cron_expression(cron)
+    checks.smtp_settings()
     from remiss_flows.serve import serve_chase
 
     from remiss.web import create_app
@@ -283,14 +339,13 @@ def serve(
         print(f"Skrivbordet: http://{host}:{port}/", flush=True)
         print(f"Prefect-UI: {ui} – stoppa med Ctrl-C.", flush=True)
 
-    day = _day(today)
     workspace = Workspace.from_env()
     serve_chase(
         _home(),
         round_ids or [],
         cron=cron,
         port=prefect_port,
-        today=day.isoformat() if day else None,
+        today=today.isoformat() if today else None,
         ready=ready,
         desk=(create_app(workspace, work=FlowRunner(workspace)), host, port),
     )
@@ -306,16 +361,9 @@ def db_upgrade() -> None:
     print(f"Schema: {before or 'tomt'} -> {after} ({database.safe_url})")
 
 
-def _day(value: dt.datetime | None) -> dt.date | None:
-    return value.date() if value else None
-
-
-def main() -> None:
-    try:
-        app()
-    except RemissError as exc:
-        errors.print(f"[red]Fel:[/] {exc}", highlight=False, soft_wrap=True)
-        sys.exit(2)
+def main(argv: Sequence[str] | None = None) -> NoReturn:
+    """The `remiss` console script: exit status 0, 1/3 (see the commands), 2 for a mistake, 70 for a bug."""
+    sys.exit(failures.run(app, argv))
 
 
 if __name__ == "__main__":

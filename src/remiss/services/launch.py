@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from remiss.documents.excel.template import build_response_xlsx
 from remiss.documents.word.template import build_response_docx
-from remiss.domain.outcomes import MessageKind
+from remiss.domain.outcomes import FileKind, MessageKind
 from remiss.mail import compose
 from remiss.services import outbox
 from remiss.services.context import RoundContext
@@ -56,8 +56,8 @@ def issue(session: Session, work: Work, org_id: str) -> Issued:
     folder = work.workspace.round_outbox(ctx.round_id, org_id)
     docx_name, xlsx_name = file_names(ctx, org_id)
     documents = {
-        "docx": (folder / docx_name, build_response_docx(ctx.definition, org, assignments, identity)),
-        "xlsx": (folder / xlsx_name, build_response_xlsx(ctx.definition, org, assignments, identity)),
+        FileKind.DOCX: (folder / docx_name, build_response_docx(ctx.definition, org, assignments, identity)),
+        FileKind.XLSX: (folder / xlsx_name, build_response_xlsx(ctx.definition, org, assignments, identity)),
     }
     for kind, (path, data) in documents.items():
         write_atomic(path, data)
@@ -66,10 +66,10 @@ def issue(session: Session, work: Work, org_id: str) -> Issued:
                 round_id=ctx.round_id, organisation_id=org_id, kind=kind, path=str(path), sha256=sha256(data)
             )
         )
-    attachments = [documents["docx"][0], documents["xlsx"][0]]
+    attachments = [documents[FileKind.DOCX][0], documents[FileKind.XLSX][0]]
     eml = _write_request(session, ctx, org_id, folder, attachments, work.deliver)
     audit.record(session, "round.issued", ctx.round_id, org_id, files=[docx_name, xlsx_name])
-    return Issued(org_id, documents["docx"][0], documents["xlsx"][0], eml)
+    return Issued(org_id, *attachments, eml)
 
 
 def mark_launched(session: Session, ctx: RoundContext) -> None:

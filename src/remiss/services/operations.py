@@ -93,4 +93,4 @@ def send_outbox(
 
 def extend(work: Work, org_id: str, until: dt.date) -> extensions.Extension:
     with work.db.session() as session:
-        return extensions.grant_extension(session, work.round_id, org_id, until)
+        return extensions.grant_extension(session, work, org_id, until)
