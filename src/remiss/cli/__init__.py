@@ -103,9 +103,7 @@ def round_launch(round_id: RoundArg, json: JsonOption = False) -> None:
 @app.command()
 def collect(
     round_id: RoundArg,
-    paths: Annotated[
-        list[Path], typer.Argument(metavar="SÖKVÄG", help="Filer och mappar med inkomna svar.")
-    ],
+    paths: Annotated[list[Path], typer.Argument(metavar="SÖKVÄG", help="Filer och mappar med inkomna svar.")],
     json: JsonOption = False,
 ) -> None:
     """Läs in inkomna Word- och Excelfiler: identifiera, spara, läs svaren, avvisa felaktiga filer."""
