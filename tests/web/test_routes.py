@@ -268,3 +268,25 @@ def test_reminders_are_previewed_then_written(workspace):
     answer = client.post(f"/omgangar/{ROUND}/paminnelser", data={"csrf": csrf_of(client)})
     assert f"{previews} påminnelser skrivna" in answer.text
     assert "Inga påminnelser är aktuella i dag." in client.get(f"/omgangar/{ROUND}/paminnelser").text
+
+
+def test_the_annex_is_built_in_the_background_and_downloaded_by_job_id(coordinator):
+    import io
+    import time
+    import zipfile
+
+    answer = coordinator.post(
+        f"/omgangar/{ROUND}/bilaga", data={"csrf": csrf_of(coordinator), "xlsx": "true"}
+    )
+    assert answer.status_code == 200
+    for _ in range(120):
+        jobs = coordinator.get(f"/omgangar/{ROUND}/bilaga/jobb").text
+        if "hx-trigger" not in jobs:
+            break
+        time.sleep(0.5)
+    assert "klar" in jobs, jobs
+    links = re.findall(r'href="(/omgangar/[^"]+/(docx|xlsx))"', jobs)
+    assert {kind for _, kind in links} == {"docx", "xlsx"}
+    docx = coordinator.get(next(link for link, kind in links if kind == "docx"))
+    assert "word/document.xml" in zipfile.ZipFile(io.BytesIO(docx.content)).namelist()
+    assert coordinator.get(f"/omgangar/{ROUND}/bilaga/okant-jobb/docx").status_code == 404
