@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import os
 import secrets
+import threading
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -44,6 +45,11 @@ class Desk:
     jobs: Jobs = field(default_factory=Jobs)
     max_upload_bytes: int = 0
     clock: Callable[[], dt.date] = stockholm_today  # the desk's "today" (tests replay a date)
+    # Uploads collected at once (REMISS_DESK_INTAKE, default 2): each collection writes to the
+    # store and waits for its lock, so twenty at once would only hold twenty connections waiting.
+    intake: threading.BoundedSemaphore = field(
+        default_factory=lambda: threading.BoundedSemaphore(int(os.environ.get("REMISS_DESK_INTAKE") or 2))
+    )
 
     def today(self) -> dt.date:
         return self.clock()
