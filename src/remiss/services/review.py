@@ -105,7 +105,7 @@ def request_completion(
         "review.completion",
         ctx.round_id,
         org_id,
-        by=by,
+        actor=by,
         message=message,
         new_deadline=new_deadline.isoformat() if new_deadline else None,
     )
@@ -124,7 +124,7 @@ def approve(session: Session, work: Work, org_id: str) -> Review:
         at=utcnow(),
     )
     session.add(row)
-    audit.record(session, "review.approved", ctx.round_id, org_id, by=by)
+    audit.record(session, "review.approved", ctx.round_id, org_id, actor=by)
     return _review(row, answered=False)
 
 
