@@ -101,13 +101,14 @@ def routers() -> list[Any]:
         board,
         chase,
         create,
+        lifecycle,
         log_page,
         organisation,
         quarantine,
         upload,
     )
 
-    modules = (auth, create, board, organisation, upload, quarantine, chase, annex, log_page, api)
+    modules = (auth, create, board, organisation, lifecycle, upload, quarantine, chase, annex, log_page, api)
     return [module.router for module in modules]
 
 

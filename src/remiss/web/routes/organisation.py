@@ -69,8 +69,8 @@ def organisation_page(
         answer=lambda v, key, field_id: _answer(v, GENERAL if key == "__general__" else key, field_id),
         mail_kinds=MAIL_KINDS,
         notice=NOTICES.get(klart, ""),
-        can_resend=False,
-        can_withdraw=False,
+        can_resend=True,
+        can_withdraw=True,
     )
 
 
