@@ -43,17 +43,17 @@ ROUND, SINGLE = "sh-2016", "sh-2016-en"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 BIN = Path(sys.executable).parent
 
-_OPEN = (
-    "from remiss.services import operations as o; from remiss.settings import Workspace as W; "
-    "from remiss.services.work import open_work as w; import datetime as d; "
-)
+_W = "from remiss.services.work import open_work as w; from remiss.settings import Workspace as W; "
 PLAIN = {
-    "collect": _OPEN + "from remiss.services.intake.collect import collect_paths as c; "
+    "collect": _W + "from remiss.services.intake.collect import collect_paths as c; "
     "from pathlib import Path as P; import sys; c(w(W.from_env(), {round!r}), [P(sys.argv[1])])",
-    "launch": _OPEN + "o.launch(w(W.from_env(), {single!r})); o.send_outbox(W.from_env(), None, {single!r})",
-    "chase": _OPEN + "t = d.date(2016, 5, 2); o.chase(w(W.from_env(), {round!r}, today=t)); "
-    "o.send_outbox(W.from_env(), None); o.status(w(W.from_env(), {round!r}, today=t))",
-    "status": _OPEN + "o.status(w(W.from_env(), {round!r}, today=d.date(2016, 5, 2)))",
+    "launch": _W + "from remiss.services import operations as o; "
+    "o.launch(w(W.from_env(), {single!r})); o.send_outbox(W.from_env(), None, {single!r})",
+    "chase": _W + "from remiss.services import operations as o; import datetime as d; "
+    "day = d.date(2016, 5, 2); o.chase(w(W.from_env(), {round!r}, today=day)); "
+    "o.send_outbox(W.from_env(), None); o.status(w(W.from_env(), {round!r}, today=day))",
+    "status": _W + "from remiss.services import operations as o; import datetime as d; "
+    "o.status(w(W.from_env(), {round!r}, today=d.date(2016, 5, 2)))",
 }
 COMMANDS = {
     "collect": ["collect", ROUND, "{file}", "--json"],

@@ -61,6 +61,7 @@ def write_annex(work: Work, output: Path, *, final: bool = False, by_measure: bo
                 session,
                 "annex.final",
                 round_id,
+                actor=work.by,
                 output=str(output),
                 by_measure=by_measure,
                 versions=gather.used_versions(session, round_id),
