@@ -11,6 +11,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from remiss.services.status import summary_line
+
 console = Console()
 errors = Console(stderr=True)
 
@@ -58,11 +60,7 @@ def status_table(rows: Sequence[dict[str, Any]], title: str) -> None:
             escape(_shorten(row["empty"] + row["problems"])),
         )
     console.print(table)
-    counts = {s: sum(1 for r in rows if r["status"] == s) for s in STATUS_SV}
-    console.print(
-        f"{counts['complete']} kompletta, {counts['incomplete']} ofullständiga, {counts['missing']} saknas "
-        f"({sum(1 for r in rows if r['late'])} sena) av {len(rows)}."
-    )
+    console.print(summary_line(rows))
 
 
 def collect_table(rows: Sequence[dict[str, Any]]) -> None:

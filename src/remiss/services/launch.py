@@ -81,13 +81,20 @@ def mark_launched(session: Session, ctx: RoundContext) -> None:
 def _write_request(
     session: Session, ctx: RoundContext, org_id: str, folder: Path, attachments: list[Path], deliver: bool
 ) -> Path:
-    org = ctx.organisation(org_id)
+    org, fields = ctx.organisation(org_id), ctx.definition.fields
+    assignments = ctx.assignments(org_id)
+    if not assignments:
+        word = [fields.general]
+    else:
+        word = ([fields.general] if fields.general.required else []) + list(fields.word)
     subject, body = compose.render(
         "request",
         definition=ctx.definition,
         org=org,
-        assignments=ctx.assignments(org_id),
+        assignments=assignments,
         deadline=long_date(ctx.deadline_for(org_id)),
+        word_fields=_quoted([f.label for f in word]),
+        excel_fields=_quoted([c.label for c in fields.excel]),
     )
     key = f"request:{ctx.round_id}:{org_id}"
     message = compose.build_message(
@@ -105,3 +112,8 @@ def _write_request(
         deliver=deliver,
     )
     return path
+
+
+def _quoted(labels: list[str]) -> list[str]:
+    """'”Tidshorisont”': the round's own labels, as the files show them."""
+    return [f"”{label}”" for label in labels]

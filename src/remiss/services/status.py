@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -42,6 +42,24 @@ class OrganisationStatus:
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
+
+
+def summary_line(rows: Iterable[OrganisationStatus | Mapping[str, Any]]) -> str:
+    """'20 kompletta, 1 ofullständig, 10 saknas av 31; 2 kom in efter sista svarsdag.'
+
+    Late counts only organisations whose file came after their deadline: one that sent
+    nothing is missing, not late (each row's `late` is also true for it once the day passed).
+    """
+    rows = [r if isinstance(r, Mapping) else r.as_dict() for r in rows]
+    count = {s: sum(1 for r in rows if r["status"] == s) for s in ("complete", "incomplete", "missing")}
+    late = sum(1 for r in rows if r["late"] and r["status"] != "missing" and r.get("received"))
+    parts = (
+        f"{count['complete']} {'komplett' if count['complete'] == 1 else 'kompletta'}",
+        f"{count['incomplete']} {'ofullständig' if count['incomplete'] == 1 else 'ofullständiga'}",
+        f"{count['missing']} saknas",
+    )
+    came = "kom in efter sista svarsdag"
+    return f"{', '.join(parts)} av {len(rows)}; {late} {came}."
 
 
 def round_status(session: Session, ctx: RoundContext, today: dt.date) -> list[OrganisationStatus]:

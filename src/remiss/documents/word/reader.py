@@ -53,7 +53,7 @@ def read_response_docx(
         facts = BodyFacts(body, source)  # strips what no answer keeps, in place
         expected = _expected_fields(definition, assignments)
         labels = {definition.fields.general.label} | {f.label for f in definition.fields.word}
-        index = BodyIndex(body, labels, {e.alias for e in expected})
+        index = BodyIndex(body, labels, {e.alias for e in expected}, definition.vocabulary)
         reader = _Reader(index, facts, definition, name, PackageMedia.load(package))
         extracted = Extracted(answers=[reader.answer(e) for e in expected])
         extracted.warnings = reader.warnings(expected)
@@ -170,7 +170,10 @@ class _Reader:
 
     def _unlabelled(self, section: range, assignment: Assignment) -> list[etree._Element]:
         """All labels deleted: everything typed under the heading except the template's text."""
-        template = {normalised(assignment.measure.description), normalised(responsibility_line(assignment))}
+        template = {
+            normalised(assignment.measure.description),
+            normalised(responsibility_line(assignment, self.definition.vocabulary)),
+        }
         return [self.index.blocks[i] for i in section if self.index.texts[i] not in template]
 
     def warnings(self, expected: list[_Expected]) -> list[str]:

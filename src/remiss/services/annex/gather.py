@@ -37,7 +37,6 @@ from remiss.store.schema import AnswerRow, ReceivedFileRow, ValueRow
 from remiss.swedish import long_date
 
 STATUS_SV = {"complete": "komplett", "incomplete": "ofullständig", "missing": "saknas"}
-ROLE_SV = {"ansvarig": "Ansvarig", "delansvar": "Delansvar"}
 _KINDS = (("docx", "Word"), ("xlsx", "Excel"))
 
 Answers = dict[tuple[str, str], "StoredAnswer"]
@@ -47,6 +46,12 @@ Answers = dict[tuple[str, str], "StoredAnswer"]
 class StoredAnswer:
     xml: str
     text: str
+
+
+@dataclass(frozen=True)
+class StoredValue:
+    value: str | float | None  # None when empty or refused
+    problem: str | None = None  # why the typed value was refused
 
 
 def gather_annex(
@@ -70,6 +75,7 @@ def gather_annex(
         general=list(entries.values()) if by_measure else [],
         appendix=_appendix(ctx, statuses, current_versions(session, ctx.round_id)),
         status_line=_status_line(statuses, ctx, day),
+        words=ctx.definition.vocabulary,
     )
 
 
@@ -114,24 +120,28 @@ def current_answers(session: Session, round_id: str) -> dict[str, Answers]:
     return by_org
 
 
-def current_values(session: Session, round_id: str) -> dict[str, dict[tuple[str, str], str | float | None]]:
-    """organisation -> (measure key, column id) -> the current Excel file's value (raw text if invalid)."""
+def current_values(session: Session, round_id: str) -> dict[str, dict[tuple[str, str], StoredValue]]:
+    """organisation -> (measure key, column id) -> the current Excel file's checked value.
+
+    A value the check refused (text in a number column, a choice outside the list, a formula)
+    has no value, only its problem: it must never pass for an answer.
+    """
     rows = session.execute(
         select(
             ReceivedFileRow.organisation_id,
             ValueRow.measure_key,
             ValueRow.column_id,
-            ValueRow.raw,
             ValueRow.value_text,
             ValueRow.value_number,
+            ValueRow.problem,
         )
         .join(ValueRow, ValueRow.file_id == ReceivedFileRow.id)
         .where(*_current(round_id, "xlsx"))
     )
-    by_org: dict[str, dict[tuple[str, str], str | float | None]] = defaultdict(dict)
-    for org_id, key, column_id, raw, text, number in rows:
-        value = number if number is not None else text if text is not None else (raw or None)
-        by_org[org_id][(key, column_id)] = value
+    by_org: dict[str, dict[tuple[str, str], StoredValue]] = defaultdict(dict)
+    for org_id, key, column_id, text, number, problem in rows:
+        value = None if problem else number if number is not None else text
+        by_org[org_id][(key, column_id)] = StoredValue(value, problem)
     return by_org
 
 
@@ -158,6 +168,7 @@ def _entry(ctx: RoundContext, org_id: str, answers: Answers | None) -> AnnexEntr
                 number=assignment.measure.number,
                 title=assignment.measure.title,
                 fields=_fields(ctx, answers, assignment.key),
+                description=_description(ctx, assignment.measure.description),
             )
         )
     return AnnexEntry(
@@ -169,7 +180,12 @@ def _entry(ctx: RoundContext, org_id: str, answers: Answers | None) -> AnnexEntr
 
 
 def _fields(ctx: RoundContext, answers: Answers, key: str) -> list[AnnexField]:
-    return [AnnexField(f.label, _xml(answers, key, f.id)) for f in ctx.definition.fields.word]
+    return [AnnexField(f.label, _xml(answers, key, f.id), f.required) for f in ctx.definition.fields.word]
+
+
+def _description(ctx: RoundContext, description: str) -> str:
+    """The item's description under its heading, unless the round's `annex.descriptions` is off."""
+    return description.strip() if ctx.definition.annex.descriptions else ""
 
 
 def _xml(answers: Answers, key: str, field_id: str) -> str:
@@ -192,7 +208,7 @@ def _by_measure(ctx: RoundContext, answers: dict[str, Answers]) -> list[MeasureR
                 MeasureSection(
                     number=measure.number,
                     title=measure.title,
-                    description=measure.description.strip(),
+                    description=_description(ctx, measure.description),
                     responsibility=measure.responsibility or _responsibility(ctx, assigned),
                     answers=[
                         MeasureAnswer(
@@ -210,8 +226,9 @@ def _by_measure(ctx: RoundContext, answers: dict[str, Answers]) -> list[MeasureR
 
 def _responsibility(ctx: RoundContext, assigned: list[tuple[str, Assignment]]) -> str:
     """'Ansvarig: Kulturförvaltningen. Delansvar: Bromma, Farsta.' from the round's assignments."""
-    parts = []
-    for role, title in ROLE_SV.items():
+    parts, roles = [], ctx.definition.vocabulary.roles
+    for role in ("ansvarig", "delansvar"):
+        title = roles.of(role)
         names = [ctx.organisation(org_id).forvaltning for org_id, a in assigned if a.role == role]
         if names:
             parts.append(f"{title}: {', '.join(names)}.")

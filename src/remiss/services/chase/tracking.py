@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from remiss.domain import RoundDefinition
 from remiss.domain.calendar import STOCKHOLM
 from remiss.services.files import write_atomic
-from remiss.services.status import OrganisationStatus
+from remiss.services.status import OrganisationStatus, summary_line
 
 STATUS_SV = {"missing": "saknas", "incomplete": "ofullständig", "complete": "komplett"}
 GROUP_SV = {"fack": "Fackförvaltning", "stadsdel": "Stadsdelsförvaltning", "bolag": "Bolag"}
@@ -143,9 +143,4 @@ def _datetime(value: str | None) -> dt.datetime | None:
 
 
 def _summary(rows: Sequence[OrganisationStatus]) -> str:
-    counts = {s: sum(1 for r in rows if r.status == s) for s in STATUS_SV}
-    late = sum(1 for r in rows if r.late)
-    return (
-        f"{counts['complete']} kompletta, {counts['incomplete']} ofullständiga, "
-        f"{counts['missing']} saknas ({late} sena) av {len(rows)}"
-    )
+    return summary_line(rows).rstrip(".")

@@ -143,6 +143,8 @@ def receipt_context(
         "problems": [v.problem for v in extracted.values if v.problem],
         "warnings": extracted.warnings,
         "has_measures": bool(assignments),
+        # The Excel file is asked for only when it has columns to fill in for the nämnd's items.
+        "other_needed": bool(assignments) and (row.kind == "xlsx" or bool(fields.excel)),
     }
 
 
