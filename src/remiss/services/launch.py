@@ -82,18 +82,15 @@ def _write_request(
     session: Session, ctx: RoundContext, org_id: str, folder: Path, attachments: list[Path], deliver: bool
 ) -> Path:
     org, fields = ctx.organisation(org_id), ctx.definition.fields
-    assignments = ctx.assignments(org_id)
-    if not assignments:
-        word = [fields.general]
-    else:
-        word = ([fields.general] if fields.general.required else []) + list(fields.word)
     subject, body = compose.render(
         "request",
         definition=ctx.definition,
         org=org,
-        assignments=assignments,
+        assignments=ctx.assignments(org_id),
         deadline=long_date(ctx.deadline_for(org_id)),
-        word_fields=_quoted([f.label for f in word]),
+        general_field=_quoted([fields.general.label])[0],
+        general_required=fields.general.required,
+        word_fields=_quoted([f.label for f in fields.word]),
         excel_fields=_quoted([c.label for c in fields.excel]),
     )
     key = f"request:{ctx.round_id}:{org_id}"
