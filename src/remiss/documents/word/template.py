@@ -34,7 +34,7 @@ from remiss.documents.word.wordml import (
     rich_text_control,
 )
 from remiss.domain.catalog import Organisation
-from remiss.domain.round import Assignment, Report, RoundDefinition, Vocabulary, WordField, lowered
+from remiss.domain.round import Assignment, Report, Role, RoundDefinition, Vocabulary, WordField, lowered
 from remiss.identity import FileIdentity
 from remiss.swedish import long_date
 
@@ -47,7 +47,6 @@ NO_MEASURES = (
     "Nämnden har inga {items} tilldelade i den här remissen, men är välkommen att lämna "
     "en övergripande kommentar."
 )
-ROLES = ("ansvarig", "delansvar")
 
 
 def build_response_docx(
@@ -159,7 +158,7 @@ class _RoundParts:
             (id(measure), role): self._serialize(writer.measure(Assignment(report, measure, role)))
             for report in definition.reports
             for measure in report.measures
-            for role in ROLES
+            for role in Role
         }
 
     def document_xml(self, org: Organisation, assignments: list[Assignment]) -> bytes:

@@ -123,7 +123,7 @@ def gather_workbook(session: Session, ctx: RoundContext, day: dt.date) -> Compil
     """One row per recipient × åtgärd (in annex order): Word answers as text, Excel values."""
     answers = gather.current_answers(session, ctx.round_id)
     values = gather.current_values(session, ctx.round_id)
-    statuses = {s.organisation: gather.STATUS_SV[s.status] for s in round_status(session, ctx, day)}
+    statuses = {s.organisation: s.status.label for s in round_status(session, ctx, day)}
     fields, words = ctx.definition.fields, ctx.definition.vocabulary
     rows, general = [], []
     for org_id in ctx.recipient_ids:

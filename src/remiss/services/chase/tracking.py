@@ -20,12 +20,11 @@ from openpyxl.utils import get_column_letter
 
 from remiss.domain import RoundDefinition
 from remiss.domain.calendar import STOCKHOLM
+from remiss.domain.outcomes import AnswerStatus
 from remiss.services.files import write_atomic
 from remiss.services.status import OrganisationStatus, summary_line
 
-STATUS_SV = {"missing": "saknas", "incomplete": "ofullständig", "complete": "komplett"}
-GROUP_SV = {"fack": "Fackförvaltning", "stadsdel": "Stadsdelsförvaltning", "bolag": "Bolag"}
-FILLS = {"missing": "F4CCCC", "incomplete": "FFF2CC", "complete": "D9EAD3"}
+FILLS = {AnswerStatus.MISSING: "F4CCCC", AnswerStatus.INCOMPLETE: "FFF2CC", AnswerStatus.COMPLETE: "D9EAD3"}
 COLUMNS = (  # header, width
     ("Förvaltning", 34),
     ("Id", 16),
@@ -80,7 +79,7 @@ def summary_rows(rows: Sequence[OrganisationStatus]) -> list[dict[str, object]]:
     return [
         {
             "Förvaltning": row.name,
-            "Status": STATUS_SV[row.status],
+            "Status": row.status.label,
             "Sen": "ja" if row.late else "nej",
             "Senaste fil": row.last_file or "–",
             "Påminnelser": row.reminders,
@@ -97,8 +96,8 @@ def _write_row(sheet: Any, r: int, definition: RoundDefinition, row: Organisatio
     values: list[object] = [
         row.name,
         row.organisation,
-        GROUP_SV.get(row.group, row.group),
-        STATUS_SV[row.status],
+        row.group.label,
+        row.status.label,
         "ja" if row.late else "nej",
         _date(row.extension) or definition.deadline,
         _date(row.extension),
@@ -143,4 +142,10 @@ def _datetime(value: str | None) -> dt.datetime | None:
 
 
 def _summary(rows: Sequence[OrganisationStatus]) -> str:
+    return count_line(rows)
+
+
+def count_line(rows: Sequence[OrganisationStatus]) -> str:
+    """'20 kompletta, 1 ofullständig, 10 saknas av 31; 2 kom in efter sista svarsdag', as the
+    status table ends (late counts only files that came late, never a missing organisation)."""
     return summary_line(rows).rstrip(".")

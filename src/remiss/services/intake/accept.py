@@ -19,6 +19,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from remiss.domain.outcomes import FileState, Outcome
 from remiss.errors import StoreError
 from remiss.services.context import RoundContext
 from remiss.services.files import safe_name, write_atomic
@@ -179,7 +180,7 @@ def _row(
         organisation_id=org_id,
         received_at=item.received_at,
         stored_path=str(stored),
-        status="accepted",
+        status=FileState.ACCEPTED,
         identified_by=examined.identified.identified_by,
         version=version,
         is_current=current,
@@ -217,14 +218,17 @@ def _finish(
         late=row.late,
     )
     if examined.unchanged:
-        outcome = "incomplete"
+        outcome = Outcome.INCOMPLETE
         reason = "Inga svar är ifyllda; filen räknas som ofullständig." + (
             "" if current else " Den tidigare versionen med svar gäller fortfarande."
         )
     elif row.version == 1:
-        outcome, reason = "accepted", None
+        outcome, reason = Outcome.ACCEPTED, None
     else:
-        outcome, reason = "superseded", f"Ny version {row.version}; tidigare version finns kvar i arkivet."
+        outcome, reason = (
+            Outcome.SUPERSEDED,
+            f"Ny version {row.version}; tidigare version finns kvar i arkivet.",
+        )
     return CollectResult(
         str(item.path),
         outcome,

@@ -22,6 +22,7 @@ from pathlib import Path
 from sqlalchemy.exc import IntegrityError
 
 from remiss.documents.package import Limits, check_size
+from remiss.domain.outcomes import FileState, Outcome
 from remiss.errors import RejectedFile
 from remiss.services.context import RoundContext
 from remiss.services.files import safe_name, sha256, write_atomic
@@ -167,7 +168,10 @@ def _receive(
         data = path.read_bytes()
     except OSError as exc:
         return CollectResult(
-            str(path), "rejected", reason=f"{name} kunde inte läsas från disken ({exc.strerror}).", code="io"
+            str(path),
+            Outcome.REJECTED,
+            reason=f"{name} kunde inte läsas från disken ({exc.strerror}).",
+            code="io",
         )
     digest = sha256(data)
     if digest in seen:
@@ -207,7 +211,7 @@ def _quarantine(
                     round_id=ctx.round_id,
                     received_at=item.received_at,
                     stored_path=str(stored),
-                    status="rejected",
+                    status=FileState.REJECTED,
                     reason=refusal.reason,
                     reason_code=refusal.code,
                     version=None,
@@ -216,7 +220,7 @@ def _quarantine(
             audit.record(session, "file.rejected", ctx.round_id, None, file=item.name, code=refusal.code)
     except IntegrityError:
         return raced(db, item, stored)
-    return CollectResult(str(item.path), "rejected", None, refusal.reason, code=refusal.code)
+    return CollectResult(str(item.path), Outcome.REJECTED, None, refusal.reason, code=refusal.code)
 
 
 def _hash_file(path: Path) -> str:

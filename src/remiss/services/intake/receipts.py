@@ -17,9 +17,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from remiss.documents.model import GENERAL, Extracted
+from remiss.domain.outcomes import FileKind
 from remiss.domain.round import Assignment, RoundDefinition, Vocabulary
-from remiss.mail import compose, outbox
+from remiss.mail import compose
 from remiss.mail.settings import smtp_configured
+from remiss.services import outbox
 from remiss.services.context import RoundContext
 from remiss.services.status import label_of
 from remiss.settings import Workspace
@@ -28,7 +30,6 @@ from remiss.swedish import long_date
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 EXCERPT = 90  # characters of each answer quoted in the receipt
-KIND_SV = {"docx": "Word-svaret", "xlsx": "Excelfilen"}
 
 
 class Item(NamedTuple):
@@ -130,8 +131,8 @@ def receipt_context(
         "definition": ctx.definition,
         "org": ctx.organisation(org_id),
         "file_name": row.original_name,
-        "kind": KIND_SV.get(row.kind or "", "Filen"),
-        "other_kind": KIND_SV["xlsx" if row.kind == "docx" else "docx"],
+        "kind": FileKind(row.kind).label if row.kind else "Filen",
+        "other_kind": FileKind(row.kind or FileKind.XLSX).other.label,
         "other_received": other_received,
         "received": _when(row.received_at),
         "deadline": long_date(deadline),
