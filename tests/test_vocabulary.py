@@ -175,3 +175,20 @@ def test_a_returned_template_is_read_by_its_headings_in_the_rounds_words(round_f
     extracted = read_response_docx(out.getvalue(), "svar.docx", definition, [first])
     answer = next(a for a in extracted.answers if a.measure_key == first.key and a.field_id == "kommentar")
     assert answer.found_by == "heading" and answer.text.startswith("Bromma svarar under rubriken.")
+
+
+def test_excel_problems_name_the_item_in_the_rounds_words_and_its_group_when_the_number_repeats() -> None:
+    from types import SimpleNamespace
+
+    from remiss.documents.excel.reader import interpret
+
+    path = resources.example_round("sammanhallen-stad-2016")
+    definition, catalog = load_round_and_catalog(path, resources.default_catalog())
+    own = definition.assignments_for("exploatering", catalog)  # 1.1 in two målområden, and 1.2
+    column = next(c for c in definition.fields.excel if c.type == "number")
+    cell = SimpleNamespace(value="många", data_type="s")
+    repeated = {"1.1"}
+    first = interpret(cell, column, own[0], definition.vocabulary, repeated)
+    assert f"för mål 1.1 (målområde {own[0].report.title}) är inte ett tal" in (first.problem or "")
+    plain = interpret(cell, column, own[1], definition.vocabulary, repeated)
+    assert "för mål 1.2 är inte ett tal" in (plain.problem or "")

@@ -12,7 +12,7 @@ import datetime as dt
 import math
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -124,6 +124,8 @@ def _extract(
         else:
             indexes[column.id] = index
     expected = {a.key for a in assignments}
+    numbers = [a.measure.number for a in assignments]
+    repeated = {n for n in numbers if numbers.count(n) > 1}  # named with their group in messages
     for assignment in assignments:
         found = layout.rows.get(assignment.key)
         if found is None:
@@ -137,7 +139,7 @@ def _extract(
             if column.id in indexes:
                 index = indexes[column.id]
                 cell = cells[index] if index < len(cells) else None
-                result.values.append(interpret(cell, column, assignment, words))
+                result.values.append(interpret(cell, column, assignment, words, repeated))
     for key in sorted(set(layout.duplicates) & expected):
         result.warnings.append(
             f"{words.item.title} {key} finns på flera rader i {name}; bara den första raden lästes."
@@ -150,13 +152,21 @@ def _extract(
 
 
 def interpret(
-    cell: Any, column: ExcelColumn, assignment: Assignment, words: Vocabulary = DEFAULT_WORDS
+    cell: Any,
+    column: ExcelColumn,
+    assignment: Assignment,
+    words: Vocabulary = DEFAULT_WORDS,
+    repeated: Collection[str] = (),
 ) -> ExtractedValue:
-    """The typed value of one input cell, or a Swedish problem naming column and item (åtgärd)."""
+    """The typed value of one input cell, or a Swedish problem naming column and item (åtgärd),
+    in the round's words; an item number in `repeated` is named with its group."""
     value = getattr(cell, "value", None)
     data_type = getattr(cell, "data_type", "n")
     raw = _text(value)
-    where = f"i kolumnen {column.label} för {words.item.one} {assignment.measure.number}"
+    item = assignment.measure.number
+    if item in repeated:
+        item += f" ({words.group.one} {assignment.report.title})"
+    where = f"i kolumnen {column.label} för {words.item.one} {item}"
 
     def result(typed: str | float | None, problem: str | None = None) -> ExtractedValue:
         return ExtractedValue(assignment.key, column.id, raw, typed, problem)
