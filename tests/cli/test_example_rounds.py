@@ -274,3 +274,22 @@ def test_workbook_keeps_refused_values_out_of_the_value_columns(annex) -> None:
     good = next(r for r in rows if r["Organisation (id)"] == example.complete)
     assert good[labels[example.choice]] == example.valid and good[labels[example.number]] == 12
     assert good["Värden som inte kunde användas"] is None
+
+
+def test_per_item_annex_in_the_rounds_words(cycle, tmp_path) -> None:
+    example, home, _, _ = cycle
+    found, catalog = definition(example)
+    out = tmp_path / "per-punkt.docx"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("REMISS_HOME", str(home))
+        run_json("annex", example.round_id, "-o", str(out), "--by-measure")
+    document = docx.Document(io.BytesIO(out.read_bytes()))
+    texts = [p.text for p in document.paragraphs]
+    assert f"Svaren per {example.item.lower()}" in texts[:5]
+    first = found.assignments_for(example.complete, catalog)[0]
+    assert f"{example.group}: {first.report.title}" in texts
+    assert f"{first.measure.number} {example.item}: {first.measure.title}" in texts
+    assert not [t for t in texts if FOREIGN.search(t)]
+    if example.round_id == "sammanhallen-stad-2016":
+        roles = "Huvudansvarig: Trafikkontoret. Medansvarig: Exploateringskontoret, Stadsbyggnadskontoret."
+        assert roles in texts  # goal 1.2
