@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from remiss.errors import ConfigError
+
 
 @dataclass(frozen=True)
 class Workspace:
@@ -16,7 +18,7 @@ class Workspace:
 
     @classmethod
     def from_env(cls, home: Path | None = None) -> Workspace:
-        root = Path(home or os.environ.get("REMISS_HOME") or Path.cwd()).resolve()
+        root = Path(home or os.environ.get("REMISS_HOME") or _current_folder()).resolve()
         url = os.environ.get("REMISS_DATABASE_URL") or f"sqlite:///{root / 'remiss.db'}"
         return cls(home=root, database_url=url)
 
@@ -34,3 +36,12 @@ class Workspace:
 
     def round_outbox(self, round_id: str, organisation_id: str) -> Path:
         return self.outbox / round_id / organisation_id
+
+
+def _current_folder() -> Path:
+    try:
+        return Path.cwd()
+    except FileNotFoundError:  # removed while the shell stood in it
+        raise ConfigError(
+            "Den aktuella mappen finns inte längre; byt mapp eller ange arbetsmappen med REMISS_HOME."
+        ) from None

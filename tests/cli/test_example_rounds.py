@@ -33,7 +33,8 @@ from remiss import resources
 from remiss.documents.excel.fill import fill_response_xlsx
 from remiss.documents.word.fill import fill_response_docx
 from remiss.domain.loading import load_catalog, load_round
-from remiss.services import operations
+from remiss.services.intake.collect import collect_paths
+from remiss.services.work import open_work
 from remiss.settings import Workspace
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -118,8 +119,8 @@ def cycle(request, tmp_path_factory):
         inbox = tmp_path_factory.mktemp(f"inkommet-{example.round_id}")
         files = _returned(example, home, inbox)
         ws = Workspace.from_env(home)
-        results = operations.collect_many(ws, example.round_id, files[:4], example.on_time)
-        results += operations.collect_many(ws, example.round_id, files[4:], example.after)
+        results = collect_paths(open_work(ws, example.round_id, now=example.on_time), files[:4])
+        results += collect_paths(open_work(ws, example.round_id, now=example.after), files[4:])
         yield example, home, launched, results
 
 

@@ -64,7 +64,7 @@ def test_policy_errors_are_swedish_with_line_numbers(tmp_path, monkeypatch):
     assert isinstance(result.exception, ConfigError)
     lines = str(result.exception).splitlines()
     assert lines == [
-        "fel-2016.yaml rad 24: fältet 'reminders.after_every': är för litet",
+        "fel-2016.yaml rad 24: fältet 'reminders.after_every': '0' är för litet (minst 1)",
         "fel-2016.yaml rad 25: fältet 'reminders.at': '8 på morgonen' ska vara ett klockslag som \"08:00\"",
     ]
 

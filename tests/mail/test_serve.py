@@ -45,7 +45,7 @@ def test_serve_runs_the_scheduled_chase_and_stops_its_server(workspace, launched
     env = {**os.environ, **smtp.env(), "REMISS_HOME": str(workspace.home)}
     env.pop("PREFECT_API_URL", None)
     command = [sys.executable, "-m", "remiss.cli", "serve", round_id, "--cron", "* * * * *"]
-    command += ["--port", str(port), "--today", "2016-05-11"]
+    command += ["--prefect-port", str(port), "--port", str(free_port()), "--today", "2016-05-11"]
     started = time.monotonic()
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:

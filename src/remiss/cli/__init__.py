@@ -9,14 +9,28 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, NoReturn
 
 import typer
 
-from remiss.cli.render import collect_table, emit_json, errors, fetch_table, outbox_report, status_table
+from remiss.cli import failures
+from remiss.cli.render import (
+    annex_report,
+    collect_table,
+    emit_json,
+    errors,
+    fetch_table,
+    outbox_report,
+    status_table,
+    to_json,
+)
+from remiss.cli.users import user_app
+from remiss.domain.outcomes import Outcome
 from remiss.errors import RemissError
 from remiss.settings import Workspace
+from remiss.swedish import parse_date
 
 # The CLI reports errors itself, in Swedish; Prefect's console logging would repeat them as
 # tracebacks. PREFECT_LOGGING_LEVEL=INFO brings Prefect's run logs back.
@@ -32,12 +46,15 @@ round_app = typer.Typer(help="Skapa och skicka ut remissomgångar.", no_args_is_
 app.add_typer(round_app, name="round")
 db_app = typer.Typer(help="Databasens schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(user_app, name="user")
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Skriv resultatet som JSON (för skript).")]
-RoundArg = Annotated[str, typer.Argument(help="Omgångens id, t.ex. sh-2016.")]
+RoundArg = Annotated[str, typer.Argument(metavar="OMGÅNG", help="Omgångens id, t.ex. sh-2016.")]
 DayOption = Annotated[
-    dt.datetime | None,
-    typer.Option("--today", formats=["%Y-%m-%d"], help="Räkna som om dagens datum vore detta."),
+    dt.date | None,
+    typer.Option(
+        "--today", parser=parse_date, metavar="ÅÅÅÅ-MM-DD", help="Räkna som om dagens datum vore detta."
+    ),
 ]
 
 
@@ -47,11 +64,12 @@ def _home() -> str:
 
 @round_app.command("create")
 def round_create(
-    file: Annotated[Path, typer.Argument(help="Omgångens YAML-fil.")], json: JsonOption = False
+    file: Annotated[Path, typer.Argument(metavar="FIL", help="Omgångens YAML-fil.")], json: JsonOption = False
 ) -> None:
     """Validera en omgångsdefinition och spara den; skriver ut omgångens id."""
     from remiss.domain.calendar import deadline_notice
     from remiss.services import operations
+    from remiss.services.work import open_work
 
     workspace = Workspace.from_env()
     round_id, created = operations.create_round(workspace, file)
@@ -59,7 +77,7 @@ def round_create(
         emit_json({"id": round_id, "created": created})
     else:
         print(round_id if created else f"{round_id} (fanns redan, oförändrad)")
-    notice = deadline_notice(operations.context(workspace, round_id).definition.deadline)
+    notice = deadline_notice(open_work(workspace, round_id).round.definition.deadline)
     if notice:
         errors.print(f"[yellow]Obs:[/] {file.name}: {notice}", highlight=False, soft_wrap=True)
 
@@ -67,6 +85,12 @@ def round_create(
 @round_app.command("launch")
 def round_launch(round_id: RoundArg, json: JsonOption = False) -> None:
     """Skapa Word- och Excelmall och e-post till varje mottagare (bara det som inte redan skickats)."""
+    from remiss.cli import checks
+
+    if checks.nothing_to_launch(round_id, quiet=json):
+        if json:
+            emit_json([])
+        return
     from remiss_flows.launch import launch_round
 
     issued = launch_round(round_id, _home())
@@ -79,10 +103,15 @@ def round_launch(round_id: RoundArg, json: JsonOption = False) -> None:
 @app.command()
 def collect(
     round_id: RoundArg,
-    paths: Annotated[list[Path], typer.Argument(help="Filer och mappar med inkomna svar.", exists=True)],
+    paths: Annotated[list[Path], typer.Argument(metavar="SÖKVÄG", help="Filer och mappar med inkomna svar.")],
     json: JsonOption = False,
 ) -> None:
     """Läs in inkomna Word- och Excelfiler: identifiera, spara, läs svaren, avvisa felaktiga filer."""
+    from remiss.cli import checks
+
+    checks.launched_round(round_id, "samla in")
+    checks.existing_paths(paths)
+    checks.intake_limits()
     from remiss_flows.collect import collect_responses
 
     from remiss.services.intake.pool import shared_pool
@@ -90,8 +119,8 @@ def collect(
     shared_pool().start()  # the parsing workers start while Prefect's API starts
     results = collect_responses(round_id, [str(p) for p in paths], _home())
     keys = ("file", "outcome", "organisation", "identified_by", "reason", "late", "warnings", "receipt")
-    emit_json(_public(results, keys)) if json else collect_table(results)
-    if any(r["outcome"] == "rejected" for r in results):
+    emit_json(results, keys) if json else collect_table(results)
+    if any(r.outcome is Outcome.REJECTED for r in results):
         raise typer.Exit(3)
 
 
@@ -105,35 +134,44 @@ def status(
     ] = None,
 ) -> None:
     """Visa per förvaltning: status, sen, senaste fil, påminnelser och anstånd."""
-    from remiss.domain.calendar import stockholm_today
+    from remiss.cli import checks
     from remiss.services import operations
     from remiss.services.chase.tracking import write_tracking_workbook
+    from remiss.services.work import open_work
 
-    workspace, day = Workspace.from_env(), _day(today) or stockholm_today()
-    found = operations.status(workspace, round_id, day)
-    rows = [r.as_dict() for r in found]
-    emit_json(rows) if json else status_table(rows, f"Status för {round_id}")
+    xlsx = checks.output_file(xlsx, "--xlsx", ".xlsx") if xlsx is not None else None
+    work = open_work(Workspace.from_env(), round_id, today=today)
+    found = operations.status(work)
+    emit_json(found) if json else status_table(found, f"Status för {round_id}")
     if xlsx is not None:
-        definition = operations.context(workspace, round_id).definition
-        path = write_tracking_workbook(xlsx.resolve(), definition, found, day)
+        path = write_tracking_workbook(xlsx, work.round.definition, found, work.today)
         errors.print(f"Bevakningslista: {path}", highlight=False, soft_wrap=True)
 
 
 @app.command()
 def chase(round_id: RoundArg, json: JsonOption = False, today: DayOption = None) -> None:
     """Skriv påminnelser till dem som saknas eller är ofullständiga (högst en per dag och förvaltning)."""
+    from remiss.cli import checks
+
+    if not checks.round_context(round_id).launched:
+        if json:
+            emit_json([])
+        else:
+            errors.print(f"[yellow]Obs:[/] omgången '{round_id}' är inte utskickad än; inga påminnelser.")
+        return
+    checks.smtp_settings()
     from remiss_flows.chase import chase_missing
 
-    reminders = chase_missing(round_id, _home(), _day(today))
+    reminders = chase_missing(round_id, _home(), today)
     if json:
         emit_json(reminders)
         return
-    new = [r for r in reminders if r["new"]]
-    sent = sum(1 for r in reminders if r["sent"])
+    new = [r for r in reminders if r.new]
+    sent = sum(1 for r in reminders if r.sent)
     print(f"{len(new)} nya påminnelser ({len(reminders) - len(new)} redan skrivna), {sent} skickade nu.")
     for reminder in new:
-        copy = f", kopia {', '.join(reminder['cc'])}" if reminder["cc"] else ""
-        print(f"  {reminder['organisation']} ({reminder['slot']}{copy}): {reminder['eml']}")
+        copy = f", kopia {', '.join(reminder.cc)}" if reminder.cc else ""
+        print(f"  {reminder.organisation} ({reminder.slot}{copy}): {reminder.eml}")
 
 
 @app.command()
@@ -159,28 +197,18 @@ def annex(
     json: JsonOption = False,
 ) -> None:
     """Sammanställ bilagan: förvaltningarnas svar under gruppernas rubriker (utkast om inte --final)."""
+    from remiss.cli import checks
+
+    checks.round_context(round_id)
+    target = output or Path(f"bilaga-{round_id}{'-per-atgard' if by_measure else ''}.docx")
+    target = checks.output_file(target, "-o/--output", ".docx")
     from remiss_flows.annex import publish_annex
 
-    target = output or Path(f"bilaga-{round_id}{'-per-atgard' if by_measure else ''}.docx")
     options = {"by_measure": by_measure, "pdf": pdf, "xlsx": xlsx, "check": check}
     result = publish_annex(round_id, str(target.resolve()), _home(), final=final, **options)
-    emit_json(result) if json else _annex_report(result)
-    if result["problems"]:
+    emit_json(result) if json else annex_report(result)
+    if result.problems:
         raise typer.Exit(1)
-
-
-def _annex_report(result: dict[str, Any]) -> None:
-    """The files written, then the accessibility check's verdict when one was asked for."""
-    print(result["annex"])
-    for key, label in (("pdf", "PDF"), ("xlsx", "Arbetsbok")):
-        if result[key]:
-            pages = f" ({result['pages']} sidor)" if key == "pdf" and result["pages"] else ""
-            print(f"{label}: {result[key]}{pages}")
-    if result["checked"]:
-        problems = result["problems"]
-        print(f"Tillgänglighetsgranskning: {len(problems) or 'inga'} brister.")
-        for problem in problems:
-            print(f"  - {problem}")
 
 
 @app.command()
@@ -191,8 +219,6 @@ def demo(
     json: JsonOption = False,
 ) -> None:
     """Kör hela cykeln på Stockholmsexemplet: utskick, 21 svar, påminnelser, status och bilaga."""
-    from remiss_flows.demo import demo_cycle
-
     from remiss.demo.simulate import fresh_workspace
 
     target = (workspace or Workspace.from_env().home / "remiss-demo").resolve()
@@ -202,29 +228,34 @@ def demo(
         raise RemissError(
             f"Mappen {target} finns redan och är inte en demomapp; välj en annan med --workspace."
         ) from None
+    from remiss_flows.demo import demo_cycle
+
     result = demo_cycle(str(home))
     if json:
-        emit_json({**result, "collected": len(result["collected"])})
+        emit_json({**to_json(result), "collected": len(result.collected)})
         return
-    status_table(result["status"], f"Status för {result['round']} dagen efter sista svarsdag")
-    print(f"\nArbetsmapp: {home}\nBilaga: {result['annex']}")
+    status_table(result.status, f"Status för {result.round} dagen efter sista svarsdag")
+    print(f"\nArbetsmapp: {home}\nBilaga: {result.annex}")
 
 
 @app.command()
 def extend(
     round_id: RoundArg,
-    organisation: Annotated[str, typer.Argument(help="Förvaltningens id i katalogen, t.ex. bromma.")],
+    organisation: Annotated[
+        str, typer.Argument(metavar="ORGANISATION", help="Förvaltningens id i katalogen, t.ex. bromma.")
+    ],
     until: Annotated[
-        dt.datetime, typer.Argument(formats=["%Y-%m-%d"], help="Ny sista svarsdag (ÅÅÅÅ-MM-DD).")
+        dt.date, typer.Argument(parser=parse_date, metavar="DATUM", help="Ny sista svarsdag (ÅÅÅÅ-MM-DD).")
     ],
     json: JsonOption = False,
 ) -> None:
     """Ge en förvaltning anstånd: ett eget sista svarsdatum som påminnelser och status följer."""
     from remiss.services import operations
+    from remiss.services.work import open_work
 
-    granted = operations.extend(Workspace.from_env(), round_id, organisation, until.date())
+    granted = operations.extend(open_work(Workspace.from_env(), round_id), organisation, until)
     if json:
-        emit_json(granted.as_dict())
+        emit_json(granted)
     else:
         print(
             f"{granted.name} ({granted.organisation}) har anstånd till {granted.until} "
@@ -236,10 +267,17 @@ def extend(
 
 @app.command()
 def send(
-    round_id: Annotated[str | None, typer.Argument(help="Bara den här omgången (standard: alla).")] = None,
+    round_id: Annotated[
+        str | None, typer.Argument(metavar="OMGÅNG", help="Bara den här omgången (standard: alla).")
+    ] = None,
     json: JsonOption = False,
 ) -> None:
     """Skicka det som väntar i utkorgen via SMTP (REMISS_SMTP_HOST); misslyckade försök görs om."""
+    from remiss.cli import checks
+
+    if round_id is not None:
+        checks.round_context(round_id)
+    checks.smtp_settings()
     from remiss_flows.mail import send_mail
 
     report = send_mail(_home(), round_id)
@@ -249,34 +287,66 @@ def send(
 @app.command()
 def fetch(round_id: RoundArg, json: JsonOption = False) -> None:
     """Hämta inkomna svar från funktionsbrevlådan (IMAP, REMISS_IMAP_HOST) och läs in bifogade filer."""
+    from remiss.cli import checks
+
+    checks.launched_round(round_id, "hämta")
+    checks.imap_settings()
+    checks.smtp_settings()
+    checks.intake_limits()
     from remiss_flows.fetch import fetch_responses
 
     taken = fetch_responses(round_id, _home())
     emit_json(taken) if json else fetch_table(taken)
-    if any(f["outcome"] == "rejected" for m in taken for f in m["files"]):
+    if any(f.outcome is Outcome.REJECTED for m in taken for f in m.files):
         raise typer.Exit(3)
 
 
 @app.command()
 def serve(
-    round_ids: Annotated[list[str], typer.Argument(help="Omgångar att påminna för, t.ex. sh-2016.")],
+    round_ids: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="OMGÅNG", help="Omgångar att påminna för enligt schema, t.ex. sh-2016."),
+    ] = None,
     cron: Annotated[
         str | None,
         typer.Option("--cron", help="Eget schema (cron, Europe/Stockholm) i stället för reminders.at."),
     ] = None,
-    port: Annotated[int, typer.Option("--port", help="Port för den lokala Prefect-servern och UI:t.")] = 4200,
+    host: Annotated[str, typer.Option("--host", help="Adress för skrivbordet i webbläsaren.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port för skrivbordet i webbläsaren.")] = 8000,
+    prefect_port: Annotated[
+        int, typer.Option("--prefect-port", help="Port för den lokala Prefect-servern och dess UI.")
+    ] = 4200,
     today: DayOption = None,
 ) -> None:
-    """Kör påminnelserna varje dag enligt schemat, med en lokal Prefect-server, tills den stoppas (Ctrl-C)."""
+    """Skrivbordet i webbläsaren och schemalagda påminnelser, med en lokal Prefect-server (Ctrl-C stoppar)."""
+    from remiss.cli import checks
+
+    for round_id in round_ids or []:
+        checks.round_context(round_id)
+    if cron is not None:
+        checks.cron_expression(cron)
+    checks.smtp_settings()
     from remiss_flows.serve import serve_chase
+
+    from remiss.web import create_app
+    from remiss.web.flow_runner import FlowRunner
 
     def ready(ui: str, schedules: dict[str, str]) -> None:
         for round_id, expression in schedules.items():
             print(f"{round_id}: påminnelser enligt schemat '{expression}' (Europe/Stockholm)")
+        print(f"Skrivbordet: http://{host}:{port}/", flush=True)
         print(f"Prefect-UI: {ui} – stoppa med Ctrl-C.", flush=True)
 
-    day = _day(today)
-    serve_chase(_home(), round_ids, cron=cron, port=port, today=day.isoformat() if day else None, ready=ready)
+    workspace = Workspace.from_env()
+    serve_chase(
+        _home(),
+        round_ids or [],
+        cron=cron,
+        port=prefect_port,
+        today=today.isoformat() if today else None,
+        ready=ready,
+        desk=(create_app(workspace, work=FlowRunner(workspace)), host, port),
+    )
 
 
 @db_app.command("upgrade")
@@ -289,20 +359,9 @@ def db_upgrade() -> None:
     print(f"Schema: {before or 'tomt'} -> {after} ({database.safe_url})")
 
 
-def _day(value: dt.datetime | None) -> dt.date | None:
-    return value.date() if value else None
-
-
-def _public(rows: list[dict[str, Any]], keys: tuple[str, ...]) -> list[dict[str, Any]]:
-    return [{k: row.get(k) for k in keys} for row in rows]
-
-
-def main() -> None:
-    try:
-        app()
-    except RemissError as exc:
-        errors.print(f"[red]Fel:[/] {exc}", highlight=False, soft_wrap=True)
-        sys.exit(2)
+def main(argv: Sequence[str] | None = None) -> NoReturn:
+    """The `remiss` console script: exit status 0, 1/3 (see the commands), 2 for a mistake, 70 for a bug."""
+    sys.exit(failures.run(app, argv))
 
 
 if __name__ == "__main__":

@@ -14,11 +14,12 @@ from sqlalchemy.orm import Session
 
 from remiss.documents.excel.template import build_response_xlsx
 from remiss.documents.word.template import build_response_docx
+from remiss.domain.outcomes import FileKind, MessageKind
 from remiss.mail import compose
 from remiss.services import outbox
 from remiss.services.context import RoundContext
 from remiss.services.files import sha256, write_atomic
-from remiss.settings import Workspace
+from remiss.services.work import Work
 from remiss.store import audit
 from remiss.store.schema import IssuedDocumentRow, RoundRow, utcnow
 from remiss.swedish import long_date
@@ -48,16 +49,15 @@ def file_names(ctx: RoundContext, org_id: str) -> tuple[str, str]:
     return f"{stem}.docx", f"{stem}.xlsx"
 
 
-def issue(
-    session: Session, workspace: Workspace, ctx: RoundContext, org_id: str, *, deliver: bool = False
-) -> Issued:
-    """Write and record one organisation's templates and request e-mail (sent later if `deliver`)."""
+def issue(session: Session, work: Work, org_id: str) -> Issued:
+    """Write and record one organisation's templates and request e-mail (sent later if `work.deliver`)."""
+    ctx = work.round
     org, assignments, identity = ctx.organisation(org_id), ctx.assignments(org_id), ctx.identity(org_id)
-    folder = workspace.round_outbox(ctx.round_id, org_id)
+    folder = work.workspace.round_outbox(ctx.round_id, org_id)
     docx_name, xlsx_name = file_names(ctx, org_id)
     documents = {
-        "docx": (folder / docx_name, build_response_docx(ctx.definition, org, assignments, identity)),
-        "xlsx": (folder / xlsx_name, build_response_xlsx(ctx.definition, org, assignments, identity)),
+        FileKind.DOCX: (folder / docx_name, build_response_docx(ctx.definition, org, assignments, identity)),
+        FileKind.XLSX: (folder / xlsx_name, build_response_xlsx(ctx.definition, org, assignments, identity)),
     }
     for kind, (path, data) in documents.items():
         write_atomic(path, data)
@@ -66,10 +66,10 @@ def issue(
                 round_id=ctx.round_id, organisation_id=org_id, kind=kind, path=str(path), sha256=sha256(data)
             )
         )
-    attachments = [documents["docx"][0], documents["xlsx"][0]]
-    eml = _write_request(session, ctx, org_id, folder, attachments, deliver)
+    attachments = [documents[FileKind.DOCX][0], documents[FileKind.XLSX][0]]
+    eml = _write_request(session, ctx, org_id, folder, attachments, work.deliver)
     audit.record(session, "round.issued", ctx.round_id, org_id, files=[docx_name, xlsx_name])
-    return Issued(org_id, documents["docx"][0], documents["xlsx"][0], eml)
+    return Issued(org_id, *attachments, eml)
 
 
 def mark_launched(session: Session, ctx: RoundContext) -> None:
@@ -84,7 +84,7 @@ def _write_request(
 ) -> Path:
     org, fields = ctx.organisation(org_id), ctx.definition.fields
     subject, body = compose.render(
-        "request",
+        MessageKind.REQUEST,
         definition=ctx.definition,
         org=org,
         assignments=ctx.assignments(org_id),
@@ -102,7 +102,7 @@ def _write_request(
     outbox.record(
         session,
         key=key,
-        kind="request",
+        kind=MessageKind.REQUEST,
         message=message,
         path=path,
         round_id=ctx.round_id,

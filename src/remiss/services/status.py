@@ -6,10 +6,10 @@ Read-only and store-only, so `remiss status` answers quickly without starting Pr
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
-from typing import Any, TypeVar
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from remiss.documents.model import GENERAL
 from remiss.domain import Assignment, Group
 from remiss.domain.calendar import stockholm_today
-from remiss.domain.outcomes import AnswerStatus, FileState
+from remiss.domain.outcomes import AnswerStatus, FileKind, FileState
 from remiss.services.context import RoundContext
 from remiss.store.schema import AnswerRow, ReceivedFileRow, ReminderRow, ValueRow
 
@@ -41,26 +41,28 @@ class OrganisationStatus:
     last_reminder: str | None = None  # the day the latest reminder was written
     extension: str | None = None  # anstånd: the organisation's own deadline
 
-    def as_dict(self) -> dict[str, object]:
-        return asdict(self)
+
+def count_line(rows: Sequence[OrganisationStatus]) -> str:
+    """'20 kompletta, 1 ofullständig, 10 saknas av 31; 2 kom in efter sista svarsdag', as the
+    status table, the tracking workbook and the demo end."""
+    return summary_line(rows).rstrip(".")
 
 
-def summary_line(rows: Iterable[OrganisationStatus | Mapping[str, Any]]) -> str:
+def summary_line(rows: Sequence[OrganisationStatus]) -> str:
     """'20 kompletta, 1 ofullständig, 10 saknas av 31; 2 kom in efter sista svarsdag.'
 
     Late counts only organisations whose file came after their deadline: one that sent
     nothing is missing, not late (each row's `late` is also true for it once the day passed).
     """
-    rows = [r if isinstance(r, Mapping) else r.as_dict() for r in rows]
-    count = {s: sum(1 for r in rows if r["status"] == s) for s in ("complete", "incomplete", "missing")}
-    late = sum(1 for r in rows if r["late"] and r["status"] != "missing" and r.get("received"))
+    count = Counter(r.status for r in rows)
+    late = sum(1 for r in rows if r.late and r.status != AnswerStatus.MISSING and r.received)
+    complete, incomplete = count[AnswerStatus.COMPLETE], count[AnswerStatus.INCOMPLETE]
     parts = (
-        f"{count['complete']} {'komplett' if count['complete'] == 1 else 'kompletta'}",
-        f"{count['incomplete']} {'ofullständig' if count['incomplete'] == 1 else 'ofullständiga'}",
-        f"{count['missing']} saknas",
+        f"{complete} {'komplett' if complete == 1 else 'kompletta'}",
+        f"{incomplete} {'ofullständig' if incomplete == 1 else 'ofullständiga'}",
+        f"{count[AnswerStatus.MISSING]} saknas",
     )
-    came = "kom in efter sista svarsdag"
-    return f"{', '.join(parts)} av {len(rows)}; {late} {came}."
+    return f"{', '.join(parts)} av {len(rows)}; {late} kom in efter sista svarsdag."
 
 
 def round_status(session: Session, ctx: RoundContext, today: dt.date) -> list[OrganisationStatus]:
@@ -123,10 +125,12 @@ def _empty_answers(
     assignments = ctx.assignments(org_id)
     fields = ctx.definition.fields
     missing: list[str] = []
-    if "docx" not in current:
+    if FileKind.DOCX not in current:
         missing.append("Word-svaret saknas")
     else:
-        filled = {(a.measure_key, a.field_id) for a in answers.get(current["docx"].id, []) if not a.empty}
+        filled = {
+            (a.measure_key, a.field_id) for a in answers.get(current[FileKind.DOCX].id, []) if not a.empty
+        }
         general_required = fields.general.required or not assignments
         if general_required and (GENERAL, fields.general.id) not in filled:
             missing.append(fields.general.label)
@@ -138,11 +142,13 @@ def _empty_answers(
         ]
     required_columns = [c for c in fields.excel if c.required]
     if assignments and required_columns:
-        if "xlsx" not in current:
+        if FileKind.XLSX not in current:
             missing.append("Excelfilen saknas")
         else:
             given = {
-                (v.measure_key, v.column_id) for v in values.get(current["xlsx"].id, []) if v.raw.strip()
+                (v.measure_key, v.column_id)
+                for v in values.get(current[FileKind.XLSX].id, [])
+                if v.raw.strip()
             }
             missing += [
                 f"{label_of(a, assignments)} {c.label}"

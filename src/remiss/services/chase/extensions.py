@@ -7,13 +7,13 @@ it, so the reminder slots, the late flags and the reminder texts all follow it.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
 from remiss.domain import calendar
 from remiss.errors import NotFoundError, StateError
-from remiss.services.context import load_context
+from remiss.services.work import Work
 from remiss.store import audit
 from remiss.store.schema import RecipientRow
 
@@ -27,13 +27,10 @@ class Extension:
     round_deadline: str
     notice: str | None  # set when the new date is not a working day
 
-    def as_dict(self) -> dict[str, object]:
-        return asdict(self)
 
-
-def grant_extension(session: Session, round_id: str, org_id: str, until: dt.date) -> Extension:
-    """Give `org_id` until `until` to answer `round_id`; a later call moves the date again."""
-    ctx = load_context(session, round_id)
+def grant_extension(session: Session, work: Work, org_id: str, until: dt.date) -> Extension:
+    """Give `org_id` until `until` to answer the work's round; a later call moves the date again."""
+    ctx, round_id = work.round, work.round_id
     recipient = session.get(RecipientRow, (round_id, org_id))
     if recipient is None:
         known = ", ".join(ctx.recipient_ids)

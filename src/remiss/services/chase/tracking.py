@@ -22,7 +22,7 @@ from remiss.domain import RoundDefinition
 from remiss.domain.calendar import STOCKHOLM
 from remiss.domain.outcomes import AnswerStatus
 from remiss.services.files import write_atomic
-from remiss.services.status import OrganisationStatus, summary_line
+from remiss.services.status import OrganisationStatus, count_line
 
 FILLS = {AnswerStatus.MISSING: "F4CCCC", AnswerStatus.INCOMPLETE: "FFF2CC", AnswerStatus.COMPLETE: "D9EAD3"}
 COLUMNS = (  # header, width
@@ -143,9 +143,3 @@ def _datetime(value: str | None) -> dt.datetime | None:
 
 def _summary(rows: Sequence[OrganisationStatus]) -> str:
     return count_line(rows)
-
-
-def count_line(rows: Sequence[OrganisationStatus]) -> str:
-    """'20 kompletta, 1 ofullständig, 10 saknas av 31; 2 kom in efter sista svarsdag', as the
-    status table ends (late counts only files that came late, never a missing organisation)."""
-    return summary_line(rows).rstrip(".")

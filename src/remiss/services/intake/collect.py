@@ -24,7 +24,6 @@ from sqlalchemy.exc import IntegrityError
 from remiss.documents.package import Limits, check_size
 from remiss.domain.outcomes import FileState, Outcome
 from remiss.errors import RejectedFile
-from remiss.services.context import RoundContext
 from remiss.services.files import safe_name, sha256, write_atomic
 from remiss.services.intake.accept import Ready, store_accepted
 from remiss.services.intake.examine import Examined
@@ -39,9 +38,8 @@ from remiss.services.intake.received import (
     raced,
     same_run,
 )
-from remiss.settings import Workspace
+from remiss.services.work import Work
 from remiss.store import audit
-from remiss.store.database import Database
 from remiss.store.schema import ReceivedFileRow, utcnow
 
 __all__ = ["SIDECAR", "CollectResult", "collect_file", "collect_paths", "expand_paths"]
@@ -62,24 +60,14 @@ def expand_paths(paths: list[Path]) -> list[Path]:
 
 
 def collect_file(
-    db: Database,
-    workspace: Workspace,
-    ctx: RoundContext,
-    path: Path,
-    now: dt.datetime | None = None,
-    *,
-    pool: IntakePool | None = None,
-    sender: str | None = None,
+    work: Work, path: Path, *, pool: IntakePool | None = None, sender: str | None = None
 ) -> CollectResult:
-    return collect_paths(db, workspace, ctx, [path], now, pool=pool, sender=sender)[0]
+    return collect_paths(work, [path], pool=pool, sender=sender)[0]
 
 
 def collect_paths(
-    db: Database,
-    workspace: Workspace,
-    ctx: RoundContext,
+    work: Work,
     paths: list[Path],
-    now: dt.datetime | None = None,
     *,
     pool: IntakePool | None = None,
     sender: str | None = None,
@@ -88,6 +76,7 @@ def collect_paths(
 
     Files are examined in parallel but stored in the order given (oldest first, from
     expand_paths), so the later of two versions in one run is the one that becomes current.
+    Each file is received at `work.now`, or when it is read.
     """
     results: dict[int, CollectResult] = {}
     pending: dict[int, Incoming] = {}
@@ -98,7 +87,7 @@ def collect_paths(
 
     def incoming() -> Iterator[tuple[int, bytes, str]]:
         for index, path in enumerate(paths):
-            item = _receive(db, workspace, ctx, path, now or utcnow(), seen, index)
+            item = _receive(work, path, work.now or utcnow(), seen, index)
             if isinstance(item, int):
                 same[index] = item
             elif isinstance(item, CollectResult):
@@ -111,19 +100,19 @@ def collect_paths(
     ready: list[tuple[int, Ready]] = []
 
     def store_ready() -> None:
-        stored = store_accepted(db, workspace, ctx, [r for _, r in ready], sender)
+        stored = store_accepted(work, [r for _, r in ready], sender)
         results.update(zip((index for index, _ in ready), stored, strict=True))
         ready.clear()
 
     # Files go to the workers from a thread of their own, so the workers go on while a batch is stored.
-    examining = (pool or shared_pool()).examine_all(ctx, incoming())
+    examining = (pool or shared_pool()).examine_all(work.round, incoming())
     for index, outcome in read_ahead(examining, depth=4 * STORE_BATCH):
         examined[index] = outcome
         while order and order[0] in examined:
             first = order.popleft()
             item, done = pending.pop(first), examined.pop(first)
             if isinstance(done, RejectedFile):
-                results[first] = _quarantine(db, workspace, ctx, item, done, item.data)
+                results[first] = _quarantine(work, item, done, item.data)
                 continue
             ready.append((first, (item, done)))
             if len(ready) >= STORE_BATCH:
@@ -136,9 +125,7 @@ def collect_paths(
 
 
 def _receive(
-    db: Database,
-    workspace: Workspace,
-    ctx: RoundContext,
+    work: Work,
     path: Path,
     received_at: dt.datetime,
     seen: dict[str, tuple[int, str]],
@@ -148,6 +135,7 @@ def _receive(
 
     Returns the index of the first path with the same bytes when the file repeats one of this run.
     """
+    db = work.db
     name = unicodedata.normalize("NFC", path.name)
     try:
         size = path.stat().st_size
@@ -164,7 +152,7 @@ def _receive(
             try:
                 check_size(size, name, limits)
             except RejectedFile as refusal:
-                return _quarantine(db, workspace, ctx, item, refusal, path)
+                return _quarantine(work, item, refusal, path)
         data = path.read_bytes()
     except OSError as exc:
         return CollectResult(
@@ -184,15 +172,14 @@ def _receive(
 
 
 def _quarantine(
-    db: Database,
-    workspace: Workspace,
-    ctx: RoundContext,
+    work: Work,
     item: Incoming,
     refusal: RejectedFile,
     source: bytes | Path,
 ) -> CollectResult:
     """Keep the refused bytes and a sidecar with reason and hash, then record the refusal."""
-    stored = workspace.quarantine / f"{item.digest[:12]}-{safe_name(item.name)}"
+    db, ctx = work.db, work.round
+    stored = work.workspace.quarantine / f"{item.digest[:12]}-{safe_name(item.name)}"
     if isinstance(source, Path):
         _copy_atomic(source, stored)
         size = stored.stat().st_size

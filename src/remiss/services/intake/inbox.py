@@ -24,7 +24,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from remiss.domain.outcomes import FileState
+from remiss.domain.outcomes import FileState, MessageKind, Outcome
 from remiss.mail.imap import Fetched, Mailbox
 from remiss.mail.settings import ImapSettings, sender_address
 from remiss.services import outbox
@@ -32,12 +32,22 @@ from remiss.services.context import RoundContext
 from remiss.services.files import safe_name, sha256, write_atomic
 from remiss.services.intake import receipts
 from remiss.services.intake.collect import collect_file
-from remiss.settings import Workspace
+from remiss.services.work import Work
 from remiss.store import audit
 from remiss.store.database import Database
 from remiss.store.schema import InboundMessageRow, OutboxRow, ReceivedFileRow
 
 REFUSALS = "_avvisade"  # outbox/<round>/_avvisade/: refusals, which belong to no organisation
+
+
+@dataclass
+class TakenFile:
+    """One attachment of a taken message, and what collecting it did."""
+
+    file: str  # the name it was attached under
+    outcome: Outcome
+    organisation: str | None = None
+    reason: str | None = None
 
 
 @dataclass
@@ -47,30 +57,25 @@ class TakenMessage:
     message: str  # the store's key for it
     sender: str | None
     subject: str
-    files: list[dict[str, object]] = field(default_factory=list)  # file, outcome, organisation, reason
+    files: list[TakenFile] = field(default_factory=list)
     refusals: int = 0  # refusal messages recorded now
     note: str | None = None  # why nothing was taken, when nothing was
 
-    def as_dict(self) -> dict[str, object]:
-        return asdict(self)
 
-
-def fetch_mail(
-    db: Database, workspace: Workspace, ctx: RoundContext, settings: ImapSettings, *, deliver: bool
-) -> list[TakenMessage]:
+def fetch_mail(work: Work, settings: ImapSettings) -> list[TakenMessage]:
     """Take every new message in the mailbox; returns one report line per message."""
     taken = []
     with Mailbox(settings) as mailbox:
         for uid in mailbox.unprocessed():
             fetched = mailbox.fetch(uid)
-            taken.append(take_message(db, workspace, ctx, fetched, settings.mailbox, deliver=deliver))
+            taken.append(take_message(work, fetched, settings.mailbox))
             mailbox.mark_processed(uid)
     return taken
 
 
-def take_message(
-    db: Database, workspace: Workspace, ctx: RoundContext, fetched: Fetched, mailbox: str, *, deliver: bool
-) -> TakenMessage:
+def take_message(work: Work, fetched: Fetched, mailbox: str) -> TakenMessage:
+    """Collect one message's attachments (received when it arrived) and refuse what is refused."""
+    db, ctx = work.db, work.round
     message = BytesParser(policy=policy.default).parsebytes(fetched.data)
     assert isinstance(message, EmailMessage)
     key = message_key(message, fetched.data)
@@ -80,21 +85,20 @@ def take_message(
         if session.scalar(select(InboundMessageRow.id).where(InboundMessageRow.key == key)):
             report.note = "redan inläst tidigare"
             return report
-    folder = workspace.home / "inkorg" / ctx.round_id / key.split(":", 1)[1][:16]
+    folder = work.workspace.home / "inkorg" / ctx.round_id / key.split(":", 1)[1][:16]
     refused: list[tuple[str, str, str]] = []  # name, reason, sha256
     for name, path, digest in save_attachments(message, folder):
-        result = collect_file(db, workspace, ctx, path, fetched.arrived, sender=sender)
+        result = collect_file(work.at(fetched.arrived), path, sender=sender)
         reason = _refusal_reason(db, digest)
         if reason is not None:
             refused.append((name, reason, digest))
-        outcome = {"outcome": result.outcome, "organisation": result.organisation, "reason": result.reason}
-        report.files.append({"file": name, **outcome})
+        report.files.append(TakenFile(name, result.outcome, result.organisation, result.reason))
     if not report.files:
         report.note = "inga bifogade filer"
     digests = [digest for _, _, digest in refused]
     try:
         with db.session() as session:
-            refusal_ids = _refuse(session, workspace, ctx, message, sender, refused, deliver)
+            refusal_ids = _refuse(session, work, message, sender, refused)
             _record(session, ctx, fetched, mailbox, key, report, refusal_ids, digests, sender)
     except IntegrityError:  # another fetch took the same message at the same time, refusals included
         report.note = "inläst samtidigt av en annan hämtning"
@@ -159,14 +163,13 @@ def _refusal_reason(db: Database, digest: str) -> str | None:
 
 def _refuse(
     session: Session,
-    workspace: Workspace,
-    ctx: RoundContext,
+    work: Work,
     message: EmailMessage,
     sender: str | None,
     refused: list[tuple[str, str, str]],
-    deliver: bool,
 ) -> list[int]:
     """One refusal per refused file, as a reply to the message; none to automatic mail."""
+    ctx = work.round
     if not refused or is_automatic(message, sender):
         return []
     reply_to = parseaddr(str(message.get("Reply-To", "")))[1] or sender
@@ -185,12 +188,12 @@ def _refuse(
         row = outbox.record(
             session,
             key=key,
-            kind="refusal",
+            kind=MessageKind.REFUSAL,
             message=reply,
-            path=workspace.outbox / ctx.round_id / REFUSALS / f"avvisad-{digest[:12]}.eml",
+            path=work.workspace.outbox / ctx.round_id / REFUSALS / f"avvisad-{digest[:12]}.eml",
             round_id=ctx.round_id,
             organisation_id=None,
-            deliver=deliver,
+            deliver=work.deliver,
         )
         recorded.append(row.id)
     return recorded
@@ -222,7 +225,7 @@ def _record(
             subject=report.subject,
             round_id=ctx.round_id,
             received_at=fetched.arrived,
-            files=report.files,
+            files=[asdict(f) for f in report.files],
             refusal_outbox_id=refusal_ids[0] if refusal_ids else None,
         )
     )
