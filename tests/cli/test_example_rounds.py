@@ -173,6 +173,8 @@ def test_launch_issues_templates_and_requests_in_the_rounds_words(cycle) -> None
     assert f"{example.group}: {first.report.title}" in word
     assert f"{first.measure.number} {example.item}: {first.measure.title}" in word
     assert not [t for t in word if FOREIGN.search(t)]
+    roles = [t for t in word if t.startswith("Nämndens roll")]
+    assert bool(roles) == found.shares_responsibility  # a plain remiss: everyone answers everything
     sheet = xlsx_texts(issued(home, example.round_id, org_id, ".xlsx").read_bytes())
     assert example.item in sheet and example.group in sheet
     assert not [t for t in sheet if FOREIGN.search(t)]
@@ -244,6 +246,7 @@ def test_annex_is_headed_in_the_rounds_words(annex) -> None:
     assert ("Heading 4", f"{first.measure.number} {example.item}: {first.measure.title}") in headings
     texts = [p.text for p in document.paragraphs]
     assert not [t for t in texts if FOREIGN.search(t)]
+    assert not [t for t in texts if "Nämndens roll" in t]  # the template's own text is no answer
     described = [m for r in found.reports for m in r.measures if m.description]
     assert any(" ".join(m.description.split()) in texts for m in described) == example.descriptions
 

@@ -324,6 +324,12 @@ class RoundDefinition(_Strict):
         return reports
 
     @cached_property
+    def shares_responsibility(self) -> bool:
+        """Whether any item has delansvar: if none has, every recipient is simply ansvarig and the
+        template does not print a role line under each item (a plain remiss of questions)."""
+        return any(m.delansvar for r in self.reports for m in r.measures)
+
+    @cached_property
     def measures_by_key(self) -> dict[str, tuple[Report, Measure]]:
         return {measure_key(r.id, m.number): (r, m) for r in self.reports for m in r.measures}
 

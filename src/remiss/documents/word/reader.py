@@ -154,7 +154,10 @@ class _Reader:
         heading = self.index.measure_heading(assignment.report.title, assignment.measure.number)
         if heading is None:
             return {}
-        template = {normalised(assignment.measure.description), normalised(responsibility_line(assignment))}
+        template = {
+            normalised(assignment.measure.description),
+            normalised(responsibility_line(assignment, self.definition)),
+        }
         template |= {normalised(e.field.placeholder) for e in expected}
         labels = {label_key(e.field.label): n for n, e in enumerate(expected)}
         found: dict[int, list[etree._Element]] = {}
@@ -227,7 +230,7 @@ class _Reader:
         """All labels deleted: everything typed under the heading except the template's text."""
         template = {
             normalised(assignment.measure.description),
-            normalised(responsibility_line(assignment, self.definition.vocabulary)),
+            normalised(responsibility_line(assignment, self.definition)),
         }
         return [self.index.blocks[i] for i in section if self.index.texts[i] not in template]
 

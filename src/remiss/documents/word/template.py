@@ -34,7 +34,7 @@ from remiss.documents.word.wordml import (
     rich_text_control,
 )
 from remiss.domain.catalog import Organisation
-from remiss.domain.round import Assignment, Report, Role, RoundDefinition, Vocabulary, WordField, lowered
+from remiss.domain.round import Assignment, Report, Role, RoundDefinition, Vocabulary, WordField
 from remiss.identity import FileIdentity
 from remiss.swedish import long_date
 
@@ -61,9 +61,15 @@ def build_response_docx(
     return stamp(base, document_xml, identity.reference, identity.as_properties())
 
 
-def responsibility_line(assignment: Assignment, words: Vocabulary = DEFAULT_WORDS) -> str:
-    """The round's free text, else 'Nämndens roll: ansvarig' in the round's words."""
-    return assignment.measure.responsibility or f"Nämndens roll: {lowered(words.roles.of(assignment.role))}"
+def responsibility_line(assignment: Assignment, definition: RoundDefinition | None = None) -> str:
+    """The round's free text, else 'Nämndens roll: ansvarig' in the round's words; nothing when
+    no item of the round has delansvar (every recipient answers all it gets as ansvarig)."""
+    if assignment.measure.responsibility:
+        return assignment.measure.responsibility
+    if definition is not None and not definition.shares_responsibility:
+        return ""
+    words = definition.vocabulary if definition is not None else DEFAULT_WORDS
+    return f"Nämndens roll: {words.roles.in_text(assignment.role)}"
 
 
 def no_measures_text(words: Vocabulary) -> str:
@@ -120,7 +126,9 @@ class _Writer:
         yield paragraph(measure_heading(measure, words), style=STYLE_HEADING_2)
         if measure.description:
             yield paragraph(measure.description)
-        yield paragraph(responsibility_line(assignment, words), italic=True)
+        line = responsibility_line(assignment, self.definition)
+        if line:
+            yield paragraph(line, italic=True)
         for field in self.definition.fields.word:
             alias = field_alias(assignment.report, measure, field, self.repeated)
             yield from self._field(field, field_tag(assignment.key, field.id), alias)
