@@ -297,3 +297,18 @@ def test_per_item_annex_in_the_rounds_words(cycle, tmp_path) -> None:
     if example.round_id == "sammanhallen-stad-2016":
         roles = "Huvudansvarig: Trafikkontoret. Medansvarig: Exploateringskontoret, Stadsbyggnadskontoret."
         assert roles in texts  # goal 1.2
+
+
+def test_appendix_lists_refused_values_briefly(annex) -> None:
+    example, out, _ = annex
+    found, _ = definition(example)
+    document = docx.Document(io.BytesIO(out.read_bytes()))
+    rows = {row.cells[0].text: [c.text for c in row.cells[1:]] for t in document.tables for row in t.rows}
+    name = load_catalog(resources.default_catalog()).by_id[example.refused].forvaltning
+    labels = {c.id: c.label for c in found.fields.excel}
+    first = found.assignments_for(example.refused, load_catalog(resources.default_catalog()))[0]
+    assert rows[name][0] == "ofullständig"
+    assert rows[name][-1] == (
+        f"{first.measure.number} {labels[example.choice]} (ogiltigt värde), "
+        f"{first.measure.number} {labels[example.number]} (ogiltigt värde)"
+    )

@@ -33,7 +33,7 @@ from remiss.domain import Assignment, Group
 from remiss.domain.outcomes import FileKind, FileState
 from remiss.domain.round import Role, measure_key
 from remiss.services.context import RoundContext
-from remiss.services.status import OrganisationStatus, round_status
+from remiss.services.status import OrganisationStatus, label_of, round_status
 from remiss.store.schema import AnswerRow, ReceivedFileRow, ValueRow
 from remiss.swedish import long_date
 
@@ -73,7 +73,9 @@ def gather_annex(
         draft_stamp=draft_stamp,
         by_measure=_by_measure(ctx, answers) if by_measure else None,
         general=list(entries.values()) if by_measure else [],
-        appendix=_appendix(ctx, statuses, current_versions(session, ctx.round_id)),
+        appendix=_appendix(
+            ctx, statuses, current_versions(session, ctx.round_id), current_values(session, ctx.round_id)
+        ),
         status_line=_status_line(statuses, ctx, day),
         words=ctx.definition.vocabulary,
     )
@@ -235,22 +237,39 @@ def _responsibility(ctx: RoundContext, assigned: list[tuple[str, Assignment]]) -
 
 
 def _appendix(
-    ctx: RoundContext, statuses: list[OrganisationStatus], versions: dict[str, dict[str, int]]
+    ctx: RoundContext,
+    statuses: list[OrganisationStatus],
+    versions: dict[str, dict[str, int]],
+    values: dict[str, dict[tuple[str, str], StoredValue]] | None = None,
 ) -> list[AppendixGroup]:
     rows: dict[str, list[AppendixRow]] = defaultdict(list)
     for status in statuses:
         used = versions.get(status.organisation, {})
+        refused = _refused(ctx, status.organisation, (values or {}).get(status.organisation, {}))
         rows[ctx.organisation(status.organisation).group.heading].append(
             AppendixRow(
                 name=status.name,
                 status=status.status,
                 received=(status.received or "")[:10],
                 late=status.late and status.received is not None,
-                missing=[*status.empty, *status.problems],
+                missing=[*status.empty, *(refused or status.problems)],
                 versions=", ".join(f"{label} {used[kind]}" for kind, label in _KINDS if kind in used),
             )
         )
     return [AppendixGroup(group.heading, rows[group.heading]) for group in Group if rows.get(group.heading)]
+
+
+def _refused(ctx: RoundContext, org_id: str, values: dict[tuple[str, str], StoredValue]) -> list[str]:
+    """'4.1.1 Tidshorisont (ogiltigt värde)': the Excel values the check refused, as short as the
+    appendix's column needs (the reminder and the receipt give the whole reason)."""
+    assignments = ctx.assignments(org_id)
+    found = []
+    for assignment in assignments:
+        for column in ctx.definition.fields.excel:
+            value = values.get((assignment.key, column.id))
+            if value is not None and value.problem:
+                found.append(f"{label_of(assignment, assignments)} {column.label} (ogiltigt värde)")
+    return found
 
 
 def _status_line(statuses: list[OrganisationStatus], ctx: RoundContext, day: dt.date) -> str:
