@@ -79,14 +79,14 @@ def mark_launched(session: Session, ctx: RoundContext) -> None:
         audit.record(session, "round.launched", ctx.round_id)
 
 
-def _write_request(
-    session: Session, ctx: RoundContext, org_id: str, folder: Path, attachments: list[Path], deliver: bool
-) -> Path:
-    org, fields = ctx.organisation(org_id), ctx.definition.fields
-    subject, body = compose.render(
+def render_request(ctx: RoundContext, org_id: str) -> tuple[str, str]:
+    """(subject, body) of the request to one organisation, naming the round's own fields and words
+    (launch sends it; the desk previews it)."""
+    fields = ctx.definition.fields
+    return compose.render(
         MessageKind.REQUEST,
         definition=ctx.definition,
-        org=org,
+        org=ctx.organisation(org_id),
         assignments=ctx.assignments(org_id),
         deadline=long_date(ctx.deadline_for(org_id)),
         general_field=_quoted([fields.general.label])[0],
@@ -94,6 +94,13 @@ def _write_request(
         word_fields=_quoted([f.label for f in fields.word]),
         excel_fields=_quoted([c.label for c in fields.excel]),
     )
+
+
+def _write_request(
+    session: Session, ctx: RoundContext, org_id: str, folder: Path, attachments: list[Path], deliver: bool
+) -> Path:
+    org = ctx.organisation(org_id)
+    subject, body = render_request(ctx, org_id)
     key = f"request:{ctx.round_id}:{org_id}"
     message = compose.build_message(
         to=list(org.email), subject=subject, body=body, key=key, attachments=attachments
