@@ -64,6 +64,7 @@ def gather_annex(
     for org_id, entry in entries.items():
         groups[ctx.organisation(org_id).group].append(entry)
     statuses = round_status(session, ctx, day)
+    refused = current_values(session, ctx.round_id, refused_only=True)
     return AnnexDocument(
         title=ctx.definition.title,
         diarienummer=ctx.definition.diarienummer,
@@ -73,9 +74,7 @@ def gather_annex(
         draft_stamp=draft_stamp,
         by_measure=_by_measure(ctx, answers) if by_measure else None,
         general=list(entries.values()) if by_measure else [],
-        appendix=_appendix(
-            ctx, statuses, current_versions(session, ctx.round_id), current_values(session, ctx.round_id)
-        ),
+        appendix=_appendix(ctx, statuses, current_versions(session, ctx.round_id), refused),
         status_line=_status_line(statuses, ctx, day),
         words=ctx.definition.vocabulary,
     )
@@ -122,11 +121,14 @@ def current_answers(session: Session, round_id: str) -> dict[str, Answers]:
     return by_org
 
 
-def current_values(session: Session, round_id: str) -> dict[str, dict[tuple[str, str], StoredValue]]:
+def current_values(
+    session: Session, round_id: str, *, refused_only: bool = False
+) -> dict[str, dict[tuple[str, str], StoredValue]]:
     """organisation -> (measure key, column id) -> the current Excel file's checked value.
 
     A value the check refused (text in a number column, a choice outside the list, a formula)
-    has no value, only its problem: it must never pass for an answer.
+    has no value, only its problem: it must never pass for an answer. `refused_only`: just
+    those (the appendix's list), one small query instead of every value of the round.
     """
     rows = session.execute(
         select(
@@ -138,7 +140,7 @@ def current_values(session: Session, round_id: str) -> dict[str, dict[tuple[str,
             ValueRow.problem,
         )
         .join(ValueRow, ValueRow.file_id == ReceivedFileRow.id)
-        .where(*_current(round_id, FileKind.XLSX))
+        .where(*_current(round_id, FileKind.XLSX), *([ValueRow.problem.is_not(None)] if refused_only else []))
     )
     by_org: dict[str, dict[tuple[str, str], StoredValue]] = defaultdict(dict)
     for org_id, key, column_id, text, number, problem in rows:
