@@ -68,8 +68,13 @@ def summary_line(rows: Sequence[OrganisationStatus]) -> str:
 def round_status(session: Session, ctx: RoundContext, today: dt.date) -> list[OrganisationStatus]:
     files = _accepted_files(session, ctx.round_id)
     current_ids = [f.id for fs in files.values() for f in fs if f.is_current]
-    answers = _by_file(session.scalars(select(AnswerRow).where(AnswerRow.file_id.in_(current_ids))))
-    values = _by_file(session.scalars(select(ValueRow).where(ValueRow.file_id.in_(current_ids))))
+    # Only the columns status reads: never the answers' text and XML (most of a big round's bytes).
+    answer_columns = (AnswerRow.file_id, AnswerRow.measure_key, AnswerRow.field_id, AnswerRow.empty)
+    value_columns = (
+        ValueRow.file_id, ValueRow.measure_key, ValueRow.column_id, ValueRow.raw, ValueRow.problem
+    )  # fmt: skip
+    answers = _by_file(session.execute(select(*answer_columns).where(AnswerRow.file_id.in_(current_ids))))
+    values = _by_file(session.execute(select(*value_columns).where(ValueRow.file_id.in_(current_ids))))
     reminders = _reminders(session, ctx.round_id)
     return [
         _status_of(ctx, org_id, files.get(org_id, []), answers, values, reminders.get(org_id, []), today)
