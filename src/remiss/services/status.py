@@ -82,7 +82,7 @@ def round_status(
     current = [f for fs in files.values() for f in fs if f.is_current]
     lacking = _lacking_files(session, ctx, current)
     answers, values = _detail_rows(session, lacking) if named else ({}, {})
-    problems = _problems(session, [f.id for f in current if f.kind == FileKind.XLSX])
+    problems = _problems(session, ctx.round_id)
     reminders = _reminders(session, ctx.round_id)
     return [
         _status_of(
@@ -183,17 +183,17 @@ def _detail_rows(
     return answers, values
 
 
-def _problems(session: Session, file_ids: list[int]) -> dict[int, list[str]]:
-    """The Excel values that failed their check, per file (few: read whole)."""
+def _problems(session: Session, round_id: str) -> dict[int, list[str]]:
+    """The Excel values of the current files that failed their check, per file (few: read whole)."""
     found: dict[int, list[str]] = defaultdict(list)
-    if file_ids:
-        rows = session.execute(
-            select(ValueRow.file_id, ValueRow.problem)
-            .where(ValueRow.file_id.in_(file_ids), ValueRow.problem.is_not(None), ValueRow.problem != "")
-            .order_by(ValueRow.file_id, ValueRow.id)
-        )
-        for file_id, problem in rows:
-            found[file_id].append(problem)
+    rows = session.execute(
+        select(ValueRow.file_id, ValueRow.problem)
+        .join(ReceivedFileRow, ReceivedFileRow.id == ValueRow.file_id)
+        .where(*_current_of(round_id, FileKind.XLSX), ValueRow.problem.is_not(None), ValueRow.problem != "")
+        .order_by(ValueRow.file_id, ValueRow.id)
+    )
+    for file_id, problem in rows:
+        found[file_id].append(problem)
     return found
 
 
