@@ -70,3 +70,18 @@ def test_board_rows_equal_the_old_per_organisation_status(workspace):
     assert len(found) >= 2
     with open_database(workspace.database_url).session() as session:
         assert session.query(ReceivedFileRow).filter_by(round_id=ROUND, status="withdrawn").count() == 1
+
+
+def test_start_page_counts_equal_the_old_statuses(workspace):
+    from collections import Counter
+
+    from remiss.services.lifecycle.views import list_rounds
+    from remiss.store.database import open_database
+
+    _every_state(workspace)
+    with open_database(workspace.database_url).session() as session:
+        old = reference_status.round_status(session, load_context(session, ROUND), TODAY)
+    [summary] = list_rounds(workspace, TODAY)
+    counted = Counter(s.status for s in old)
+    assert summary.counts == {k: counted[k] for k in ("missing", "incomplete", "complete")}
+    assert summary.late == sum(1 for s in old if s.late) and summary.recipients == len(old)
