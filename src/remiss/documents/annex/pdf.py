@@ -17,6 +17,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from remiss.documents.annex import warm
 from remiss.errors import DocumentError
 
 SCRIPT = Path(__file__).with_name("lo_pdf_export.py")
@@ -95,6 +96,12 @@ def convert_to_pdf(source: Path, target: Path) -> int:
             f"Installera paketet python3-uno, eller ange en sådan Python i {PYTHON_ENV}."
         )
     target.parent.mkdir(parents=True, exist_ok=True)
+    if _warm:
+        with tempfile.TemporaryDirectory(prefix="remiss-lo-") as work:
+            partial = Path(work) / "bilaga.pdf"
+            output = warm.keep_warm(soffice, python).convert(SCRIPT, source, partial, PDF_OPTIONS)
+            shutil.move(partial, target)
+        return _pages(output)
     with tempfile.TemporaryDirectory(prefix="remiss-lo-") as work:
         partial = Path(work) / "bilaga.pdf"
         command = [python, str(SCRIPT), soffice, str(source), str(partial), str(Path(work) / "profile")]
@@ -110,5 +117,19 @@ def convert_to_pdf(source: Path, target: Path) -> int:
             detail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["okänt fel"]
             raise DocumentError(f"PDF av {source.name} kunde inte skapas i LibreOffice: {detail[0]}")
         shutil.move(partial, target)  # a rename when on the same file system
-    lines = done.stdout.strip().splitlines()
+    return _pages(done.stdout)
+
+
+def _pages(output: str) -> int:
+    lines = output.strip().splitlines()
     return int(lines[-1]) if lines and lines[-1].isdigit() else 0
+
+
+_warm = False
+
+
+def use_warm_office(on: bool = True) -> None:
+    """Build every PDF of this process on one LibreOffice kept running (`remiss serve` does:
+    a desk annex PDF then takes seconds, not a LibreOffice start). See warm.py."""
+    global _warm
+    _warm = on
