@@ -11,6 +11,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from remiss.services.files import display_name
+
 console = Console()
 errors = Console(stderr=True)
 
@@ -21,6 +23,7 @@ OUTCOME_SV = {
     "superseded": "ny version",
     "incomplete": "ofullständig",
     "rejected": "avvisad",
+    "pending": "väntar på bekräftelse",
 }
 STATUS_STYLE = {"missing": "red", "incomplete": "yellow", "complete": "green"}
 GROUP_SV = {"fack": "Fackförvaltningar", "stadsdel": "Stadsdelsförvaltningar", "bolag": "Bolag"}
@@ -55,7 +58,7 @@ def status_table(rows: Sequence[dict[str, Any]], title: str) -> None:
             _day_month(row.get("last_received")),
             str(row["reminders"]),
             _day_month(row.get("extension")),
-            escape(_shorten(row["empty"] + row["problems"])),
+            escape(_shorten([*_waiting(row), *row["empty"], *row["problems"]])),
         )
     console.print(table)
     counts = {s: sum(1 for r in rows if r["status"] == s) for s in STATUS_SV}
@@ -63,6 +66,10 @@ def status_table(rows: Sequence[dict[str, Any]], title: str) -> None:
         f"{counts['complete']} kompletta, {counts['incomplete']} ofullständiga, {counts['missing']} saknas "
         f"({sum(1 for r in rows if r['late'])} sena) av {len(rows)}."
     )
+
+
+def _waiting(row: dict[str, Any]) -> list[str]:
+    return [f"väntar på bekräftelse: {name}" for name in row.get("pending") or []]
 
 
 def collect_table(rows: Sequence[dict[str, Any]]) -> None:
@@ -74,11 +81,11 @@ def collect_table(rows: Sequence[dict[str, Any]]) -> None:
         outcome = row["outcome"]
         style = {"rejected": "red", "accepted": "green", "superseded": "green", "incomplete": "yellow"}
         table.add_row(
-            row["file"],
+            escape(display_name(row["file"], 240)),
             f"[{style.get(outcome, 'dim')}]{OUTCOME_SV[outcome]}[/]",
             row.get("organisation") or "–",
             row.get("identified_by") or "–",
-            "; ".join(dict.fromkeys(n for n in notes if n)),
+            escape("; ".join(dict.fromkeys(n for n in notes if n))),
         )
     console.print(table)
     counts = {o: sum(1 for r in rows if r["outcome"] == o) for o in OUTCOME_SV}

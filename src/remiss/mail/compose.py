@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
+import unicodedata
 from collections.abc import Mapping
 from email import policy
 from email.headerregistry import HeaderRegistry
@@ -56,6 +57,13 @@ def render(template: str, **context: Any) -> tuple[str, str]:
     return subject, body.strip() + "\n"
 
 
+def one_line(text: str) -> str:
+    """Header text with no line breaks or control characters: a stranger's file name in a subject
+    can never start a header of its own (the e-mail library encodes the rest, RFC 2047)."""
+    return " ".join("".join(" " if unicodedata.category(c)[0] == "C" or c in "\u2028\u2029" else c
+                            for c in text).split())
+
+
 def message_id_for(key: str) -> str:
     """Deterministic Message-ID, so a resent message is recognisably the same one."""
     return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@remiss.invalid>"
@@ -77,7 +85,7 @@ def build_message(
     message["To"] = ", ".join(to)
     if cc:
         message["Cc"] = ", ".join(cc)
-    message["Subject"] = subject
+    message["Subject"] = one_line(subject)
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = message_id_for(key)
     message["X-Remiss-Key"] = key

@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from remiss.documents.package import Limits, check_size
 from remiss.errors import RejectedFile
 from remiss.services.context import RoundContext
-from remiss.services.files import safe_name, sha256, write_atomic
+from remiss.services.files import as_text, display_name, name_from_path, safe_name, sha256, write_atomic
 from remiss.services.intake.accept import Ready, store_accepted
 from remiss.services.intake.examine import Examined
 from remiss.services.intake.pool import IntakePool, shared_pool
@@ -37,6 +37,7 @@ from remiss.services.intake.received import (
     earlier,
     raced,
     same_run,
+    shown,
 )
 from remiss.settings import Workspace
 from remiss.store import audit
@@ -69,8 +70,14 @@ def collect_file(
     *,
     pool: IntakePool | None = None,
     sender: str | None = None,
+    name: str | None = None,
+    submitted: dt.datetime | None = None,
 ) -> CollectResult:
-    return collect_paths(db, workspace, ctx, [path], now, pool=pool, sender=sender)[0]
+    """One file; `name` is its name as sent when the path's own name is one remiss made (mail)."""
+    names = [name] if name is not None else None
+    return collect_paths(
+        db, workspace, ctx, [path], now, pool=pool, sender=sender, names=names, submitted=submitted
+    )[0]
 
 
 def collect_paths(
@@ -82,8 +89,13 @@ def collect_paths(
     *,
     pool: IntakePool | None = None,
     sender: str | None = None,
+    names: list[str] | None = None,
+    submitted: dt.datetime | None = None,
 ) -> list[CollectResult]:
     """One result per path, in the order given; files are examined in the pool's workers.
+
+    `names` are the files' names as sent (default: each path's name); `submitted` is when they
+    were sent (a message's arrival; default: each file's modification time), which orders versions.
 
     Files are examined in parallel but stored in the order given (oldest first, from
     expand_paths), so the later of two versions in one run is the one that becomes current.
@@ -97,7 +109,9 @@ def collect_paths(
 
     def incoming() -> Iterator[tuple[int, bytes, str]]:
         for index, path in enumerate(paths):
-            item = _receive(db, workspace, ctx, path, now or utcnow(), seen, index)
+            given = names[index] if names is not None else None
+            name = unicodedata.normalize("NFC", as_text(given)) if given is not None else name_from_path(path)
+            item = _receive(db, workspace, ctx, path, name, now or utcnow(), submitted, seen, index)
             if isinstance(item, int):
                 same[index] = item
             elif isinstance(item, CollectResult):
@@ -105,7 +119,7 @@ def collect_paths(
             else:
                 pending[index] = item
                 order.append(index)
-                yield index, item.data, item.name
+                yield index, item.data, display_name(item.name)
 
     ready: list[tuple[int, Ready]] = []
 
@@ -139,7 +153,9 @@ def _receive(
     workspace: Workspace,
     ctx: RoundContext,
     path: Path,
+    name: str,
     received_at: dt.datetime,
+    submitted: dt.datetime | None,
     seen: dict[str, tuple[int, str]],
     index: int,
 ) -> Incoming | CollectResult | int:
@@ -147,27 +163,32 @@ def _receive(
 
     Returns the index of the first path with the same bytes when the file repeats one of this run.
     """
-    name = unicodedata.normalize("NFC", path.name)
+    shown_name = display_name(name)
     try:
-        size = path.stat().st_size
+        stat = path.stat()
+        size = stat.st_size
+        sent = submitted or dt.datetime.fromtimestamp(stat.st_mtime, dt.UTC)
         limits = Limits.from_env()
         if size > limits.max_file_bytes:
             digest = _hash_file(path)
             if digest in seen:
                 return seen[digest][0]
             seen[digest] = (index, name)
-            item = Incoming(path, name, b"", digest, received_at)
+            item = Incoming(path, name, b"", digest, received_at, sent)
             first = earlier(db, digest)
             if first is not None:
                 return duplicate(path, first)
             try:
-                check_size(size, name, limits)
+                check_size(size, shown_name, limits)
             except RejectedFile as refusal:
                 return _quarantine(db, workspace, ctx, item, refusal, path)
         data = path.read_bytes()
     except OSError as exc:
         return CollectResult(
-            str(path), "rejected", reason=f"{name} kunde inte läsas från disken ({exc.strerror}).", code="io"
+            shown(path),
+            "rejected",
+            reason=f"{shown_name} kunde inte läsas från disken ({exc.strerror}).",
+            code="io",
         )
     digest = sha256(data)
     if digest in seen:
@@ -176,7 +197,7 @@ def _receive(
     first = earlier(db, digest)
     if first is not None:
         return duplicate(path, first)
-    return Incoming(path, name, data, digest, received_at)
+    return Incoming(path, name, data, digest, received_at, sent)
 
 
 def _quarantine(
@@ -195,7 +216,9 @@ def _quarantine(
     else:
         write_atomic(stored, source)
         size = len(source)
-    sidecar = f"{refusal.reason}\nkod: {refusal.code}\nsha256: {item.digest}\nfil: {item.name}\n"
+    # One line per field, whatever the name holds: a newline in it must never write a false `kod:`.
+    reason = " ".join(refusal.reason.split())
+    sidecar = f"{reason}\nkod: {refusal.code}\nsha256: {item.digest}\nfil: {display_name(item.name)}\n"
     write_atomic(stored.with_name(stored.name + SIDECAR), sidecar.encode())
     try:
         with db.session() as session:
@@ -216,7 +239,7 @@ def _quarantine(
             audit.record(session, "file.rejected", ctx.round_id, None, file=item.name, code=refusal.code)
     except IntegrityError:
         return raced(db, item, stored)
-    return CollectResult(str(item.path), "rejected", None, refusal.reason, code=refusal.code)
+    return CollectResult(shown(item.path), "rejected", None, refusal.reason, code=refusal.code)
 
 
 def _hash_file(path: Path) -> str:
@@ -231,5 +254,9 @@ def _copy_atomic(source: Path, target: Path) -> None:
     """A large refused file is copied in chunks (never read whole into memory)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:12]}.tmp")
-    shutil.copyfile(source, tmp)
-    tmp.replace(target)
+    try:
+        shutil.copyfile(source, tmp)
+        tmp.replace(target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

@@ -21,6 +21,7 @@ from remiss.domain.round import RoundDefinition
 from remiss.mail import compose, outbox
 from remiss.mail.settings import smtp_configured
 from remiss.services.context import RoundContext
+from remiss.services.files import display_name
 from remiss.services.status import label_of
 from remiss.settings import Workspace
 from remiss.store.schema import ReceivedFileRow
@@ -129,7 +130,7 @@ def receipt_context(
     return {
         "definition": ctx.definition,
         "org": ctx.organisation(org_id),
-        "file_name": row.original_name,
+        "file_name": display_name(row.original_name),
         "kind": KIND_SV.get(row.kind or "", "Filen"),
         "other_kind": KIND_SV["xlsx" if row.kind == "docx" else "docx"],
         "other_received": other_received,
@@ -138,6 +139,7 @@ def receipt_context(
         "late": row.late,
         "version": row.version,
         "current": row.is_current,
+        "pending": row.status == "pending",
         "sections": sections,
         "empty": empty,
         "problems": [v.problem for v in extracted.values if v.problem],

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from remiss.services.files import as_text, display_name
 from remiss.services.intake.records import describe_duplicate
 from remiss.store.database import Database
 from remiss.store.schema import ReceivedFileRow
@@ -20,6 +21,7 @@ OUTCOME_SV = {
     "incomplete": "ofullständig",
     "duplicate": "dubblett",
     "rejected": "avvisad",
+    "pending": "väntar på bekräftelse",
 }
 
 
@@ -28,7 +30,7 @@ class CollectResult:
     """One line of `remiss collect`'s report."""
 
     file: str
-    outcome: str  # accepted | superseded | incomplete | duplicate | rejected
+    outcome: str  # accepted | superseded | incomplete | duplicate | rejected | pending
     organisation: str | None = None
     reason: str | None = None
     kind: str | None = None
@@ -49,6 +51,7 @@ class Incoming:
     data: bytes
     digest: str
     received_at: dt.datetime
+    submitted_at: dt.datetime | None = None  # when it was sent: orders the versions (see accept.py)
 
 
 def earlier(db: Database, digest: str) -> ReceivedFileRow | None:
@@ -59,7 +62,7 @@ def earlier(db: Database, digest: str) -> ReceivedFileRow | None:
 
 def duplicate(path: Path, first: ReceivedFileRow) -> CollectResult:
     return CollectResult(
-        str(path),
+        shown(path),
         "duplicate",
         first.organisation_id,
         describe_duplicate(first),
@@ -73,7 +76,7 @@ def raced(db: Database, item: Incoming, ours: Path) -> CollectResult:
     first = earlier(db, item.digest)
     if first is None:
         return CollectResult(
-            str(item.path), "duplicate", reason="Filen togs emot samtidigt av en annan insamling."
+            shown(item.path), "duplicate", reason="Filen togs emot samtidigt av en annan insamling."
         )
     if first.stored_path != str(ours):  # the same bytes under another name: keep one copy
         ours.unlink(missing_ok=True)
@@ -83,13 +86,18 @@ def raced(db: Database, item: Incoming, ours: Path) -> CollectResult:
 
 def same_run(path: Path, first: CollectResult) -> CollectResult:
     """A file that repeats the bytes of an earlier path of this run: one submission, reported once."""
-    first_name = unicodedata.normalize("NFC", Path(first.file).name)
+    first_name = display_name(unicodedata.normalize("NFC", Path(first.file).name))
     how = OUTCOME_SV.get(first.outcome, first.outcome)
     return CollectResult(
-        str(path),
+        shown(path),
         "duplicate",
         first.organisation,
         f"Samma fil som {first_name} i den här insamlingen ({how}).",
         first.kind,
         identified_by=first.identified_by,
     )
+
+
+def shown(path: Path) -> str:
+    """A path as text for reports and JSON (bytes that are not UTF-8 replaced)."""
+    return as_text(str(path))
