@@ -131,9 +131,7 @@ def test_the_file_sent_last_is_current_whatever_order_the_runs_take_them_in(home
     for org in orgs:
         files[f"{org} v2.docx"] = c.fill_word(ws, org, " Version två.")
     _files(mixed, files, 1_650_000_000)
-    run = run_remiss(
-        home, "collect", c.ROUND, str(mixed), "--json", cwd=cwd, env={"REMISS_FLOW_TASKS": "4"}
-    )
+    run = run_remiss(home, "collect", c.ROUND, str(mixed), "--json", cwd=cwd, env={"REMISS_FLOW_TASKS": "4"})
     assert run.code == 0, run.err
     for org in orgs:
         assert "Version två." in _current_text(home, org), org

@@ -60,8 +60,9 @@ def render(template: str, **context: Any) -> tuple[str, str]:
 def one_line(text: str) -> str:
     """Header text with no line breaks or control characters: a stranger's file name in a subject
     can never start a header of its own (the e-mail library encodes the rest, RFC 2047)."""
-    return " ".join("".join(" " if unicodedata.category(c)[0] == "C" or c in "\u2028\u2029" else c
-                            for c in text).split())
+    return " ".join(
+        "".join(" " if unicodedata.category(c)[0] == "C" or c in "\u2028\u2029" else c for c in text).split()
+    )
 
 
 def message_id_for(key: str) -> str:

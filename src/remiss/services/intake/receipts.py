@@ -22,6 +22,7 @@ from remiss.mail import compose, outbox
 from remiss.mail.settings import smtp_configured
 from remiss.services.context import RoundContext
 from remiss.services.files import display_name
+from remiss.services.intake.senders import may_answer
 from remiss.services.status import label_of
 from remiss.settings import Workspace
 from remiss.store.schema import ReceivedFileRow
@@ -71,7 +72,9 @@ def write_receipt(
     org = ctx.organisation(row.organisation_id or "")
     context = receipt_context(ctx, row, extracted, other_received) | {"current": current}
     subject, body = compose.render("receipt", **context)
-    recipients = list(dict.fromkeys([*([row.sender] if row.sender else []), *org.email]))
+    # The sender only when remiss may mail it (a catalog address or the city's domain): never a relay.
+    sender = [row.sender] if may_answer(row.sender, ctx) else []
+    recipients = list(dict.fromkeys([*sender, *org.email]))
     key = receipt_key(row.sha256)
     message = compose.build_message(to=recipients, subject=subject, body=body, key=key)
     path = receipt_path(workspace, ctx, row)
@@ -169,6 +172,15 @@ def render_refusal(
         deadline=deadline,
         sender=signature,
     )
+
+
+def render_refusals(
+    files: list[tuple[str, str]], definition: RoundDefinition | None = None, sender: str | None = None
+) -> tuple[str, str]:
+    """(subject, body) of one message telling a sender why each of its files (name, reason) was refused."""
+    signature = sender or (definition.sender if definition else "Stadsledningskontoret")
+    deadline = long_date(definition.deadline) if definition else None
+    return compose.render("refusals", files=files, definition=definition, deadline=deadline, sender=signature)
 
 
 def build_refusal(
