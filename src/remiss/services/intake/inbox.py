@@ -44,7 +44,7 @@ from remiss.store.schema import InboundMessageRow, OutboxRow, ReceivedFileRow
 
 REFUSALS = "_avvisade"  # outbox/<round>/_avvisade/: refusals, which belong to no organisation
 MAX_DEPTH = 8  # forwarded messages inside forwarded messages: no answer needs more
-MAX_PARTS = 200  # parts of one message (attachments, texts, nested messages)
+MAX_PARTS = 500  # parts of one message (attachments, texts, nested messages)
 _ADDRESS = re.compile(r"[^@\s<>()\[\],;:\\\"]{1,64}@[a-z0-9.-]{1,253}\.[a-z]{2,63}")
 _MESSAGE_ID = re.compile(r"<[^<>\s]{1,240}>")
 
