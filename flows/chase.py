@@ -17,6 +17,7 @@ from remiss_flows._shared import workspace
 from remiss_flows.mail import send_outbox
 
 from remiss.domain.calendar import stockholm_today
+from remiss.domain.outcomes import AnswerStatus
 from remiss.services import operations
 from remiss.services.chase.tracking import summary_rows
 from remiss.services.status import OrganisationStatus
@@ -53,5 +54,5 @@ def chase_missing(
 
 
 def _counts(rows: list[OrganisationStatus]) -> str:
-    complete = sum(1 for r in rows if r.status == "complete")
+    complete = sum(1 for r in rows if r.status is AnswerStatus.COMPLETE)
     return f"{complete} kompletta av {len(rows)}, {sum(1 for r in rows if r.late)} sena"

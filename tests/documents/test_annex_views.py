@@ -28,19 +28,22 @@ from remiss.documents.model import (
     MeasureSection,
 )
 from remiss.documents.ooxml import W
+from remiss.domain.outcomes import AnswerStatus
 
 NS = {"w": W, "v": "urn:schemas-microsoft-com:vml"}
 APPENDIX = [
     AppendixGroup(
         "Fackförvaltningar",
         [
-            AppendixRow("Arbetsmarknadsförvaltningen", "komplett", "2016-04-26", versions="Word 2, Excel 1"),
-            AppendixRow("Kyrkogårdsförvaltningen", "saknas"),
+            AppendixRow(
+                "Arbetsmarknadsförvaltningen", AnswerStatus.COMPLETE, "2016-04-26", versions="Word 2, Excel 1"
+            ),
+            AppendixRow("Kyrkogårdsförvaltningen", AnswerStatus.MISSING),
         ],
     ),
     AppendixGroup(
         "Stadsdelsförvaltningar",
-        [AppendixRow("Bromma", "ofullständig", "2016-05-02", late=True, missing=["2.1 Kommentar"])],
+        [AppendixRow("Bromma", AnswerStatus.INCOMPLETE, "2016-05-02", late=True, missing=["2.1 Kommentar"])],
     ),
 ]
 

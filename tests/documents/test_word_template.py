@@ -14,7 +14,7 @@ from remiss.documents.ooxml import W, w
 from remiss.documents.properties import read_custom_properties
 from remiss.documents.word.template import NO_MEASURES, build_response_docx
 from remiss.documents.word.wordml import field_alias, field_tag, repeated_numbers
-from remiss.domain.round import Assignment
+from remiss.domain.round import Assignment, Role
 from remiss.identity import parse_reference
 from remiss.swedish import long_date as swedish_date
 
@@ -157,7 +157,8 @@ def test_responsibility_line_falls_back_to_the_role(definition, catalog, identit
     most, _, _ = orgs_by_load(definition, catalog)
     org = catalog.by_id[most]
     first = definition.assignments_for(most, catalog)[0]
-    plain = Assignment(first.report, first.measure.model_copy(update={"responsibility": None}), "delansvar")
+    measure = first.measure.model_copy(update={"responsibility": None})
+    plain = Assignment(first.report, measure, Role.DELANSVAR)
     texts = paragraph_texts(build_response_docx(definition, org, [plain], identity_for(most)))
     assert "Nämndens roll: delansvar" in texts
     if first.measure.responsibility:

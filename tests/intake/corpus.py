@@ -379,15 +379,22 @@ def opendocument() -> bytes:
     return out.getvalue()
 
 
-def heavy_docx(data: bytes, paragraphs: int) -> bytes:
-    """A structurally valid response whose body holds `paragraphs` short random paragraphs."""
+def heavy_docx(data: bytes, paragraphs: int, *, in_answer: bool = False) -> bytes:
+    """A structurally valid response whose body holds `paragraphs` short random paragraphs.
+
+    At the top of the body they cost the XML parser; `in_answer` puts them at the end, under
+    the last åtgärd's heading, where the reader also takes each one as part of an answer.
+    """
     text = os.urandom(paragraphs * 3).hex().encode()
 
     def change(xml: bytes) -> bytes:
-        head, tail = xml.split(b"<w:body>", 1)
         filler = b"".join(
             b"<w:p><w:r><w:t>" + text[i * 6 : i * 6 + 6] + b"</w:t></w:r></w:p>" for i in range(paragraphs)
         )
+        if in_answer:
+            head, tail = xml.rsplit(b"<w:sectPr", 1)
+            return head + filler + b"<w:sectPr" + tail
+        head, tail = xml.split(b"<w:body>", 1)
         return head + b"<w:body>" + filler + tail
 
     return rewrite(data, {"word/document.xml": change})

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from remiss.errors import StoreError
-from remiss.mail import outbox
 from remiss.mail.settings import smtp_from_mapping
+from remiss.services import outbox
 from remiss.store import migrate
 from remiss.store.database import Database
 

@@ -22,9 +22,8 @@ import sys
 
 from sqlalchemy import select
 
-from remiss.mail import outbox
 from remiss.mail.settings import smtp_from_env
-from remiss.services import operations
+from remiss.services import operations, outbox
 from remiss.store.schema import OutboxRow
 
 D = dt.date

@@ -10,13 +10,13 @@ import docx
 import openpyxl
 import pytest
 from sqlalchemy import select
+from tests.helpers import run_cli
 from tests.mail.support import SmtpServer, free_port
 
 from remiss.errors import ConfigError, DeliveryError
-from remiss.mail import outbox
 from remiss.mail.settings import smtp_from_env, smtp_from_mapping
 from remiss.mail.smtp import SmtpConnection
-from remiss.services import operations
+from remiss.services import operations, outbox
 from remiss.store.schema import OutboxRow
 
 DEADLINE = dt.date(2016, 5, 13)
@@ -117,6 +117,10 @@ def test_server_down_keeps_the_message_until_a_later_run_sends_it(workspace, lau
     assert f"E-postservern 127.0.0.1:{port} kunde inte nås" in report.failed["request:down-2016:kultur"]
     (row,) = _rows(workspace)
     assert row.sent_at is None and row.next_attempt_at == start + outbox.RETRY_BASE
+    with db.session() as session:  # what `remiss send` lists meanwhile: when it is tried again, and why
+        waiting = outbox.not_going_out(session, start + dt.timedelta(minutes=1))
+    expected = "nytt försök 2016-05-02 10:05 (efter 1 försök): E-postservern "
+    assert waiting["request:down-2016:kultur"].startswith(expected)
     with SmtpServer(port=port) as server:
         # Within the backoff nothing is tried; after it, the message goes, once.
         assert outbox.dispatch(db, settings, now=lambda: start + dt.timedelta(minutes=1)).sent == []
@@ -136,6 +140,16 @@ def test_without_smtp_only_eml_files_are_written_and_never_sent_later(workspace,
     settings = smtp_from_mapping({"host": "127.0.0.1", "port": smtp.port, "security": "none"}, "test")
     assert outbox.dispatch(operations.database(workspace), settings).sent == []
     assert smtp.recorder.received == []
+
+
+def test_send_lists_every_message_not_going_out_and_why(workspace, launched):
+    launched("wait-2016", DEADLINE, ["kultur", "idrott"])
+    output = " ".join(run_cli("send", "wait-2016").split())
+    assert "0 meddelanden skickade. 2 meddelanden går inte ut nu:" in output
+    for org in ("kultur", "idrott"):
+        eml = workspace.round_outbox("wait-2016", org) / "begaran.eml"
+        assert f"request:wait-2016:{org}: skrevs utan SMTP-inställningar och skickas aldrig" in output
+        assert f"skicka {eml} för hand" in output
 
 
 def test_refused_recipients_are_reported_and_the_rest_delivered(smtp):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -11,22 +12,26 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from remiss.domain import Group
+from remiss.domain.outcomes import AnswerStatus, Outcome
 from remiss.services.files import display_name
 
 console = Console()
 errors = Console(stderr=True)
 
-STATUS_SV = {"missing": "saknas", "incomplete": "ofullständig", "complete": "komplett"}
-OUTCOME_SV = {
-    "accepted": "mottagen",
-    "duplicate": "dubblett",
-    "superseded": "ny version",
-    "incomplete": "ofullständig",
-    "rejected": "avvisad",
-    "pending": "väntar på bekräftelse",
+STATUS_STYLE = {
+    AnswerStatus.MISSING: "red",
+    AnswerStatus.INCOMPLETE: "yellow",
+    AnswerStatus.COMPLETE: "green",
 }
-STATUS_STYLE = {"missing": "red", "incomplete": "yellow", "complete": "green"}
-GROUP_SV = {"fack": "Fackförvaltningar", "stadsdel": "Stadsdelsförvaltningar", "bolag": "Bolag"}
+OUTCOME_STYLE = {
+    Outcome.REJECTED: "red",
+    Outcome.ACCEPTED: "green",
+    Outcome.SUPERSEDED: "green",
+    Outcome.INCOMPLETE: "yellow",
+    Outcome.DUPLICATE: "dim",
+    Outcome.PENDING: "yellow",
+}
 
 
 def emit_json(data: Any) -> None:
@@ -49,11 +54,11 @@ def status_table(rows: Sequence[dict[str, Any]], title: str) -> None:
     for row in rows:
         if row["group"] != group:
             group = row["group"]
-            table.add_row(f"[bold]{GROUP_SV.get(group, group)}[/]", end_section=False)
-        status = row["status"]
+            table.add_row(f"[bold]{Group(group).heading}[/]", end_section=False)
+        status = AnswerStatus(row["status"])
         table.add_row(
             f"  {row['name']}",
-            f"[{STATUS_STYLE[status]}]{STATUS_SV[status]}[/]",
+            f"[{STATUS_STYLE[status]}]{status.label}[/]",
             "[red]ja[/]" if row["late"] else "nej",
             _day_month(row.get("last_received")),
             str(row["reminders"]),
@@ -61,10 +66,10 @@ def status_table(rows: Sequence[dict[str, Any]], title: str) -> None:
             escape(_shorten([*_waiting(row), *row["empty"], *row["problems"]])),
         )
     console.print(table)
-    counts = {s: sum(1 for r in rows if r["status"] == s) for s in STATUS_SV}
+    counts = Counter(AnswerStatus(r["status"]) for r in rows)
     console.print(
-        f"{counts['complete']} kompletta, {counts['incomplete']} ofullständiga, {counts['missing']} saknas "
-        f"({sum(1 for r in rows if r['late'])} sena) av {len(rows)}."
+        f"{counts[AnswerStatus.COMPLETE]} kompletta, {counts[AnswerStatus.INCOMPLETE]} ofullständiga, "
+        f"{counts[AnswerStatus.MISSING]} saknas ({sum(1 for r in rows if r['late'])} sena) av {len(rows)}."
     )
 
 
@@ -78,20 +83,18 @@ def collect_table(rows: Sequence[dict[str, Any]]) -> None:
         table.add_column(column, overflow="fold")
     for row in rows:
         notes = [row.get("reason") or "", *(row.get("warnings") or []), "sen" if row.get("late") else ""]
-        outcome = row["outcome"]
-        style = {"rejected": "red", "accepted": "green", "superseded": "green", "incomplete": "yellow"}
+        outcome = Outcome(row["outcome"])
         table.add_row(
             escape(display_name(row["file"], 240)),
-            f"[{style.get(outcome, 'dim')}]{OUTCOME_SV[outcome]}[/]",
+            f"[{OUTCOME_STYLE[outcome]}]{outcome.label}[/]",
             row.get("organisation") or "–",
             row.get("identified_by") or "–",
             escape("; ".join(dict.fromkeys(n for n in notes if n))),
         )
     console.print(table)
-    counts = {o: sum(1 for r in rows if r["outcome"] == o) for o in OUTCOME_SV}
-    console.print(
-        ", ".join(f"{n} {OUTCOME_SV[o]}" for o, n in counts.items() if n) + f" av {len(rows)} filer."
-    )
+    counts = Counter(Outcome(r["outcome"]) for r in rows)
+    said = ", ".join(f"{counts[o]} {o.label}" for o in Outcome if counts[o])
+    console.print(f"{said} av {len(rows)} filer.")
 
 
 def _day_month(iso: str | None) -> str:
@@ -106,12 +109,17 @@ def _shorten(items: list[str], limit: int = 4) -> str:
 
 
 def outbox_report(report: dict[str, Any]) -> None:
-    """What `remiss send` did: sent now, and what is still waiting, with the server's answer."""
+    """What `remiss send` did: sent now, what failed, and every message not going out, with why."""
     console.print(f"{len(report['sent'])} meddelanden skickade.")
     for key, refused in report.get("refused", {}).items():
         console.print(f"  [yellow]{key}[/]: tog inte emot {', '.join(refused)}", highlight=False)
     for key, error in report["failed"].items():
         console.print(f"  [red]väntar[/] {key}: {escape(error)}", highlight=False)
+    waiting = report.get("waiting", {})
+    if waiting:
+        console.print(f"{len(waiting)} meddelanden går inte ut nu:")
+    for key, reason in waiting.items():
+        console.print(f"  [yellow]{escape(key)}[/]: {escape(reason)}", highlight=False, soft_wrap=True)
 
 
 def fetch_table(messages: Sequence[dict[str, Any]]) -> None:
@@ -122,15 +130,15 @@ def fetch_table(messages: Sequence[dict[str, Any]]) -> None:
     for message in messages:
         sender = escape(message["sender"] or "–")
         if not message["files"]:
-            table.add_row(sender, escape(message["subject"]), "–", "–", message.get("note") or "")
+            table.add_row(sender, escape(message["subject"]), "–", "–", escape(message.get("note") or ""))
         for item in message["files"]:
-            outcome = item["outcome"]
-            good = outcome in ("accepted", "superseded")
-            style = "red" if outcome == "rejected" else "green" if good else "dim"
-            note = item.get("reason") or ""
-            if outcome == "rejected" and message["refusals"]:
+            outcome = Outcome(item["outcome"])
+            note = " ".join(n for n in (item.get("note"), item.get("reason")) if n)
+            if outcome is Outcome.REJECTED and message["refusals"]:
                 note += " (avsändaren har fått svar)"
-            label = f"[{style}]{OUTCOME_SV.get(outcome, outcome)}[/]"
+            label = f"[{OUTCOME_STYLE[outcome]}]{outcome.label}[/]"
             table.add_row(sender, escape(item["file"]), label, item["organisation"] or "–", escape(note))
+        if message["files"] and message.get("note"):  # e.g. refusals not answered: for the coordinator
+            table.add_row(sender, escape(message["subject"]), "–", "–", escape(message["note"]))
     console.print(table)
     console.print(f"{len(messages)} meddelanden behandlade.")

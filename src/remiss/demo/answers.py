@@ -22,7 +22,7 @@ from typing import TypeVar
 from remiss.demo import phrases
 from remiss.documents.model import GENERAL
 from remiss.documents.word.wordml import field_tag
-from remiss.domain import Assignment, ExcelColumn, Group, Organisation, RoundDefinition, WordField
+from remiss.domain import Assignment, ExcelColumn, Group, Organisation, Role, RoundDefinition, WordField
 
 T = TypeVar("T")
 
@@ -180,7 +180,7 @@ def _field_text(voice: _Voice, assignment: Assignment, field: WordField, main: W
 
 def _comment(voice: _Voice, assignment: Assignment) -> list[str]:
     org_id, key, topic = voice.org.id, assignment.key, _topic(assignment)
-    openers = phrases.OPENERS_ANSVARIG if assignment.role == "ansvarig" else phrases.OPENERS_DELANSVAR
+    openers = phrases.OPENERS_ANSVARIG if assignment.role is Role.ANSVARIG else phrases.OPENERS_DELANSVAR
     sentences = [
         voice.fill(_pick(openers, org_id, key, "opener"), topic),
         _pick(phrases.STANCES, org_id, key, "stance"),
@@ -227,7 +227,7 @@ def _scope(assignments: list[Assignment]) -> str:
     listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " och " + parts[-1]
     total = len(assignments)
     lead = "Nämnden berörs av en åtgärd" if total == 1 else f"Nämnden berörs av {total} åtgärder"
-    ansvarig = sum(a.role == "ansvarig" for a in assignments)
+    ansvarig = sum(a.role is Role.ANSVARIG for a in assignments)
     if ansvarig == total:
         role = "Nämnden är ansvarig för samtliga." if total > 1 else "Nämnden är ansvarig för den."
     elif ansvarig == 0:
@@ -251,7 +251,7 @@ def excel_values(
     values: dict[tuple[str, str], str | float] = {}
     for assignment in assignments:
         key = assignment.key
-        not_applicable = _hash(org.id, key, "na") % 12 == 0 and assignment.role == "delansvar"
+        not_applicable = _hash(org.id, key, "na") % 12 == 0 and assignment.role is Role.DELANSVAR
         for column in definition.fields.excel:
             if not column.required and _hash(org.id, key, column.id) % 7 == 0:
                 continue
@@ -270,13 +270,13 @@ def _choice(column: ExcelColumn, org_id: str, assignment: Assignment, not_applic
     if not_applicable and len(choices) > 1:
         return choices[-1]
     usable = choices[:-1] if len(choices) > 1 else choices
-    if assignment.role == "ansvarig":
+    if assignment.role is Role.ANSVARIG:
         usable = usable[:2]
     return _pick(usable, org_id, assignment.key, column.id)
 
 
 def _cost(column: ExcelColumn, org_id: str, assignment: Assignment, not_applicable: bool) -> float:
-    scale = phrases.COSTS_ANSVARIG if assignment.role == "ansvarig" else phrases.COSTS_DELANSVAR
+    scale = phrases.COSTS_ANSVARIG if assignment.role is Role.ANSVARIG else phrases.COSTS_DELANSVAR
     cost = 0.0 if not_applicable else float(_pick(scale, org_id, assignment.key, column.id))
     if column.min is not None:
         cost = max(cost, column.min)

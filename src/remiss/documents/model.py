@@ -14,6 +14,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
+from remiss.domain.outcomes import AnswerStatus
+
 GENERAL = "general"  # measure_key of the general comment
 
 
@@ -128,7 +130,7 @@ class AppendixRow:
     """One förvaltning in the annex's appendix: what came, when, and what is missing."""
 
     name: str
-    status: Literal["komplett", "ofullständig", "saknas"]
+    status: AnswerStatus
     received: str = ""  # "2016-04-28", "" when nothing came
     late: bool = False  # a file came after the (possibly extended) deadline
     missing: list[str] = field(default_factory=list)  # e.g. "4.1.1 Kommentar", "Excelfilen saknas"

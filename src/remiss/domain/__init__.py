@@ -6,6 +6,7 @@ from remiss.domain.round import (
     ExcelColumn,
     Measure,
     Report,
+    Role,
     RoundDefinition,
     WordField,
 )
@@ -18,6 +19,7 @@ __all__ = [
     "Measure",
     "Organisation",
     "Report",
+    "Role",
     "RoundDefinition",
     "WordField",
 ]

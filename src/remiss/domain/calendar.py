@@ -9,7 +9,8 @@ Everything that counts days for reminders or extensions goes through this module
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
+from bisect import bisect_left, bisect_right
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -29,8 +30,24 @@ def stockholm_today(now: dt.datetime | None = None) -> dt.date:
     return (now or dt.datetime.now(dt.UTC)).astimezone(STOCKHOLM).date()
 
 
+@cache
+def _year(year: int) -> tuple[dt.date, ...]:
+    """Every working day of `year`, in order: computed once, since `holidays` is slow per call."""
+    calendar, day, days = _swedish(), dt.date(year, 1, 1), []
+    while day.year == year:
+        if calendar.is_working_day(day):
+            days.append(day)
+        day += dt.timedelta(days=1)
+    return tuple(days)
+
+
+@cache
+def _year_set(year: int) -> frozenset[dt.date]:
+    return frozenset(_year(year))
+
+
 def is_working_day(day: dt.date) -> bool:
-    return _swedish().is_working_day(day)
+    return day in _year_set(day.year)
 
 
 def holiday_name(day: dt.date) -> str | None:
@@ -40,14 +57,44 @@ def holiday_name(day: dt.date) -> str | None:
 
 def shift_working_days(day: dt.date, n: int) -> dt.date:
     """The n-th working day after `day` (before it when n < 0); n = 0 gives `day` or the next working day."""
-    return _swedish().get_nth_working_day(day, n)
+    year, days = day.year, _year(day.year)
+    if n >= 0:
+        index = (bisect_left(days, day) if n == 0 else bisect_right(days, day)) + max(n - 1, 0)
+        while index >= len(days):
+            index -= len(days)
+            year += 1
+            days = _year(year)
+        return days[index]
+    index = bisect_left(days, day) + n  # bisect_left - 1 is the last working day before `day`
+    while index < 0:
+        year -= 1
+        days = _year(year)
+        index += len(days)
+    return days[index]
+
+
+def working_days_after(start: dt.date, end: dt.date) -> list[dt.date]:
+    """The working days after `start` up to and including `end`, in order."""
+    found: list[dt.date] = []
+    for year in range(start.year, end.year + 1):
+        days = _year(year)
+        low = bisect_right(days, start) if year == start.year else 0
+        high = bisect_right(days, end) if year == end.year else len(days)
+        found.extend(days[low:high])
+    return found
 
 
 def working_days_between(start: dt.date, end: dt.date) -> int:
     """Working days after `start` up to and including `end` (0 when end <= start)."""
     if end <= start:
         return 0
-    return _swedish().get_working_days_count(start + dt.timedelta(days=1), end)
+    total = 0
+    for year in range(start.year, end.year + 1):
+        days = _year(year)
+        low = bisect_right(days, start) if year == start.year else 0
+        high = bisect_right(days, end) if year == end.year else len(days)
+        total += high - low
+    return total
 
 
 def non_working_reason(day: dt.date) -> str | None:

@@ -24,6 +24,11 @@ class Group(StrEnum):
         return GROUP_HEADINGS[self]
 
     @property
+    def label(self) -> str:
+        """One organisation's kind, singular: 'Fackförvaltning'."""
+        return GROUP_LABELS[self]
+
+    @property
     def order(self) -> int:
         return list(Group).index(self)
 
@@ -31,6 +36,11 @@ class Group(StrEnum):
 GROUP_HEADINGS = {
     Group.FACK: "Fackförvaltningar",
     Group.STADSDEL: "Stadsdelsförvaltningar",
+    Group.BOLAG: "Bolag",
+}
+GROUP_LABELS = {
+    Group.FACK: "Fackförvaltning",
+    Group.STADSDEL: "Stadsdelsförvaltning",
     Group.BOLAG: "Bolag",
 }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import cached_property
 from typing import Annotated, Literal
 
@@ -13,7 +14,18 @@ from remiss.domain.catalog import SLUG, Catalog, Group
 
 FIELD_ID = r"^[a-z][a-z0-9_]*$"
 MEASURE_NUMBER = r"^\d+(\.\d+)*$"
-Role = Literal["ansvarig", "delansvar"]
+
+
+class Role(StrEnum):
+    """An organisation's part in an åtgärd: it answers for it, or shares in it."""
+
+    ANSVARIG = "ansvarig"
+    DELANSVAR = "delansvar"
+
+    @property
+    def label(self) -> str:
+        """'Ansvarig', 'Delansvar', as column headings and the annex print it."""
+        return self.value.capitalize()
 
 
 class _Strict(BaseModel):
@@ -191,7 +203,7 @@ class RoundDefinition(_Strict):
 def _role_of(measure: Measure, org_id: str, group: Group) -> Role | None:
     selectors = {org_id, f"group:{group.value}"}
     if selectors & set(measure.ansvarig):
-        return "ansvarig"
+        return Role.ANSVARIG
     if selectors & set(measure.delansvar):
-        return "delansvar"
+        return Role.DELANSVAR
     return None

@@ -39,19 +39,12 @@ def deadline_slot_day(deadline: dt.date) -> dt.date:
 
 def slots(policy: ReminderPolicy, deadline: dt.date, until: dt.date) -> list[Slot]:
     """Every slot of the policy up to and including `until`, in date order, one per day."""
-    found: dict[dt.date, Slot] = {}
-    for n in sorted(set(policy.before), reverse=True):
-        day = calendar.shift_working_days(deadline, -n)
-        found[day] = Slot(day, "before", n)
-    if policy.on_deadline:
-        day = deadline_slot_day(deadline)
-        found[day] = Slot(day, "deadline", 0)  # the later kind wins a shared day
+    found = {s.day: s for s in _fixed_slots(policy, deadline)}
     if policy.after_every:
         step = policy.after_every
-        k = 1
-        while (day := calendar.shift_working_days(deadline, k * step)) <= until:
+        after = calendar.working_days_after(deadline, until)
+        for k, day in enumerate(after[step - 1 :: step], start=1):
             found[day] = Slot(day, "after", k * step)
-            k += 1
     return sorted(s for s in found.values() if s.day <= until)
 
 
@@ -62,6 +55,36 @@ def due_slot(
 
     Slots on or before `not_before` (the day the request went out) are never caught up: a
     round launched late does not send yesterday's reminder on the heels of the request.
+    Computed directly (not by listing every slot since the deadline), so it costs the same
+    a week or ten years after the deadline.
     """
-    candidates = [s for s in slots(policy, deadline, today) if not_before is None or s.day > not_before]
-    return candidates[-1] if candidates else None
+    latest = _latest_after(policy, deadline, today)
+    if latest is None:
+        earlier = [s for s in _fixed_slots(policy, deadline) if s.day <= today]
+        latest = earlier[-1] if earlier else None
+    if latest is None or (not_before is not None and latest.day <= not_before):
+        return None
+    return latest
+
+
+def _fixed_slots(policy: ReminderPolicy, deadline: dt.date) -> list[Slot]:
+    """The slots before and on the deadline, in date order; the later kind wins a shared day."""
+    found: dict[dt.date, Slot] = {}
+    for n in sorted(set(policy.before), reverse=True):
+        day = calendar.shift_working_days(deadline, -n)
+        found[day] = Slot(day, "before", n)
+    if policy.on_deadline:
+        day = deadline_slot_day(deadline)
+        found[day] = Slot(day, "deadline", 0)
+    return sorted(found.values())
+
+
+def _latest_after(policy: ReminderPolicy, deadline: dt.date, today: dt.date) -> Slot | None:
+    """The latest 'every N working days after the deadline' slot on or before today, if any."""
+    if not policy.after_every:
+        return None
+    step = policy.after_every
+    offset = calendar.working_days_between(deadline, today) // step * step
+    if offset == 0:
+        return None
+    return Slot(calendar.shift_working_days(deadline, offset), "after", offset)

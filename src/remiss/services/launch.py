@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from remiss.documents.excel.template import build_response_xlsx
 from remiss.documents.word.template import build_response_docx
-from remiss.mail import compose, outbox
+from remiss.mail import compose
+from remiss.services import outbox
 from remiss.services.context import RoundContext
 from remiss.services.files import sha256, write_atomic
 from remiss.settings import Workspace

@@ -11,10 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from remiss.domain.calendar import stockholm_today
-from remiss.mail import outbox
 from remiss.mail.settings import ImapSettings, SmtpSettings, smtp_configured
 from remiss.services import launch as launch_service
-from remiss.services import rounds
+from remiss.services import outbox, rounds
 from remiss.services.annex import publish as annex_publish
 from remiss.services.annex.publish import AnnexResult
 from remiss.services.chase import extensions
@@ -25,6 +24,7 @@ from remiss.services.intake import inbox
 from remiss.services.status import OrganisationStatus, round_status
 from remiss.settings import Workspace
 from remiss.store.database import Database, open_database
+from remiss.store.schema import utcnow
 
 
 def database(workspace: Workspace) -> Database:
@@ -105,10 +105,22 @@ def chase(
 def send_outbox(
     workspace: Workspace, settings: SmtpSettings | None, round_id: str | None = None
 ) -> outbox.DispatchReport:
-    """Send what the outbox holds for delivery; without SMTP settings, nothing (the .eml files stay)."""
-    if settings is None:
-        return outbox.DispatchReport()
-    return outbox.dispatch(database(workspace), settings, round_id=round_id)
+    """Send what the outbox holds for delivery, and say what is not going out and why.
+
+    Without SMTP settings nothing is sent (the .eml files stay); every unsent message is
+    then listed with its reason, so "0 sent" never hides a waiting message.
+    """
+    db = database(workspace)
+    report = outbox.DispatchReport() if settings is None else outbox.dispatch(db, settings, round_id=round_id)
+    with db.session() as session:
+        report.waiting = outbox.not_going_out(
+            session,
+            utcnow(),
+            round_id=round_id,
+            smtp_ready=settings is not None,
+            skip=set(report.failed) | set(report.sent),
+        )
+    return report
 
 
 def fetch_mail(

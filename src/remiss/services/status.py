@@ -15,8 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from remiss.documents.model import GENERAL
-from remiss.domain import Assignment
+from remiss.domain import Assignment, Group
 from remiss.domain.calendar import stockholm_today
+from remiss.domain.outcomes import AnswerStatus, FileState
 from remiss.services.context import RoundContext
 from remiss.services.files import display_name
 from remiss.store.schema import AnswerRow, ReceivedFileRow, ReminderRow, ValueRow
@@ -28,8 +29,8 @@ FileRowT = TypeVar("FileRowT", AnswerRow, ValueRow)
 class OrganisationStatus:
     organisation: str  # catalog id, the same that names the outbox folder
     name: str  # förvaltning as the annex prints it
-    group: str
-    status: str  # missing | incomplete | complete
+    group: Group
+    status: AnswerStatus
     late: bool
     received: str | None = None  # ISO time of the first accepted file
     last_file: str | None = None  # name of the latest accepted file, as it was sent
@@ -66,7 +67,7 @@ def _pending(session: Session, round_id: str) -> dict[str, list[str]]:
     """Files identified without a token after a verified version: waiting for confirmation."""
     rows = session.execute(
         select(ReceivedFileRow.organisation_id, ReceivedFileRow.original_name)
-        .where(ReceivedFileRow.round_id == round_id, ReceivedFileRow.status == "pending")
+        .where(ReceivedFileRow.round_id == round_id, ReceivedFileRow.status == FileState.PENDING)
         .order_by(ReceivedFileRow.id)
     )
     grouped: dict[str, list[str]] = defaultdict(list)
@@ -89,8 +90,8 @@ def _status_of(
     result = OrganisationStatus(
         organisation=org_id,
         name=org.forvaltning,
-        group=org.group.value,
-        status="missing",
+        group=org.group,
+        status=AnswerStatus.MISSING,
         late=today > deadline,
         reminders=len(reminders),
         last_reminder=max(reminders).isoformat() if reminders else None,
@@ -110,7 +111,7 @@ def _status_of(
     current = {f.kind: f for f in files if f.is_current}
     result.empty = _empty_answers(ctx, org_id, current, answers, values)
     result.problems = [v.problem for f in current.values() for v in values.get(f.id, []) if v.problem]
-    result.status = "incomplete" if result.empty or result.problems else "complete"
+    result.status = AnswerStatus.INCOMPLETE if result.empty or result.problems else AnswerStatus.COMPLETE
     return result
 
 
@@ -164,7 +165,7 @@ def label_of(assignment: Assignment, assignments: list[Assignment]) -> str:
 def _accepted_files(session: Session, round_id: str) -> dict[str, list[ReceivedFileRow]]:
     rows = session.scalars(
         select(ReceivedFileRow).where(
-            ReceivedFileRow.round_id == round_id, ReceivedFileRow.status == "accepted"
+            ReceivedFileRow.round_id == round_id, ReceivedFileRow.status == FileState.ACCEPTED
         )
     )
     grouped: dict[str, list[ReceivedFileRow]] = defaultdict(list)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from remiss.documents.annex import styles as styles
 from remiss.documents.annex.package import paragraph, text
 from remiss.documents.model import AppendixGroup, AppendixRow
+from remiss.domain.outcomes import AnswerStatus
 
 TOC_LEVELS = 2
 _TAB = styles.TOC_TAB_POSITION
@@ -107,10 +108,10 @@ def appendix_xml(groups: list[AppendixGroup], status_line: str, outline: Outline
 
 def summary_line(rows: list[AppendixRow]) -> str:
     """'20 kompletta, 1 ofullständig, 10 saknas; 2 kom in efter sista svarsdag.'"""
-    complete = sum(1 for r in rows if r.status == "komplett")
-    incomplete = sum(1 for r in rows if r.status == "ofullständig")
-    missing = sum(1 for r in rows if r.status == "saknas")
-    late = sum(1 for r in rows if r.late and r.status != "saknas")
+    complete = sum(1 for r in rows if r.status is AnswerStatus.COMPLETE)
+    incomplete = sum(1 for r in rows if r.status is AnswerStatus.INCOMPLETE)
+    missing = sum(1 for r in rows if r.status is AnswerStatus.MISSING)
+    late = sum(1 for r in rows if r.late and r.status is not AnswerStatus.MISSING)
     parts = [
         f"{complete} {'komplett' if complete == 1 else 'kompletta'}",
         f"{incomplete} {'ofullständig' if incomplete == 1 else 'ofullständiga'}",
@@ -140,7 +141,7 @@ def _table(group: AppendixGroup) -> str:
 def _row(row: AppendixRow) -> str:
     late = "ja" if row.late and row.received else ""
     missing = ", ".join(row.missing) or "–"
-    values = (row.name, row.status, row.received or "–", late, row.versions or "–", missing)
+    values = (row.name, row.status.label, row.received or "–", late, row.versions or "–", missing)
     cells = "".join(
         _cell(width, f'<w:p><w:r><w:rPr>{_SIZE}</w:rPr><w:t xml:space="preserve">{text(v)}</w:t></w:r></w:p>')
         for v, (_, width) in zip(values, _COLUMNS, strict=True)

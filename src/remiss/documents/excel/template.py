@@ -32,7 +32,6 @@ KEY_MARKER = "remiss:nyckel"  # in the hidden id row, above the hidden key colum
 TEXT_MAX_LENGTH = 2000
 ID_ROW, HEADER_ROW, FIRST_DATA_ROW = 7, 8, 9
 FIRST_INPUT_COLUMN = 6  # A key (hidden), B delrapport, C nummer, D åtgärd, E roll
-ROLE_LABELS = {"ansvarig": "Ansvarig", "delansvar": "Delansvar"}
 # (id in the hidden row, header, width) of the read-only columns A-E; "remiss:" ids cannot
 # clash with a round's column ids (those match ^[a-z][a-z0-9_]*$).
 FIXED_COLUMNS = (
@@ -206,7 +205,7 @@ def _data_row(row: int, assignment: Assignment, columns: list[ExcelColumn]) -> s
         assignment.report.title,
         assignment.measure.number,
         assignment.measure.title,
-        ROLE_LABELS[assignment.role],
+        assignment.role.label,
     )
     cells = [_text_cell(i, row, v, S_FIXED) for i, v in enumerate(fixed, start=1)]
     for index, column in _inputs(columns):

@@ -33,7 +33,7 @@ from remiss.documents.word.wordml import (
     rich_text_control,
 )
 from remiss.domain.catalog import Organisation
-from remiss.domain.round import Assignment, Report, RoundDefinition, WordField
+from remiss.domain.round import Assignment, Report, Role, RoundDefinition, WordField
 from remiss.identity import FileIdentity
 from remiss.swedish import long_date
 
@@ -46,7 +46,6 @@ NO_MEASURES = (
     "Nämnden har inga åtgärder tilldelade i den här remissen, men är välkommen att lämna "
     "en övergripande kommentar."
 )
-ROLE_LINE = {"ansvarig": "Nämndens roll: ansvarig", "delansvar": "Nämndens roll: delansvar"}
 
 
 def build_response_docx(
@@ -62,7 +61,7 @@ def build_response_docx(
 
 
 def responsibility_line(assignment: Assignment) -> str:
-    return assignment.measure.responsibility or ROLE_LINE[assignment.role]
+    return assignment.measure.responsibility or f"Nämndens roll: {assignment.role.value}"
 
 
 class _Writer:
@@ -150,7 +149,7 @@ class _RoundParts:
             (id(measure), role): self._serialize(writer.measure(Assignment(report, measure, role)))
             for report in definition.reports
             for measure in report.measures
-            for role in ROLE_LINE
+            for role in Role
         }
 
     def document_xml(self, org: Organisation, assignments: list[Assignment]) -> bytes:

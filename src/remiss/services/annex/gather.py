@@ -30,14 +30,13 @@ from remiss.documents.model import (
     MeasureSection,
 )
 from remiss.domain import Assignment, Group
-from remiss.domain.round import measure_key
+from remiss.domain.outcomes import FileState
+from remiss.domain.round import Role, measure_key
 from remiss.services.context import RoundContext
 from remiss.services.status import OrganisationStatus, round_status
 from remiss.store.schema import AnswerRow, ReceivedFileRow, ValueRow
 from remiss.swedish import long_date
 
-STATUS_SV = {"complete": "komplett", "incomplete": "ofullständig", "missing": "saknas"}
-ROLE_SV = {"ansvarig": "Ansvarig", "delansvar": "Delansvar"}
 _KINDS = (("docx", "Word"), ("xlsx", "Excel"))
 
 Answers = dict[tuple[str, str], "StoredAnswer"]
@@ -85,7 +84,7 @@ def current_versions(session: Session, round_id: str) -> dict[str, dict[str, int
         select(ReceivedFileRow.organisation_id, ReceivedFileRow.kind, ReceivedFileRow.version).where(
             ReceivedFileRow.round_id == round_id,
             ReceivedFileRow.is_current.is_(True),
-            ReceivedFileRow.status == "accepted",
+            ReceivedFileRow.status == FileState.ACCEPTED,
         )
     )
     found: dict[str, dict[str, int]] = defaultdict(dict)
@@ -140,7 +139,7 @@ def _current(round_id: str, kind: str) -> tuple:  # type: ignore[type-arg]
         ReceivedFileRow.round_id == round_id,
         ReceivedFileRow.kind == kind,
         ReceivedFileRow.is_current.is_(True),
-        ReceivedFileRow.status == "accepted",
+        ReceivedFileRow.status == FileState.ACCEPTED,
     )
 
 
@@ -211,10 +210,10 @@ def _by_measure(ctx: RoundContext, answers: dict[str, Answers]) -> list[MeasureR
 def _responsibility(ctx: RoundContext, assigned: list[tuple[str, Assignment]]) -> str:
     """'Ansvarig: Kulturförvaltningen. Delansvar: Bromma, Farsta.' from the round's assignments."""
     parts = []
-    for role, title in ROLE_SV.items():
+    for role in Role:
         names = [ctx.organisation(org_id).forvaltning for org_id, a in assigned if a.role == role]
         if names:
-            parts.append(f"{title}: {', '.join(names)}.")
+            parts.append(f"{role.label}: {', '.join(names)}.")
     return " ".join(parts)
 
 
@@ -227,7 +226,7 @@ def _appendix(
         rows[ctx.organisation(status.organisation).group.heading].append(
             AppendixRow(
                 name=status.name,
-                status=STATUS_SV[status.status],  # type: ignore[arg-type]
+                status=status.status,
                 received=(status.received or "")[:10],
                 late=status.late and status.received is not None,
                 missing=[*status.empty, *status.problems],
@@ -238,10 +237,7 @@ def _appendix(
 
 
 def _status_line(statuses: list[OrganisationStatus], ctx: RoundContext, day: dt.date) -> str:
-    rows = [
-        AppendixRow(s.name, STATUS_SV[s.status], late=s.late and s.received is not None)  # type: ignore[arg-type]
-        for s in statuses
-    ]
+    rows = [AppendixRow(s.name, s.status, late=s.late and s.received is not None) for s in statuses]
     deadline = long_date(ctx.definition.deadline)
     return (
         f"Läget {long_date(day)} (sista svarsdag {deadline}): {summary_line(rows)} Komplett betyder att "

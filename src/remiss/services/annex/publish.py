@@ -123,7 +123,7 @@ def gather_workbook(session: Session, ctx: RoundContext, day: dt.date) -> Compil
     """One row per recipient × åtgärd (in annex order): Word answers as text, Excel values."""
     answers = gather.current_answers(session, ctx.round_id)
     values = gather.current_values(session, ctx.round_id)
-    statuses = {s.organisation: gather.STATUS_SV[s.status] for s in round_status(session, ctx, day)}
+    statuses = {s.organisation: s.status.label for s in round_status(session, ctx, day)}
     fields = ctx.definition.fields
     rows, general = [], []
     for org_id in ctx.recipient_ids:
@@ -142,7 +142,7 @@ def gather_workbook(session: Session, ctx: RoundContext, day: dt.date) -> Compil
                     report=assignment.report.title,
                     number=assignment.measure.number,
                     measure=assignment.measure.title,
-                    role=gather.ROLE_SV[assignment.role].lower(),
+                    role=assignment.role.value,
                     answers=[_text(org_answers.get((key, f.id))) for f in fields.word],
                     values=[org_values.get((key, c.id)) for c in fields.excel],
                 )

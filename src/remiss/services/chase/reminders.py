@@ -16,8 +16,10 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from remiss.domain import Organisation, calendar, schedule
+from remiss.domain.outcomes import AnswerStatus
 from remiss.domain.round import ReminderPolicy
-from remiss.mail import compose, outbox
+from remiss.mail import compose
+from remiss.services import outbox
 from remiss.services.context import RoundContext
 from remiss.services.status import OrganisationStatus
 from remiss.settings import Workspace
@@ -62,7 +64,7 @@ def remind(
     launched_on: dt.date | None = None,
 ) -> Reminder | None:
     """Record (and write) the reminder one organisation is due today, if any."""
-    if status.status == "complete":
+    if status.status is AnswerStatus.COMPLETE:
         return None
     org = ctx.organisation(status.organisation)
     deadline = ctx.deadline_for(org.id)

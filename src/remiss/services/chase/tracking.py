@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -20,12 +21,11 @@ from openpyxl.utils import get_column_letter
 
 from remiss.domain import RoundDefinition
 from remiss.domain.calendar import STOCKHOLM
+from remiss.domain.outcomes import AnswerStatus
 from remiss.services.files import write_atomic
 from remiss.services.status import OrganisationStatus
 
-STATUS_SV = {"missing": "saknas", "incomplete": "ofullständig", "complete": "komplett"}
-GROUP_SV = {"fack": "Fackförvaltning", "stadsdel": "Stadsdelsförvaltning", "bolag": "Bolag"}
-FILLS = {"missing": "F4CCCC", "incomplete": "FFF2CC", "complete": "D9EAD3"}
+FILLS = {AnswerStatus.MISSING: "F4CCCC", AnswerStatus.INCOMPLETE: "FFF2CC", AnswerStatus.COMPLETE: "D9EAD3"}
 COLUMNS = (  # header, width
     ("Förvaltning", 34),
     ("Id", 16),
@@ -80,7 +80,7 @@ def summary_rows(rows: Sequence[OrganisationStatus]) -> list[dict[str, object]]:
     return [
         {
             "Förvaltning": row.name,
-            "Status": STATUS_SV[row.status],
+            "Status": row.status.label,
             "Sen": "ja" if row.late else "nej",
             "Senaste fil": row.last_file or "–",
             "Påminnelser": row.reminders,
@@ -97,8 +97,8 @@ def _write_row(sheet: Any, r: int, definition: RoundDefinition, row: Organisatio
     values: list[object] = [
         row.name,
         row.organisation,
-        GROUP_SV.get(row.group, row.group),
-        STATUS_SV[row.status],
+        row.group.label,
+        row.status.label,
         "ja" if row.late else "nej",
         _date(row.extension) or definition.deadline,
         _date(row.extension),
@@ -143,9 +143,14 @@ def _datetime(value: str | None) -> dt.datetime | None:
 
 
 def _summary(rows: Sequence[OrganisationStatus]) -> str:
-    counts = {s: sum(1 for r in rows if r.status == s) for s in STATUS_SV}
+    return count_line(rows)
+
+
+def count_line(rows: Sequence[OrganisationStatus]) -> str:
+    """'20 kompletta, 1 ofullständiga, 10 saknas (2 sena) av 31', as the status table ends."""
+    counts = Counter(r.status for r in rows)
     late = sum(1 for r in rows if r.late)
     return (
-        f"{counts['complete']} kompletta, {counts['incomplete']} ofullständiga, "
-        f"{counts['missing']} saknas ({late} sena) av {len(rows)}"
+        f"{counts[AnswerStatus.COMPLETE]} kompletta, {counts[AnswerStatus.INCOMPLETE]} ofullständiga, "
+        f"{counts[AnswerStatus.MISSING]} saknas ({late} sena) av {len(rows)}"
     )

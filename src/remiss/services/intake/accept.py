@@ -27,6 +27,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from remiss.domain.outcomes import FileState, Outcome
 from remiss.errors import StoreError
 from remiss.services.context import RoundContext
 from remiss.services.files import safe_name, write_atomic
@@ -120,7 +121,8 @@ def _store_together(
         verified = examined.identified.identified_by in VERIFIED
         if not verified and slot.verified:
             row = _row(ctx, item, examined, stored, None, False, sender)
-            row.status, row.reason, row.reason_code = "pending", pending_reason(ctx, org_id), "pending"
+            row.status, row.reason = FileState.PENDING, pending_reason(ctx, org_id)
+            row.reason_code = "pending"
             placed.append((row, False, any(k != kind for k in kinds[org_id])))
             continue
         sent = item.submitted_at  # None: not known, so it counts as the newest (as before 0005)
@@ -164,7 +166,7 @@ def _ledger(
         ).where(ReceivedFileRow.round_id == round_id, ReceivedFileRow.organisation_id.in_(org_ids))
     ).all()
     for row in rows:
-        if row.status != "accepted":
+        if row.status != FileState.ACCEPTED:
             continue  # a pending file counts for nothing until it is confirmed
         slot = slots[(row.organisation_id, row.kind)]
         slot.version = max(slot.version, row.version or 0)
@@ -216,7 +218,7 @@ def _row(
         received_at=item.received_at,
         submitted_at=item.submitted_at,
         stored_path=str(stored),
-        status="accepted",
+        status=FileState.ACCEPTED,
         identified_by=examined.identified.identified_by,
         version=version,
         is_current=current,
@@ -246,30 +248,33 @@ def _finish(
     )
     audit.record(
         session,
-        "file.pending" if row.status == "pending" else "file.accepted",
+        "file.pending" if row.status == FileState.PENDING else "file.accepted",
         ctx.round_id,
         row.organisation_id,
         file=item.name,
         version=row.version,
         late=row.late,
     )
-    if row.status == "pending":
-        outcome, reason = "pending", row.reason
+    if row.status == FileState.PENDING:
+        outcome, reason = Outcome.PENDING, row.reason
     elif examined.unchanged:
-        outcome = "incomplete"
+        outcome = Outcome.INCOMPLETE
         reason = "Inga svar är ifyllda; filen räknas som ofullständig." + (
             "" if current else " Den tidigare versionen med svar gäller fortfarande."
         )
     elif row.version == 1:
-        outcome, reason = "accepted", None
+        outcome, reason = Outcome.ACCEPTED, None
     elif not current:
-        outcome = "superseded"
+        outcome = Outcome.SUPERSEDED
         reason = (
             f"Version {row.version}; den skickades före den gällande versionen, som därför fortsätter "
             "att gälla."
         )
     else:
-        outcome, reason = "superseded", f"Ny version {row.version}; tidigare version finns kvar i arkivet."
+        outcome, reason = (
+            Outcome.SUPERSEDED,
+            f"Ny version {row.version}; tidigare version finns kvar i arkivet.",
+        )
     return CollectResult(
         shown(item.path),
         outcome,

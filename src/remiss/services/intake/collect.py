@@ -22,6 +22,7 @@ from pathlib import Path
 from sqlalchemy.exc import IntegrityError
 
 from remiss.documents.package import Limits, check_size
+from remiss.domain.outcomes import FileState, Outcome
 from remiss.errors import RejectedFile
 from remiss.services.context import RoundContext
 from remiss.services.files import as_text, display_name, name_from_path, safe_name, sha256, write_atomic
@@ -186,7 +187,7 @@ def _receive(
     except OSError as exc:
         return CollectResult(
             shown(path),
-            "rejected",
+            Outcome.REJECTED,
             reason=f"{shown_name} kunde inte läsas från disken ({exc.strerror}).",
             code="io",
         )
@@ -230,7 +231,7 @@ def _quarantine(
                     round_id=ctx.round_id,
                     received_at=item.received_at,
                     stored_path=str(stored),
-                    status="rejected",
+                    status=FileState.REJECTED,
                     reason=refusal.reason,
                     reason_code=refusal.code,
                     version=None,
@@ -239,7 +240,7 @@ def _quarantine(
             audit.record(session, "file.rejected", ctx.round_id, None, file=item.name, code=refusal.code)
     except IntegrityError:
         return raced(db, item, stored)
-    return CollectResult(shown(item.path), "rejected", None, refusal.reason, code=refusal.code)
+    return CollectResult(shown(item.path), Outcome.REJECTED, None, refusal.reason, code=refusal.code)
 
 
 def _hash_file(path: Path) -> str:

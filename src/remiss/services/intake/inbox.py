@@ -27,11 +27,13 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from remiss.domain.outcomes import FileState
 from remiss.errors import RemissError
-from remiss.mail import compose, outbox
+from remiss.mail import compose
 from remiss.mail.compose import one_line
 from remiss.mail.imap import Fetched, Mailbox
 from remiss.mail.settings import ImapSettings, sender_address
+from remiss.services import outbox
 from remiss.services.context import RoundContext
 from remiss.services.files import as_text, display_name, safe_name, sha256, write_atomic
 from remiss.services.intake import receipts
@@ -349,7 +351,7 @@ def _refusal_reason(db: Database, digest: str) -> str | None:
     """The reason these bytes were refused, whether now or earlier (a resent bad file)."""
     with db.session() as session:
         row = session.scalar(select(ReceivedFileRow).where(ReceivedFileRow.sha256 == digest))
-        return row.reason if row is not None and row.status == "rejected" else None
+        return row.reason if row is not None and row.status == FileState.REJECTED else None
 
 
 def _refuse(

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from remiss.domain.outcomes import FileState
 from remiss.errors import NotFoundError, StateError, StoreError
 from remiss.services.context import RoundContext
 from remiss.services.files import display_name
@@ -62,7 +63,7 @@ def pending_files(db: Database, round_id: str) -> list[PendingFile]:
     with db.session() as session:
         rows = session.scalars(
             select(ReceivedFileRow)
-            .where(ReceivedFileRow.round_id == round_id, ReceivedFileRow.status == "pending")
+            .where(ReceivedFileRow.round_id == round_id, ReceivedFileRow.status == FileState.PENDING)
             .order_by(ReceivedFileRow.received_at, ReceivedFileRow.id)
         ).all()
         return [
@@ -108,7 +109,7 @@ def confirm_pending(
                 session.execute(
                     update(ReceivedFileRow).where(*same, ReceivedFileRow.is_current).values(is_current=False)
                 )
-                row.status, row.reason, row.reason_code = "accepted", None, None
+                row.status, row.reason, row.reason_code = FileState.ACCEPTED, None, None
                 row.version, row.is_current = top + 1, True
                 session.flush()
                 audit.record(
@@ -139,11 +140,11 @@ def _find(session, round_id: str, file: str) -> ReceivedFileRow:  # type: ignore
         rows = list(session.scalars(query.where(ReceivedFileRow.original_name == text)))
     if not rows:
         raise NotFoundError(f"Ingen inkommen fil i omgången {round_id} heter eller börjar på '{text}'.")
-    waiting = [r for r in rows if r.status == "pending"]
+    waiting = [r for r in rows if r.status == FileState.PENDING]
     if not waiting:
         raise StateError(
             f"{display_name(rows[0].original_name)} väntar inte på bekräftelse "
-            f"(den är {'avvisad' if rows[0].status == 'rejected' else 'redan mottagen'})."
+            f"(den är {'avvisad' if rows[0].status == FileState.REJECTED else 'redan mottagen'})."
         )
     if len(waiting) > 1:
         raise StateError(

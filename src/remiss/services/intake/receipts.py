@@ -17,9 +17,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from remiss.documents.model import GENERAL, Extracted
+from remiss.domain.outcomes import FileKind, FileState
 from remiss.domain.round import RoundDefinition
-from remiss.mail import compose, outbox
+from remiss.mail import compose
 from remiss.mail.settings import smtp_configured
+from remiss.services import outbox
 from remiss.services.context import RoundContext
 from remiss.services.files import display_name
 from remiss.services.intake.senders import may_answer
@@ -30,7 +32,6 @@ from remiss.swedish import long_date
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 EXCERPT = 90  # characters of each answer quoted in the receipt
-KIND_SV = {"docx": "Word-svaret", "xlsx": "Excelfilen"}
 
 
 class Item(NamedTuple):
@@ -134,15 +135,15 @@ def receipt_context(
         "definition": ctx.definition,
         "org": ctx.organisation(org_id),
         "file_name": display_name(row.original_name),
-        "kind": KIND_SV.get(row.kind or "", "Filen"),
-        "other_kind": KIND_SV["xlsx" if row.kind == "docx" else "docx"],
+        "kind": FileKind(row.kind).label if row.kind else "Filen",
+        "other_kind": FileKind(row.kind or FileKind.XLSX).other.label,
         "other_received": other_received,
         "received": _when(row.received_at),
         "deadline": long_date(deadline),
         "late": row.late,
         "version": row.version,
         "current": row.is_current,
-        "pending": row.status == "pending",
+        "pending": row.status == FileState.PENDING,
         "sections": sections,
         "empty": empty,
         "problems": [v.problem for v in extracted.values if v.problem],

@@ -9,20 +9,13 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from remiss.domain.outcomes import Outcome
 from remiss.services.files import as_text, display_name
 from remiss.services.intake.records import describe_duplicate
 from remiss.store.database import Database
 from remiss.store.schema import ReceivedFileRow
 
 SIDECAR = ".skal.txt"
-OUTCOME_SV = {
-    "accepted": "mottagen",
-    "superseded": "ny version",
-    "incomplete": "ofullständig",
-    "duplicate": "dubblett",
-    "rejected": "avvisad",
-    "pending": "väntar på bekräftelse",
-}
 
 
 @dataclass
@@ -30,7 +23,7 @@ class CollectResult:
     """One line of `remiss collect`'s report."""
 
     file: str
-    outcome: str  # accepted | superseded | incomplete | duplicate | rejected | pending
+    outcome: Outcome
     organisation: str | None = None
     reason: str | None = None
     kind: str | None = None
@@ -63,7 +56,7 @@ def earlier(db: Database, digest: str) -> ReceivedFileRow | None:
 def duplicate(path: Path, first: ReceivedFileRow) -> CollectResult:
     return CollectResult(
         shown(path),
-        "duplicate",
+        Outcome.DUPLICATE,
         first.organisation_id,
         describe_duplicate(first),
         first.kind,
@@ -76,7 +69,7 @@ def raced(db: Database, item: Incoming, ours: Path) -> CollectResult:
     first = earlier(db, item.digest)
     if first is None:
         return CollectResult(
-            shown(item.path), "duplicate", reason="Filen togs emot samtidigt av en annan insamling."
+            shown(item.path), Outcome.DUPLICATE, reason="Filen togs emot samtidigt av en annan insamling."
         )
     if first.stored_path != str(ours):  # the same bytes under another name: keep one copy
         ours.unlink(missing_ok=True)
@@ -87,10 +80,10 @@ def raced(db: Database, item: Incoming, ours: Path) -> CollectResult:
 def same_run(path: Path, first: CollectResult) -> CollectResult:
     """A file that repeats the bytes of an earlier path of this run: one submission, reported once."""
     first_name = display_name(unicodedata.normalize("NFC", Path(first.file).name))
-    how = OUTCOME_SV.get(first.outcome, first.outcome)
+    how = first.outcome.label
     return CollectResult(
         shown(path),
-        "duplicate",
+        Outcome.DUPLICATE,
         first.organisation,
         f"Samma fil som {first_name} i den här insamlingen ({how}).",
         first.kind,

@@ -6,6 +6,7 @@ from sqlalchemy import exists, func, insert, select
 from sqlalchemy.orm import Session
 
 from remiss.documents.model import Extracted
+from remiss.domain.outcomes import FileState
 from remiss.store.schema import AnswerRow, ReceivedFileRow, ValueRow
 
 
@@ -52,7 +53,7 @@ def describe_duplicate(earlier: ReceivedFileRow) -> str:
 
     when = earlier.received_at.strftime("%Y-%m-%d %H:%M")
     name = display_name(earlier.original_name)
-    if earlier.status == "rejected":
+    if earlier.status == FileState.REJECTED:
         return f"Samma fil som {name}, som avvisades {when}: {earlier.reason}"
     return f"Samma fil som {name}, mottagen {when} (version {earlier.version})."
 

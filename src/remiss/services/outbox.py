@@ -31,6 +31,7 @@ from typing import TypeVar
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from remiss.domain.calendar import STOCKHOLM
 from remiss.errors import DeliveryError
 from remiss.mail.compose import write_eml
 from remiss.mail.settings import SmtpSettings
@@ -91,6 +92,7 @@ class DispatchReport:
     sent: list[str] = field(default_factory=list)  # outbox keys
     failed: dict[str, str] = field(default_factory=dict)  # key -> Swedish error, still unsent
     refused: dict[str, list[str]] = field(default_factory=dict)  # sent, but these recipients refused
+    waiting: dict[str, str] = field(default_factory=dict)  # key -> why it is not going out now (Swedish)
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -144,6 +146,47 @@ def unsent(session: Session, round_id: str | None = None) -> list[OutboxRow]:
     if round_id is not None:
         query = query.where(OutboxRow.round_id == round_id)
     return list(session.scalars(query.order_by(OutboxRow.id)))
+
+
+def not_going_out(
+    session: Session,
+    now: dt.datetime,
+    *,
+    round_id: str | None = None,
+    smtp_ready: bool = True,
+    skip: set[str] | frozenset[str] = frozenset(),
+) -> dict[str, str]:
+    """Every unsent message (of one round, or all) and, in Swedish, why it is not going out now.
+
+    Messages recorded without SMTP settings are never sent by remiss (their .eml is the
+    record); the others wait for SMTP settings, for their next attempt, or for the run that
+    has claimed them. `skip` leaves out the keys a report already gives (failed in this run).
+    """
+    query = select(OutboxRow).where(OutboxRow.sent_at.is_(None))
+    if round_id is not None:
+        query = query.where(OutboxRow.round_id == round_id)
+    return {
+        row.key: _why_waiting(row, now, smtp_ready)
+        for row in session.scalars(query.order_by(OutboxRow.id))
+        if row.key not in skip
+    }
+
+
+def _why_waiting(row: OutboxRow, now: dt.datetime, smtp_ready: bool) -> str:
+    if not row.deliver:
+        return f"skrevs utan SMTP-inställningar och skickas aldrig av remiss; skicka {row.eml_path} för hand"
+    if not smtp_ready:
+        return "väntar på SMTP-inställningar (REMISS_SMTP_HOST eller REMISS_SMTP_BLOCK)"
+    if row.claimed_until is not None and row.claimed_until >= now:
+        return f"skickas av en annan körning (till {_local(row.claimed_until)})"
+    if row.next_attempt_at is not None and row.next_attempt_at > now:
+        error = f": {row.last_error}" if row.last_error else ""
+        return f"nytt försök {_local(row.next_attempt_at)} (efter {row.attempts} försök){error}"
+    return "väntar på nästa sändning"
+
+
+def _local(moment: dt.datetime) -> str:
+    return moment.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
 
 
 @dataclass(frozen=True)
