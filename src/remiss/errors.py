@@ -46,6 +46,33 @@ class StoreError(RemissError):
     """The database is unreachable or its schema does not fit this version of remiss."""
 
 
+_DISK_FAULTS = {
+    "ENOSPC": "disken är full",
+    "EDQUOT": "diskkvoten är slut",
+    "EFBIG": "filen blev större än vad som tillåts",
+    "EROFS": "mappen är skrivskyddad",
+    "EACCES": "behörighet att skriva saknas",
+    "EPERM": "behörighet att skriva saknas",
+}
+
+
+def disk_error(exc: OSError, path: object) -> StoreError | None:
+    """A Swedish StoreError for an operator's fault while writing `path` (full disk, quota, read-only
+    folder), or None when `exc` is something else. Nothing half-written is left: the callers
+    remove their temporary file first, and a rerun after the fault is fixed takes up where this stopped."""
+    import errno
+
+    what = next(
+        (text for name, text in _DISK_FAULTS.items() if getattr(errno, name, None) == exc.errno), None
+    )
+    if what is None:
+        return None
+    return StoreError(
+        f"{path} kunde inte skrivas: {what} ({exc.strerror}). Det som redan sparats finns kvar; åtgärda "
+        "felet (frigör utrymme eller gör arbetsmappen skrivbar) och kör kommandot igen."
+    )
+
+
 class DeliveryError(MailError):
     """A mail server refused or dropped a message; `transient` errors are worth retrying."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import mimetypes
 import unicodedata
@@ -17,7 +18,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 
 from remiss import resources
-from remiss.errors import MailError
+from remiss.errors import MailError, disk_error
 from remiss.mail.settings import sender_address
 
 
@@ -105,8 +106,16 @@ def write_eml(message: EmailMessage, path: Path) -> None:
     tmp = path.with_suffix(".eml.tmp")
     data = bytes(message)
     try:
-        tmp.write_bytes(data)
-    except FileNotFoundError:  # the organisation's first message
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(data)
-    tmp.replace(path)
+        try:
+            tmp.write_bytes(data)
+        except FileNotFoundError:  # the organisation's first message
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(data)
+        tmp.replace(path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        fault = disk_error(exc, path)
+        if fault is not None:
+            raise fault from None
+        raise

@@ -15,6 +15,8 @@ import unicodedata
 import uuid
 from pathlib import Path
 
+from remiss.errors import disk_error
+
 STORED_NAME_BYTES = 96  # the cleaned name beside the hash; far below any file system's 255
 DISPLAY_CHARS = 120  # a name as shown in a table, a message or a sidecar
 _INVISIBLE = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
@@ -38,9 +40,12 @@ def write_atomic(path: Path, data: bytes) -> None:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp.write_bytes(data)
         tmp.replace(path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
+        fault = disk_error(exc, path) if isinstance(exc, OSError) else None
+        if fault is not None:
+            raise fault from None
         raise
 
 

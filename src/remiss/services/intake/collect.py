@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from remiss.documents.package import Limits, check_size
 from remiss.domain.outcomes import FileState, Outcome
-from remiss.errors import RejectedFile
+from remiss.errors import RejectedFile, disk_error
 from remiss.services.context import RoundContext
 from remiss.services.files import as_text, display_name, name_from_path, safe_name, sha256, write_atomic
 from remiss.services.intake.accept import Ready, store_accepted
@@ -258,6 +258,9 @@ def _copy_atomic(source: Path, target: Path) -> None:
     try:
         shutil.copyfile(source, tmp)
         tmp.replace(target)
-    except BaseException:
+    except BaseException as exc:
         tmp.unlink(missing_ok=True)
+        fault = disk_error(exc, target) if isinstance(exc, OSError) else None
+        if fault is not None:
+            raise fault from None
         raise
