@@ -110,14 +110,20 @@ def test_full_disk_during_collect_and_annex_then_the_rerun_takes_every_file(smal
 
 
 def test_read_only_home_is_said_in_swedish(small_home, tmp_path):
-    point, ws = small_home
+    _point, ws = small_home
     cwd, inbox = tmp_path / "cwd", tmp_path / "inkommet"
     cwd.mkdir()
     inbox.mkdir()
     (inbox / "svar.docx").write_bytes(c.fill_word(ws, "bromma"))
     outside = snapshot(inbox, cwd)
-    _remount(point, "ro")
-    run = run_remiss(ws.home, "collect", c.ROUND, str(inbox), cwd=cwd)
+    read_only = tmp_path / "ro"  # the same home, mounted read-only elsewhere (as a share can be)
+    read_only.mkdir()
+    subprocess.run(["mount", "--bind", str(ws.home), str(read_only)], check=True, capture_output=True)
+    try:
+        _remount(read_only, "bind,ro")
+        run = run_remiss(read_only, "collect", c.ROUND, str(inbox), cwd=cwd)
+    finally:
+        subprocess.run(["umount", "-l", str(read_only)], capture_output=True)
     assert run.code == 2 and "Traceback" not in run.err, (run.out, run.err)
     assert "Fel:" in run.err and (
         "skrivskyddad" in run.err or "readonly" in run.err or "kan inte nås" in run.err
