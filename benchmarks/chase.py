@@ -27,6 +27,7 @@ import synthetic  # noqa: E402
 
 from remiss import resources  # noqa: E402
 from remiss.services import operations  # noqa: E402
+from remiss.services.work import open_work  # noqa: E402
 from remiss.settings import Workspace  # noqa: E402
 
 LATER = 3653  # days: ten years after the deadline
@@ -43,16 +44,15 @@ def launched(folder: Path, size: int) -> tuple[Path, str]:
     round_file = resources.bundled_round() if size == 31 else synthetic.write_round(folder / "def", size, 40)
     ws = _workspace(home)
     round_id, _ = operations.create_round(ws, round_file)
-    operations.launch(ws, round_id)
+    operations.launch(open_work(ws, round_id))
     return home, round_id
 
 
 def timed_chase(source: Path, target: Path, round_id: str, day: dt.date) -> dict[str, Any]:
     shutil.copytree(source, target)
-    ws = _workspace(target)
-    operations.database(ws)  # opening the store is not the chase
+    work = open_work(_workspace(target), round_id, today=day)  # opening the store is not the chase
     start, cpu = time.perf_counter(), time.process_time()
-    reminders = operations.chase(ws, round_id, day)
+    reminders = operations.chase(work)
     return {
         "day": day.isoformat(),
         "seconds": round(time.perf_counter() - start, 3),
@@ -63,7 +63,7 @@ def timed_chase(source: Path, target: Path, round_id: str, day: dt.date) -> dict
 
 def run_size(folder: Path, size: int) -> dict[str, Any]:
     home, round_id = launched(folder, size)
-    deadline = operations.context(_workspace(home), round_id).definition.deadline
+    deadline = open_work(_workspace(home), round_id).round.definition.deadline
     early = timed_chase(home, folder / "early", round_id, deadline + dt.timedelta(days=1))
     late = timed_chase(home, folder / "late", round_id, deadline + dt.timedelta(days=LATER))
     return {

@@ -19,8 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from remiss.services import operations
-from remiss.services.intake.collect import expand_paths
+from remiss.services.annex.publish import write_annex
+from remiss.services.intake.collect import collect_paths, expand_paths
+from remiss.services.work import open_work
 from remiss.settings import Workspace
+from remiss.store.database import open_database
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import synthetic
@@ -61,15 +64,14 @@ def create(cfg: dict[str, str]) -> dict[str, Any]:
 
 
 def launch(cfg: dict[str, str]) -> dict[str, Any]:
-    ws = _workspace(cfg)
-    operations.database(ws)  # connecting and checking the schema is not the launch
-    seconds, issued = _timed(lambda: operations.launch(ws, ROUND_ID))
+    work = open_work(_workspace(cfg), ROUND_ID)  # connecting and reading the round is not the launch
+    seconds, issued = _timed(lambda: operations.launch(work))
     return {"seconds": seconds, "cpu_s": LAST_CPU[0], "peak_mb": _peak_mb(), "count": len(issued)}
 
 
 def fill(cfg: dict[str, str]) -> dict[str, Any]:
     ws = _workspace(cfg)
-    ctx = operations.context(ws, ROUND_ID)
+    ctx = open_work(ws, ROUND_ID).round
     seconds, _manifest = _timed(lambda: synthetic.fill_returns(ws, ctx, Path(cfg["returns"])))
     return {"seconds": seconds, "count": len(ctx.recipient_ids)}
 
@@ -79,10 +81,9 @@ def collect(cfg: dict[str, str]) -> dict[str, Any]:
 
     from remiss.services.intake.pool import shared_pool
 
-    ws = _workspace(cfg)
-    operations.database(ws)
+    work = open_work(_workspace(cfg), ROUND_ID)
     paths = expand_paths([Path(cfg["returns"])])
-    seconds, results = _timed(lambda: operations.collect_many(ws, ROUND_ID, paths))
+    seconds, results = _timed(lambda: collect_paths(work, paths))
     cpu = LAST_CPU[0]
     shared_pool().close()  # join the parsing workers, which the fork server reaps,
     forkserver._forkserver._stop()  # then the fork server, so that all of them show in RUSAGE_CHILDREN
@@ -98,9 +99,8 @@ def collect(cfg: dict[str, str]) -> dict[str, Any]:
 
 
 def annex(cfg: dict[str, str]) -> dict[str, Any]:
-    ws = _workspace(cfg)
-    operations.database(ws)
-    seconds, path = _timed(lambda: operations.annex(ws, ROUND_ID, Path(cfg["output"])))
+    work = open_work(_workspace(cfg), ROUND_ID)
+    seconds, path = _timed(lambda: write_annex(work, Path(cfg["output"])))
     return {"seconds": seconds, "cpu_s": LAST_CPU[0], "peak_mb": _peak_mb(), "bytes": path.stat().st_size}
 
 
@@ -120,13 +120,13 @@ def flows(cfg: dict[str, str]) -> dict[str, Any]:
         return 1
 
     home = cfg["home"]
-    operations.database(_workspace(cfg))
+    open_database(_workspace(cfg).database_url)
     startup, _ = _timed(warm_up)
     steps: dict[str, Any] = {"startup": {"seconds": startup, "peak_mb": _peak_mb()}}
     seconds, issued = _timed(lambda: launch_round(ROUND_ID, home))
     steps["launch"] = {"seconds": seconds, "cpu_s": LAST_CPU[0], "peak_mb": _peak_mb(), "count": len(issued)}
     seconds, results = _timed(lambda: collect_responses(ROUND_ID, [cfg["returns"]], home))
-    outcomes = dict(Counter(str(r["outcome"]) for r in results))
+    outcomes = dict(Counter(str(r.outcome) for r in results))
     steps["collect"] = {
         "seconds": seconds,
         "peak_mb": _peak_mb(),
@@ -146,7 +146,7 @@ def flows(cfg: dict[str, str]) -> dict[str, Any]:
 def baseline_launch(cfg: dict[str, str]) -> dict[str, Any]:
     import baselines
 
-    ctx = operations.context(_workspace(cfg), ROUND_ID)
+    ctx = open_work(_workspace(cfg), ROUND_ID).round
     seconds, count = _timed(lambda: baselines.naive_templates(ctx, Path(cfg["folder"])))
     return {"seconds": seconds, "cpu_s": LAST_CPU[0], "peak_mb": _peak_mb(), "count": count}
 
@@ -154,7 +154,7 @@ def baseline_launch(cfg: dict[str, str]) -> dict[str, Any]:
 def baseline_annex(cfg: dict[str, str]) -> dict[str, Any]:
     import baselines
 
-    ctx = operations.context(_workspace(cfg), ROUND_ID)
+    ctx = open_work(_workspace(cfg), ROUND_ID).round
     returned = {
         p.name.removeprefix("Svar ").removesuffix(".docx"): p for p in Path(cfg["returns"]).glob("*.docx")
     }

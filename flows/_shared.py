@@ -14,6 +14,7 @@ from pathlib import Path
 
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from remiss.services.work import Work, open_work
 from remiss.settings import Workspace
 
 # Items per task at most. Every task run costs a few API round trips and CPU in the API
@@ -25,6 +26,11 @@ TASKS = max(1, int(os.environ.get("REMISS_FLOW_TASKS") or 4))
 
 def workspace(home: str | None) -> Workspace:
     return Workspace.from_env(Path(home) if home else None)
+
+
+def work(home: str | None, round_id: str, **options: object) -> Work:
+    """The task's Work on `round_id` (options as `open_work` takes them: now, today, deliver)."""
+    return open_work(workspace(home), round_id, **options)  # type: ignore[arg-type]
 
 
 def task_runner() -> ThreadPoolTaskRunner:

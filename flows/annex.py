@@ -7,17 +7,17 @@ from pathlib import Path
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
-from remiss_flows._shared import workspace
+from remiss_flows._shared import work
 
-from remiss.services import operations
+from remiss.services.annex.publish import AnnexResult
+from remiss.services.annex.publish import publish_annex as publish
 
 
 @task(cache_policy=NO_CACHE)
 def build(
     home: str | None, round_id: str, output: str, final: bool, now: dt.datetime | None, **options: bool
-) -> dict[str, object]:
-    ws = workspace(home)
-    return operations.publish_annex(ws, round_id, Path(output), final=final, now=now, **options).as_dict()
+) -> AnnexResult:
+    return publish(work(home, round_id, now=now), Path(output), final=final, **options)
 
 
 @flow(name="assemble-annex")
@@ -25,7 +25,7 @@ def assemble_annex(
     round_id: str, output: str, home: str | None = None, final: bool = False, now: dt.datetime | None = None
 ) -> str:
     """The annex alone; returns its path."""
-    return str(build(home, round_id, output, final, now)["annex"])
+    return build(home, round_id, output, final, now).annex
 
 
 @flow(name="publish-annex")
@@ -39,6 +39,6 @@ def publish_annex(
     pdf: bool = False,
     xlsx: bool = False,
     check: bool = False,
-) -> dict[str, object]:
+) -> AnnexResult:
     """The annex (per organisation or per åtgärd) and, as asked, its PDF, workbook and check."""
     return build(home, round_id, output, final, now, by_measure=by_measure, pdf=pdf, xlsx=xlsx, check=check)

@@ -8,51 +8,41 @@ artifact (key `status-<round>`), so the Prefect UI shows the round at a glance.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict
+from dataclasses import replace
 
 from prefect import flow, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
-from remiss_flows._shared import workspace
+from remiss_flows._shared import work
 from remiss_flows.mail import send_outbox
 
 from remiss.domain.calendar import stockholm_today
-from remiss.domain.outcomes import AnswerStatus
 from remiss.services import operations
+from remiss.services.chase.reminders import Reminder
 from remiss.services.chase.tracking import summary_rows
-from remiss.services.status import OrganisationStatus
+from remiss.services.status import count_line
 
 
 @task(cache_policy=NO_CACHE)
-def write_reminders(home: str | None, round_id: str, today: dt.date) -> list[dict[str, object]]:
-    return [asdict(r) for r in operations.chase(workspace(home), round_id, today)]
+def write_reminders(home: str | None, round_id: str, today: dt.date) -> list[Reminder]:
+    return operations.chase(work(home, round_id, today=today))
 
 
 @task(cache_policy=NO_CACHE)
 def publish_status(home: str | None, round_id: str, today: dt.date) -> str:
-    rows = operations.status(workspace(home), round_id, today)
+    rows = operations.status(work(home, round_id, today=today))
     artifact = create_table_artifact(
         key=f"status-{round_id}",
         table=summary_rows(rows),
-        description=f"Status för {round_id} den {today.isoformat()}: {_counts(rows)}",
+        description=f"Status för {round_id} den {today.isoformat()}: {count_line(rows)}",
     )
     return str(artifact)
 
 
 @flow(name="chase-missing")
-def chase_missing(
-    round_id: str, home: str | None = None, today: dt.date | None = None
-) -> list[dict[str, object]]:
+def chase_missing(round_id: str, home: str | None = None, today: dt.date | None = None) -> list[Reminder]:
     today = today or stockholm_today()
     reminders = write_reminders(home, round_id, today)
-    sent = send_outbox(home)
+    delivered = set(send_outbox(home).sent)
     publish_status(home, round_id, today)
-    delivered = set(sent["sent"])  # type: ignore[arg-type]
-    for reminder in reminders:
-        reminder["sent"] = reminder["key"] in delivered  # over SMTP, in this run
-    return reminders
-
-
-def _counts(rows: list[OrganisationStatus]) -> str:
-    complete = sum(1 for r in rows if r.status is AnswerStatus.COMPLETE)
-    return f"{complete} kompletta av {len(rows)}, {sum(1 for r in rows if r.late)} sena"
+    return [replace(r, sent=r.key in delivered) for r in reminders]  # sent over SMTP in this run

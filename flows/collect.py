@@ -9,29 +9,26 @@ collected in a later run always supersedes the earlier ones.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict
 from pathlib import Path
 
 from prefect import flow, task, unmapped
 from prefect.cache_policies import NO_CACHE
-from remiss_flows._shared import spread, task_runner, workspace
+from remiss_flows._shared import spread, task_runner, work
 
-from remiss.services import operations
-from remiss.services.intake.collect import expand_paths
+from remiss.services.intake.collect import CollectResult, collect_paths, expand_paths
 
 
 @task(cache_policy=NO_CACHE)
 def collect_batch(
     home: str | None, round_id: str, paths: list[str], now: dt.datetime | None = None
-) -> list[dict[str, object]]:
-    results = operations.collect_many(workspace(home), round_id, [Path(p) for p in paths], now)
-    return [asdict(r) for r in results]
+) -> list[CollectResult]:
+    return collect_paths(work(home, round_id, now=now), [Path(p) for p in paths])
 
 
 @flow(name="collect-responses", task_runner=task_runner())
 def collect_responses(
     round_id: str, paths: list[str], home: str | None = None, now: dt.datetime | None = None
-) -> list[dict[str, object]]:
+) -> list[CollectResult]:
     """Collect every file under `paths` (files or folders) for round `round_id`.
 
     Args:

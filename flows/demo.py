@@ -7,33 +7,32 @@ from pathlib import Path
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
-from remiss_flows._shared import workspace
+from remiss_flows._shared import work, workspace
 from remiss_flows.annex import assemble_annex
 from remiss_flows.chase import chase_missing
 from remiss_flows.collect import collect_batch
 from remiss_flows.launch import launch_round
 
 from remiss import resources
-from remiss.demo.simulate import Arrival, simulate_returns
+from remiss.demo.simulate import Arrival, DemoRun, simulate_returns
 from remiss.services import operations
+from remiss.services.intake.received import CollectResult
 
 
 @task(cache_policy=NO_CACHE)
 def simulate(home: str, round_id: str) -> list[Arrival]:
-    ws = workspace(home)
-    return simulate_returns(ws, operations.context(ws, round_id))
+    run = work(home, round_id)
+    return simulate_returns(run.workspace, run.round)
 
 
 @flow(name="remiss-demo")
-def demo_cycle(home: str) -> dict[str, object]:
-    ws = workspace(home)
-    round_id, _ = operations.create_round(ws, resources.bundled_round())
+def demo_cycle(home: str) -> DemoRun:
+    round_id, _ = operations.create_round(workspace(home), resources.bundled_round())
     issued = launch_round(round_id, home)
-    collected: list[dict[str, object]] = []
+    collected: list[CollectResult] = []
     for arrival in simulate(home, round_id):
         collected += collect_batch(home, round_id, [str(p) for p in arrival.files], arrival.at)
-    deadline = operations.context(ws, round_id).definition.deadline
-    after_deadline = deadline + dt.timedelta(days=1)
+    after_deadline = work(home, round_id).round.definition.deadline + dt.timedelta(days=1)
     reminders = chase_missing(round_id, home, after_deadline)
     annex = assemble_annex(
         round_id,
@@ -42,12 +41,5 @@ def demo_cycle(home: str) -> dict[str, object]:
         final=True,
         now=dt.datetime.combine(after_deadline, dt.time(12, 0)),
     )
-    return {
-        "workspace": home,
-        "round": round_id,
-        "issued": len(issued),
-        "collected": collected,
-        "reminders": reminders,
-        "status": [s.as_dict() for s in operations.status(ws, round_id, after_deadline)],
-        "annex": annex,
-    }
+    status = operations.status(work(home, round_id, today=after_deadline))
+    return DemoRun(home, round_id, len(issued), collected, reminders, status, annex)

@@ -17,6 +17,7 @@ from remiss_flows._shared import workspace
 from remiss.errors import ConfigError
 from remiss.mail.settings import SmtpSettings, smtp_from_env, smtp_from_mapping
 from remiss.services import operations
+from remiss.services.outbox import DispatchReport
 
 
 def smtp_settings() -> SmtpSettings | None:
@@ -38,11 +39,11 @@ def smtp_settings() -> SmtpSettings | None:
 
 
 @task(cache_policy=NO_CACHE, retries=1, retry_delay_seconds=30)
-def send_outbox(home: str | None, round_id: str | None = None) -> dict[str, object]:
+def send_outbox(home: str | None, round_id: str | None = None) -> DispatchReport:
     """Send every due message (of one round, or all); failures stay in the outbox for the next run."""
-    return operations.send_outbox(workspace(home), smtp_settings(), round_id).as_dict()
+    return operations.send_outbox(workspace(home), smtp_settings(), round_id)
 
 
 @flow(name="send-mail")
-def send_mail(home: str | None = None, round_id: str | None = None) -> dict[str, object]:
+def send_mail(home: str | None = None, round_id: str | None = None) -> DispatchReport:
     return send_outbox(home, round_id)

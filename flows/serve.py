@@ -25,11 +25,10 @@ from prefect import serve
 from prefect.schedules import Cron
 from prefect.settings import PREFECT_API_URL, temporary_settings
 from prefect.types.entrypoint import EntrypointType
-from remiss_flows._shared import workspace
+from remiss_flows._shared import work
 from remiss_flows.chase import chase_missing
 
 from remiss.errors import RemissError
-from remiss.services import operations
 
 TIMEZONE = "Europe/Stockholm"
 STARTUP_SECONDS = 180  # a fresh PREFECT_HOME runs its migrations first; a busy 2-core box is slow
@@ -37,7 +36,7 @@ STARTUP_SECONDS = 180  # a fresh PREFECT_HOME runs its migrations first; a busy 
 
 def daily_cron(home: str, round_id: str) -> str:
     """The cron of the round's `reminders.at` (default 08:00), every day."""
-    at = operations.context(workspace(home), round_id).definition.reminders.at
+    at = work(home, round_id).round.definition.reminders.at
     return f"{at.minute} {at.hour} * * *"
 
 

@@ -2,8 +2,18 @@
 # The test command of README.md (and of .ci/run): installs what the tests need, then runs them.
 # System packages (LibreOffice, fonts, poppler) come from Debian when missing and we are root;
 # PostgreSQL clusters and mail servers are started by the tests themselves.
+#
+#   ./scripts/test.sh            the whole suite (what CI runs)
+#   ./scripts/test.sh --fast     unit and document tests only (not `slow`): a couple of minutes
+#   ./scripts/test.sh ARGS…      any other arguments go to pytest
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+fast=()
+if [ "${1:-}" = "--fast" ]; then
+  shift
+  fast=(-m "not slow")
+fi
 
 need=()
 command -v soffice >/dev/null || need+=(libreoffice-writer-nogui libreoffice-calc-nogui)
@@ -25,6 +35,11 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/pip install -q --disable-pip-version-check -e '.[test]'
+# pip only when pyproject.toml changed since the last install into this .venv (or never ran).
+stamp=.venv/.remiss-installed
+if [ ! -f "$stamp" ] || ! cmp -s pyproject.toml "$stamp"; then
+  .venv/bin/pip install -q --disable-pip-version-check -e '.[test]'
+  cp pyproject.toml "$stamp"
+fi
 .venv/bin/ruff check .
-exec .venv/bin/python -m pytest "$@"
+exec .venv/bin/python -m pytest ${fast[@]+"${fast[@]}"} "$@"

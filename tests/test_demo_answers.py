@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import unicodedata
 from pathlib import Path
@@ -20,6 +22,10 @@ from remiss.demo.answers import (
 from remiss.domain import Catalog, RoundDefinition
 
 SEED_ANNEX = "001_e3f287d953d70608.txt"
+# What the tests need of the seeds, kept in the checkout (see the tests that check them against the seeds).
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "seeds"
+ANSWERED_2016 = FIXTURES / "answered-2016.json"  # förvaltning heading -> answered in the 2016 annex
+SEED_GRAMS = FIXTURES / "eight-word-fingerprints.bin"  # see seed_fingerprints
 # Where seed 001 spells a förvaltning differently from the catalog.
 SEED_HEADINGS = {"Idrottsförvaltningen": "Idrottförvaltningen"}
 
@@ -90,17 +96,36 @@ def test_answering_and_silent_split_the_catalog(catalog: Catalog) -> None:
     assert set(ANSWERING) | set(SILENT) == set(catalog.by_id)
 
 
-def test_split_matches_the_2016_annex(catalog: Catalog, seeds_dir: Path) -> None:
-    annex = seeds_dir / SEED_ANNEX
-    if not annex.is_file():
-        pytest.skip("seed annex not available")
-    lines = [line.strip() for line in annex.read_text(encoding="utf-8").splitlines()]
+def _answered_in(annex_text: str, headings: list[str]) -> dict[str, bool]:
+    """Per förvaltning heading of the 2016 annex: did it answer (its first line is not "saknas")?"""
+    lines = [line.strip() for line in annex_text.splitlines()]
+    answered = {}
+    for heading in headings:
+        assert heading in lines, heading
+        first_text = next(line for line in lines[lines.index(heading) + 1 :] if line)
+        answered[heading] = "saknas" not in first_text
+    return answered
+
+
+def _headings(catalog: Catalog) -> list[str]:
+    return [SEED_HEADINGS.get(o.forvaltning, o.forvaltning) for o in catalog.organisations]
+
+
+def test_split_matches_the_2016_annex(catalog: Catalog) -> None:
+    """Who answered in 2016, as the annex (seed 001) shows it, kept in tests/fixtures/seeds/."""
+    answered = json.loads(ANSWERED_2016.read_text(encoding="utf-8"))
     for org in catalog.organisations:
         heading = SEED_HEADINGS.get(org.forvaltning, org.forvaltning)
-        assert heading in lines, heading
-        after = lines[lines.index(heading) + 1 :]
-        first_text = next(line for line in after if line)
-        assert ("saknas" in first_text) == (org.id in SILENT), org.id
+        assert answered[heading] == (org.id not in SILENT), org.id
+
+
+def test_the_fixture_of_who_answered_is_the_seed_annex(catalog: Catalog, seeds_dir: Path) -> None:
+    """Where the seeds are at hand: the fixture is what the annex says (regenerate it from there)."""
+    annex = seeds_dir / SEED_ANNEX
+    if not annex.is_file():
+        pytest.skip("seed annex not available (the fixture is checked against it where it is)")
+    from_seed = _answered_in(annex.read_text(encoding="utf-8"), _headings(catalog))
+    assert json.loads(ANSWERED_2016.read_text(encoding="utf-8")) == from_seed
 
 
 def test_silent_organisations_send_nothing(definition: RoundDefinition, catalog: Catalog) -> None:
@@ -235,15 +260,22 @@ def _eight_grams(words: list[str]) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + 8]) for i in range(len(words) - 7)}
 
 
-def test_no_text_copies_a_seed_sentence(
-    definition: RoundDefinition, catalog: Catalog, seeds_dir: Path
-) -> None:
-    seeds = sorted(seeds_dir.glob("*.txt")) if seeds_dir.is_dir() else []
-    if not seeds:
-        pytest.skip("seeds not available")
-    seed_grams: set[tuple[str, ...]] = set()
+def seed_fingerprints(seeds: list[Path]) -> bytes:
+    """Every 8-word sequence of the seeds as 8 bytes of its hash, sorted: comparable, not readable."""
+    grams: set[tuple[str, ...]] = set()
     for seed in seeds:
-        seed_grams |= _eight_grams(_words(seed.read_text(encoding="utf-8", errors="replace")))
+        grams |= _eight_grams(_words(seed.read_text(encoding="utf-8", errors="replace")))
+    return b"".join(sorted(_fingerprint(gram) for gram in grams))
+
+
+def _fingerprint(gram: tuple[str, ...]) -> bytes:
+    return hashlib.blake2b(" ".join(gram).encode(), digest_size=8).digest()
+
+
+def test_no_text_copies_a_seed_sentence(definition: RoundDefinition, catalog: Catalog) -> None:
+    data = SEED_GRAMS.read_bytes()
+    seed_grams = {data[i : i + 8] for i in range(0, len(data), 8)}
+    assert len(seed_grams) > 20_000  # the five seeds
 
     ours: list[tuple[str, str]] = []
     for report in definition.reports:
@@ -261,6 +293,16 @@ def test_no_text_copies_a_seed_sentence(
         (where, " ".join(gram))
         for where, text in ours
         for gram in _eight_grams(_words(text))
-        if gram in seed_grams
+        if _fingerprint(gram) in seed_grams
     ]
     assert copied == []
+
+
+def test_the_seed_fingerprints_are_the_seeds(seeds_dir: Path) -> None:
+    """Where the seeds are at hand: the fixture is made from them (and a copied sentence is found)."""
+    seeds = sorted(seeds_dir.glob("*.txt")) if seeds_dir.is_dir() else []
+    if not seeds:
+        pytest.skip("seeds not available (the fingerprints are checked against them where they are)")
+    assert SEED_GRAMS.read_bytes() == seed_fingerprints(seeds)
+    gram = _eight_grams(_words(seeds[0].read_text(encoding="utf-8", errors="replace")))
+    assert _fingerprint(next(iter(gram))) in SEED_GRAMS.read_bytes()

@@ -30,6 +30,8 @@ from remiss.documents.word.fill import fill_response_docx
 from remiss.domain import Assignment
 from remiss.domain.loading import load_catalog, load_round
 from remiss.services import operations
+from remiss.services.intake.collect import collect_paths
+from remiss.services.work import open_work
 from remiss.settings import Workspace
 
 ROUND = "sh-2016"
@@ -129,7 +131,7 @@ def env(tmp_path_factory):
 def home(env: Path, tmp_path_factory) -> Path:
     ws = Workspace.from_env(env)
     operations.create_round(ws, resources.bundled_round())
-    operations.launch(ws, ROUND)
+    operations.launch(open_work(ws, ROUND))
     inbox = tmp_path_factory.mktemp("inkommet")
     files = {
         "kultur.docx": kultur_docx(issued(env, ROUND, "kultur", ".docx").read_bytes()),
@@ -151,8 +153,8 @@ def home(env: Path, tmp_path_factory) -> Path:
     for name, data in files.items():
         (inbox / name).write_bytes(data)
     on_time = [inbox / n for n in ("kultur.docx", "kultur.xlsx", "bromma.docx", "bromma.xlsx")]
-    results = operations.collect_many(ws, ROUND, on_time, ON_TIME)
-    results += operations.collect_many(ws, ROUND, [inbox / "farsta.docx"], LATE)
+    results = collect_paths(open_work(ws, ROUND, now=ON_TIME), on_time)
+    results += collect_paths(open_work(ws, ROUND, now=LATE), [inbox / "farsta.docx"])
     assert [r.outcome for r in results] == ["accepted"] * 5, [r.reason for r in results]
     return env
 

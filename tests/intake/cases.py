@@ -21,7 +21,7 @@ from tests.intake import corpus as c
 
 from remiss.documents.word.fill import fill_response_docx
 from remiss.documents.word.wordml import field_tag
-from remiss.services import operations
+from remiss.services.work import open_work
 
 
 @dataclass
@@ -46,7 +46,7 @@ def bad(name: str, file: str, data: bytes, code: str, *says: str) -> Case:
 
 def build_cases(ws) -> list[Case]:
     """The corpus, in collection order (later cases may depend on earlier ones)."""
-    ctx = operations.context(ws, c.ROUND)
+    ctx = open_work(ws, c.ROUND).round
     main = {
         org: field_tag(ctx.assignments(org)[0].key, c.MAIN_FIELD) for org in ("kultur", "idrott", "trafik")
     }

@@ -28,7 +28,9 @@ from remiss.documents.word.fill import fill_response_docx
 from remiss.documents.word.wordml import field_tag
 from remiss.identity import make_token
 from remiss.services import operations
+from remiss.services.work import open_work
 from remiss.settings import Workspace
+from remiss.store.database import open_database
 from remiss.store.schema import RecipientRow, RoundRow
 
 ROUND = "sh-2016"
@@ -41,11 +43,11 @@ def launched(home: Path, round_file: Path | None = None, secret: str | None = No
     workspace = Workspace.from_env(home)
     round_id, _ = operations.create_round(workspace, round_file or resources.bundled_round())
     if secret is not None:
-        with operations.database(workspace).session() as session:
+        with open_database(workspace.database_url).session() as session:
             session.get(RoundRow, round_id).secret = secret
             for recipient in session.query(RecipientRow).filter_by(round_id=round_id):
                 recipient.token = make_token(secret, round_id, recipient.organisation_id)
-    operations.launch(workspace, round_id)
+    operations.launch(open_work(workspace, round_id))
     return workspace
 
 
@@ -55,7 +57,7 @@ def issued(workspace: Workspace, org: str, suffix: str, round_id: str = ROUND) -
 
 def fill_word(workspace: Workspace, org: str, extra: str = "", round_id: str = ROUND) -> bytes:
     """The Word template with the general comment and every åtgärd's main field answered."""
-    ctx = operations.context(workspace, round_id)
+    ctx = open_work(workspace, round_id).round
     answers = {field_tag(GENERAL, ctx.definition.fields.general.id): [f"{org} tillstyrker.{extra}"]}
     for assignment in ctx.assignments(org):
         answers[field_tag(assignment.key, MAIN_FIELD)] = [f"{org} svarar på {assignment.key}.{extra}"]
@@ -66,7 +68,7 @@ def fill_excel(
     workspace: Workspace, org: str, values: dict[str, str | float] | None = None, round_id: str = ROUND
 ) -> bytes:
     """The Excel sheet with `values` (column id -> value) typed on every åtgärd's row."""
-    ctx = operations.context(workspace, round_id)
+    ctx = open_work(workspace, round_id).round
     chosen = values or {"tidshorisont": "Budget 2016"}
     typed = {(a.key, column): value for a in ctx.assignments(org) for column, value in chosen.items()}
     return fill_response_xlsx(issued(workspace, org, ".xlsx", round_id), typed)

@@ -15,12 +15,13 @@ import pytest
 from sqlalchemy import select
 from tests.intake import corpus as c
 
-from remiss.services import operations
 from remiss.services.intake.accept import store_accepted
 from remiss.services.intake.collect import STORE_BATCH, collect_paths
 from remiss.services.intake.examine import examine
 from remiss.services.intake.pool import IntakeLimits, IntakePool
 from remiss.services.intake.received import Incoming
+from remiss.services.work import open_work
+from remiss.store.database import open_database
 from remiss.store.schema import AnswerRow, ReceivedFileRow
 
 IN_TIME = dt.datetime(2016, 4, 20, 10, 0, tzinfo=dt.UTC)
@@ -42,15 +43,13 @@ def collect(ws, files: list[tuple[str, bytes]]):
         paths.append(inbox / name)
     pool = IntakePool(IntakeLimits(workers=2, timeout_s=60, memory_mb=1024))
     try:
-        return collect_paths(
-            operations.database(ws), ws, operations.context(ws, c.ROUND), paths, IN_TIME, pool=pool
-        )
+        return collect_paths(open_work(ws, c.ROUND, now=IN_TIME), paths, pool=pool)
     finally:
         pool.close()
 
 
 def stored(ws, kind: str) -> list[ReceivedFileRow]:
-    with operations.database(ws).session() as session:
+    with open_database(ws.database_url).session() as session:
         return list(
             session.scalars(
                 select(ReceivedFileRow)
@@ -74,7 +73,7 @@ def test_three_versions_in_one_batch_supersede_in_order_and_an_empty_one_changes
     assert [r.version for r in results] == [1, 2, 1, 3, 4]
     rows = stored(ws, "docx")
     assert [(r.version, r.is_current) for r in rows] == [(1, False), (2, False), (3, True), (4, False)]
-    with operations.database(ws).session() as session:
+    with open_database(ws.database_url).session() as session:
         current_text = session.scalars(select(AnswerRow.text).where(AnswerRow.file_id == rows[2].id)).all()
     assert any("Tredje." in text for text in current_text)
     assert "Den tidigare versionen med svar gäller fortfarande." in results[4].reason
@@ -92,7 +91,8 @@ def test_three_versions_in_one_batch_supersede_in_order_and_an_empty_one_changes
 
 def test_a_batch_that_clashes_with_another_collector_is_stored_file_by_file(ws):
     """Another collector stored version 1 between our examination and our commit."""
-    ctx = operations.context(ws, c.ROUND)
+    work = open_work(ws, c.ROUND)
+    ctx = work.round
     theirs = ("deras.docx", c.fill_word(ws, ORG, " Deras."))
     assert collect(ws, [theirs])[0].version == 1
     ours = [c.fill_word(ws, ORG, " Vår."), c.fill_excel(ws, ORG), theirs[1]]
@@ -103,7 +103,7 @@ def test_a_batch_that_clashes_with_another_collector_is_stored_file_by_file(ws):
         )
         for n, data in enumerate(ours)
     ]
-    results = store_accepted(operations.database(ws), ws, ctx, batch, None)
+    results = store_accepted(work, batch, None)
     assert [r.outcome for r in results] == ["superseded", "accepted", "duplicate"]
     assert [r.version for r in results[:2]] == [2, 1]
     assert "deras.docx" in results[2].reason

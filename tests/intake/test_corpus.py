@@ -27,6 +27,8 @@ from remiss.services import operations
 from remiss.services.intake.collect import SIDECAR, collect_paths
 from remiss.services.intake.pool import IntakeLimits, IntakePool
 from remiss.services.intake.receipts import render_refusal
+from remiss.services.work import open_work
+from remiss.store.database import open_database
 from remiss.store.schema import AnswerRow, OutboxRow, ReceivedFileRow, ValueRow
 
 IN_TIME = dt.datetime(2016, 4, 20, 10, 0, tzinfo=dt.UTC)  # before the round's deadline
@@ -54,9 +56,7 @@ def collected(tmp_path_factory):
             paths.append(path)
         pool = IntakePool(IntakeLimits(workers=2, timeout_s=30, memory_mb=1024))
         try:
-            results = collect_paths(
-                operations.database(ws), ws, operations.context(ws, c.ROUND), paths, IN_TIME, pool=pool
-            )
+            results = collect_paths(open_work(ws, c.ROUND, now=IN_TIME), paths, pool=pool)
         finally:
             pool.close()
         yield ws, {case.name: (case, result) for case, result in zip(cases, results, strict=True)}
@@ -82,18 +82,18 @@ def test_outcome_and_message(collected, name):
 
 
 def rows(ws, *where) -> list[ReceivedFileRow]:
-    with operations.database(ws).session() as session:
+    with open_database(ws.database_url).session() as session:
         return list(session.scalars(select(ReceivedFileRow).where(*where).order_by(ReceivedFileRow.id)))
 
 
 def answers_of(ws, file_id: int) -> dict[tuple[str, str], AnswerRow]:
-    with operations.database(ws).session() as session:
+    with open_database(ws.database_url).session() as session:
         found = session.scalars(select(AnswerRow).where(AnswerRow.file_id == file_id))
         return {(a.measure_key, a.field_id): a for a in found}
 
 
 def values_of(ws, file_id: int) -> dict[tuple[str, str], ValueRow]:
-    with operations.database(ws).session() as session:
+    with open_database(ws.database_url).session() as session:
         found = session.scalars(select(ValueRow).where(ValueRow.file_id == file_id))
         return {(v.measure_key, v.column_id): v for v in found}
 
@@ -132,7 +132,7 @@ def test_names_are_stored_in_nfc(collected):
 
 def test_answers_are_read_whatever_the_editor_did(collected):
     ws, _ = collected
-    ctx = operations.context(ws, c.ROUND)
+    ctx = open_work(ws, c.ROUND).round
     kungsholmen = answers_of(ws, file_row(ws, "kungsholmen", "docx").id)
     assert {a.found_by for a in kungsholmen.values()} == {"heading"}
     for assignment in ctx.assignments("kungsholmen"):
@@ -151,7 +151,7 @@ def test_answers_are_read_whatever_the_editor_did(collected):
 
 def test_excel_text_numbers_and_formulas(collected):
     ws, _ = collected
-    ctx = operations.context(ws, c.ROUND)
+    ctx = open_work(ws, c.ROUND).round
     typed = values_of(ws, file_row(ws, "kungsholmen", "xlsx").id)
     key = ctx.assignments("kungsholmen")[0].key
     assert (typed[(key, "kostnad_tkr")].raw, typed[(key, "kostnad_tkr")].value_number) == ("12,5", 12.5)
@@ -167,7 +167,9 @@ def test_unchanged_template_never_replaces_an_answer(collected):
     answered, template = rows(ws, ReceivedFileRow.organisation_id == "miljo")
     assert (answered.original_name, answered.is_current, answered.version) == ("miljo svar.docx", True, 1)
     assert (template.original_name, template.is_current, template.version) == ("miljo mall.docx", False, 2)
-    status = {s.organisation: s for s in operations.status(ws, c.ROUND, dt.date(2016, 4, 21))}
+    status = {
+        s.organisation: s for s in operations.status(open_work(ws, c.ROUND, today=dt.date(2016, 4, 21)))
+    }
     assert status["exploatering"].status == "incomplete"
     assert status["miljo"].empty == ["Excelfilen saknas"]
 
@@ -175,7 +177,7 @@ def test_unchanged_template_never_replaces_an_answer(collected):
 def test_every_accepted_file_has_one_receipt_listing_what_was_read(collected):
     ws, _ = collected
     accepted = rows(ws, ReceivedFileRow.status == "accepted")
-    with operations.database(ws).session() as session:
+    with open_database(ws.database_url).session() as session:
         receipts = {o.key: o for o in session.scalars(select(OutboxRow).where(OutboxRow.kind == "receipt"))}
     assert sorted(receipts) == sorted(f"receipt:{r.sha256}" for r in accepted)
     word = file_row(ws, "bromma", "docx")
@@ -186,7 +188,7 @@ def test_every_accepted_file_has_one_receipt_listing_what_was_read(collected):
     assert "Brommas svar (slutlig).docx" in message["Subject"]
     assert "registrator.bromma@example.org" in message["To"]
     assert "Filen kom in i tid (sista svarsdag 29 april 2016)." in body
-    key = operations.context(ws, c.ROUND).assignments("bromma")[0].key
+    key = open_work(ws, c.ROUND).round.assignments("bromma")[0].key
     assert f'Kommentar: "bromma svarar på {key}."' in body
     assert "Svar som fortfarande är tomma:" in body and "Pågående arbete (frivilligt)" in body
     assert "Excelfilen har ännu inte kommit in." in body
@@ -220,9 +222,7 @@ def test_a_later_bad_file_changes_nothing_already_accepted(collected, tmp_path):
         paths.append(tmp_path / name)
     pool = IntakePool(IntakeLimits(workers=1))
     try:
-        results = collect_paths(
-            operations.database(ws), ws, operations.context(ws, c.ROUND), paths, pool=pool
-        )
+        results = collect_paths(open_work(ws, c.ROUND), paths, pool=pool)
     finally:
         pool.close()
     assert [r.outcome for r in results] == ["rejected"] * 3
@@ -236,9 +236,7 @@ def test_a_later_bad_file_changes_nothing_already_accepted(collected, tmp_path):
 def test_refusal_message_names_file_reason_and_round(collected):
     ws, by_name = collected
     _case, result = by_name["macro-docm-renamed-docx"]
-    subject, body = render_refusal(
-        "skarpnack.docx", result.reason, operations.context(ws, c.ROUND).definition
-    )
+    subject, body = render_refusal("skarpnack.docx", result.reason, open_work(ws, c.ROUND).round.definition)
     assert subject.startswith("Filen kunde inte tas emot: skarpnack.docx")
     assert f"Orsak: {result.reason}" in body
     assert "Kommissionen för ett socialt hållbart Stockholm" in body and "KS 2016/0417" in body

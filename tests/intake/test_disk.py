@@ -20,7 +20,8 @@ from sqlalchemy import select
 from tests.intake import corpus as c
 from tests.intake.console import run_remiss, snapshot
 
-from remiss.services import operations
+from remiss.services.work import open_work
+from remiss.store.database import open_database
 from remiss.store.schema import ReceivedFileRow
 
 pytestmark = pytest.mark.slow
@@ -53,7 +54,7 @@ def small_home(tmp_path):
     home = point / "home"
     try:
         ws = c.launched(home)
-        operations.database(ws).dispose()
+        open_database(ws.database_url).dispose()
         yield point, ws
     finally:
         subprocess.run(["umount", "-l", str(point)], capture_output=True)
@@ -69,7 +70,7 @@ def test_full_disk_during_collect_and_annex_then_the_rerun_takes_every_file(smal
     cwd, inbox = tmp_path / "cwd", tmp_path / "inkommet"
     cwd.mkdir()
     inbox.mkdir()
-    orgs = operations.context(ws, c.ROUND).recipient_ids[:24]
+    orgs = open_work(ws, c.ROUND).round.recipient_ids[:24]
     for n, org in enumerate(orgs):
         path = inbox / f"{org}.docx"
         path.write_bytes(c.fill_word(ws, org, " Ett längre svar." * 400))
@@ -89,7 +90,7 @@ def test_full_disk_during_collect_and_annex_then_the_rerun_takes_every_file(smal
     assert run.code == 0, run.err
     results = json.loads(run.out)
     assert {r["outcome"] for r in results} <= {"accepted", "duplicate"}
-    with operations.database(ws).session() as session:
+    with open_database(ws.database_url).session() as session:
         stored = dict(session.execute(select(ReceivedFileRow.sha256, ReceivedFileRow.status)).all())
     assert set(stored) == wanted and set(stored.values()) == {"accepted"}
 

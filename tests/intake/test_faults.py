@@ -24,8 +24,9 @@ from pathlib import Path
 import pytest
 from tests.intake import corpus as c
 
-from remiss.services import operations
 from remiss.services.intake.collect import SIDECAR
+from remiss.services.work import open_work
+from remiss.store.database import open_database
 
 pytestmark = pytest.mark.slow
 FILES = 200
@@ -41,7 +42,7 @@ def seed(tmp_path_factory):
     """A launched workspace (database + issued templates) and a folder of 200 returned files."""
     home = tmp_path_factory.mktemp("seed")
     ws = c.launched(home)
-    ctx = operations.context(ws, c.ROUND)
+    ctx = open_work(ws, c.ROUND).round
     inbox = tmp_path_factory.mktemp("inkommet")
     files: list[tuple[str, bytes]] = []
     custom = "docProps/custom.xml"
@@ -78,7 +79,7 @@ def seed(tmp_path_factory):
         measures = len(ctx.assignments(org))
         fields[(org, "docx")] = 1 + measures * len(ctx.definition.fields.word)
         fields[(org, "xlsx")] = measures * len(ctx.definition.fields.excel)
-    operations.database(ws).dispose()
+    open_database(ws.database_url).dispose()
     with sqlite3.connect(home / "remiss.db") as db:
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return home, inbox, fields

@@ -22,10 +22,11 @@ from tests.intake import corpus as c
 from remiss.documents.model import GENERAL
 from remiss.documents.word.fill import fill_response_docx
 from remiss.documents.word.wordml import field_tag
-from remiss.services import operations
 from remiss.services.intake.collect import collect_paths
 from remiss.services.intake.pool import IntakeLimits, IntakePool
+from remiss.services.work import open_work
 from remiss.settings import Workspace
+from remiss.store.database import open_database
 from remiss.store.schema import AnswerRow, ValueRow
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "libreoffice"
@@ -74,7 +75,7 @@ def check_intake(ws: Workspace, files: dict[str, bytes], inbox: Path, routes: tu
         paths.append(inbox / NAMES[kind])
     pool = IntakePool(IntakeLimits(workers=1))
     try:
-        results = collect_paths(operations.database(ws), ws, operations.context(ws, ROUND), paths, pool=pool)
+        results = collect_paths(open_work(ws, ROUND), paths, pool=pool)
     finally:
         pool.close()
     word, excel, doc, xls = results
@@ -86,7 +87,7 @@ def check_intake(ws: Workspace, files: dict[str, bytes], inbox: Path, routes: tu
     )
     assert (doc.outcome, doc.code) == ("rejected", "legacy-format") and "spara den som .docx" in doc.reason
     assert (xls.outcome, xls.code) == ("rejected", "legacy-format") and "spara den som .xlsx" in xls.reason
-    with operations.database(ws).session() as session:
+    with open_database(ws.database_url).session() as session:
         answers = {(a.measure_key, a.field_id): a for a in session.scalars(select(AnswerRow))}
         values = {(v.measure_key, v.column_id): v for v in session.scalars(select(ValueRow))}
     comment = answers[("alfa/1.1", "kommentar")]

@@ -15,9 +15,10 @@ from sqlalchemy import select
 from tests.intake import corpus as c
 
 from remiss.errors import ConfigError
-from remiss.services import operations
 from remiss.services.intake.collect import collect_paths
 from remiss.services.intake.pool import IntakeLimits, IntakePool
+from remiss.services.work import open_work
+from remiss.store.database import open_database
 from remiss.store.schema import ReceivedFileRow
 
 
@@ -38,9 +39,7 @@ def collect(ws, tmp_path, files: dict[str, bytes], limits: IntakeLimits):
     try:
         pool.start()
         started = time.monotonic()
-        results = collect_paths(
-            operations.database(ws), ws, operations.context(ws, c.ROUND), paths, pool=pool
-        )
+        results = collect_paths(open_work(ws, c.ROUND), paths, pool=pool)
         return results, time.monotonic() - started
     finally:
         pool.close()
@@ -107,7 +106,7 @@ def test_versions_are_stored_in_the_order_given_even_when_read_out_of_order(work
         IntakeLimits(workers=2),
     )
     assert [(r.outcome, r.version) for r in results] == [("accepted", 1), ("superseded", 2)]
-    with operations.database(workspace).session() as session:
+    with open_database(workspace.database_url).session() as session:
         current = session.scalars(
             select(ReceivedFileRow.original_name).where(
                 ReceivedFileRow.organisation_id == "miljo", ReceivedFileRow.is_current

@@ -22,11 +22,12 @@ from sqlalchemy import select
 from tests.intake import corpus as c
 from tests.intake.console import run_remiss, snapshot
 
-from remiss.services import operations
 from remiss.services.files import STORED_NAME_BYTES, display_name, name_from_path
 from remiss.services.intake.collect import SIDECAR, collect_file
 from remiss.services.intake.pool import IntakeLimits, IntakePool
+from remiss.services.work import open_work
 from remiss.settings import Workspace
+from remiss.store.database import open_database
 from remiss.store.schema import ReceivedFileRow
 
 _COUNTER = itertools.count()
@@ -48,7 +49,7 @@ def pool():
 
 
 def _row(ws: Workspace, digest_of: bytes) -> ReceivedFileRow:
-    with operations.database(ws).session() as session:
+    with open_database(ws.database_url).session() as session:
         return session.scalars(
             select(ReceivedFileRow).where(ReceivedFileRow.sha256 == hashlib.sha256(digest_of).hexdigest())
         ).one()
@@ -75,8 +76,7 @@ def test_any_name_as_sent_by_mail_is_taken_and_kept_as_data(ws, pool, tmp_path_f
     data = f"inte ett svar {next(_COUNTER)}".encode()
     path = tmp_path_factory.mktemp("mail") / "001-fil"
     path.write_bytes(data)
-    ctx = operations.context(ws, c.ROUND)
-    result = collect_file(operations.database(ws), ws, ctx, path, pool=pool, name=name)
+    result = collect_file(open_work(ws, c.ROUND), path, pool=pool, name=name)
     assert result.outcome == "rejected" and result.code == "not-zip"
     row = _row(ws, data)
     assert row.original_name == unicodedata.normalize("NFC", name.replace("\0", "\ufffd"))
@@ -97,8 +97,7 @@ def test_any_name_on_disk_is_taken_and_kept_as_data(ws, pool, tmp_path_factory, 
     folder = tmp_path_factory.mktemp("disk")
     path = Path(os.fsdecode(os.path.join(os.fsencode(folder), raw)))
     path.write_bytes(data)
-    ctx = operations.context(ws, c.ROUND)
-    result = collect_file(operations.database(ws), ws, ctx, path, pool=pool)
+    result = collect_file(open_work(ws, c.ROUND), path, pool=pool)
     assert result.outcome == "rejected"
     json.dumps(result.file, ensure_ascii=False).encode("utf-8")  # reportable as it is
     row = _row(ws, data)
@@ -138,7 +137,7 @@ def test_hostile_names_through_the_console_script(ws, tmp_path):
                 Path(result["receipt"]).read_bytes(), policy=email.policy.default
             )
             assert "\n" not in str(receipt["Subject"]) and "\x1b" not in str(receipt["Subject"])
-    with operations.database(ws).session() as session:
+    with open_database(ws.database_url).session() as session:
         names = set(session.scalars(select(ReceivedFileRow.original_name)))
     assert {"svar\nfrån bromma.docx", "svar från idrott.docx", "ä" * 120 + ".docx"} <= names
     (refused,) = [r for r in results if r["outcome"] == "rejected"]

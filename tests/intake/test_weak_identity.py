@@ -16,9 +16,10 @@ from tests.intake import corpus as c
 from tests.intake.console import run_remiss, snapshot
 
 from remiss.errors import StateError
-from remiss.services import operations
 from remiss.services.intake.pending import confirm_pending
+from remiss.services.work import open_work
 from remiss.settings import Workspace
+from remiss.store.database import open_database
 from remiss.store.schema import AnswerRow, ReceivedFileRow
 
 pytestmark = pytest.mark.slow
@@ -30,7 +31,7 @@ def home(tmp_path, monkeypatch):
     home.mkdir()
     monkeypatch.setenv("REMISS_HOME", str(home))
     c.launched(home)
-    operations.database(Workspace.from_env(home)).dispose()
+    open_database(Workspace.from_env(home).database_url).dispose()
     return home
 
 
@@ -44,7 +45,7 @@ def _files(folder: Path, files: dict[str, bytes], first_mtime: int = 1_600_000_0
 
 def _rows(home: Path, org: str, kind: str = "docx") -> list[ReceivedFileRow]:
     ws = Workspace.from_env(home)
-    with operations.database(ws).session() as session:
+    with open_database(ws.database_url).session() as session:
         return list(
             session.scalars(
                 select(ReceivedFileRow)
@@ -57,7 +58,7 @@ def _rows(home: Path, org: str, kind: str = "docx") -> list[ReceivedFileRow]:
 def _current_text(home: Path, org: str) -> str:
     ws = Workspace.from_env(home)
     (current,) = [r for r in _rows(home, org) if r.is_current]
-    with operations.database(ws).session() as session:
+    with open_database(ws.database_url).session() as session:
         return " ".join(session.scalars(select(AnswerRow.text).where(AnswerRow.file_id == current.id)))
 
 
@@ -94,16 +95,16 @@ def test_a_file_named_like_bromma_without_a_token_waits_for_a_coordinator(home, 
     assert "väntar på bekräftelse: remissvar-sh-2016-bromma.docx" in table
 
     # A weak file sent again (another copy) waits too; confirming makes it the current version.
-    ctx = operations.context(ws, c.ROUND)
+    work = open_work(ws, c.ROUND, by="samordnare")
     pending = [r for r in _rows(home, "bromma") if r.status == "pending"]
     assert [(r.version, r.is_current) for r in pending] == [(None, False)]
     with pytest.raises(StateError, match="identifierades som bromma, inte kultur"):
-        confirm_pending(operations.database(ws), ctx, pending[0].sha256[:12], "kultur")
-    done = confirm_pending(operations.database(ws), ctx, pending[0].sha256[:12], "bromma", by="samordnare")
+        confirm_pending(work, pending[0].sha256[:12], "kultur")
+    done = confirm_pending(work, pending[0].sha256[:12], "bromma")
     assert (done.organisation, done.version) == ("bromma", 2)
     assert "Förfalskad." in _current_text(home, "bromma")
     with pytest.raises(StateError, match="väntar inte på bekräftelse"):
-        confirm_pending(operations.database(ws), ctx, "remissvar-sh-2016-bromma.docx")
+        confirm_pending(work, "remissvar-sh-2016-bromma.docx")
     status = run_remiss(home, "status", c.ROUND, "--json", cwd=cwd)
     (bromma,) = [s for s in json.loads(status.out) if s["organisation"] == "bromma"]
     assert bromma["pending"] == [] and bromma["versions"] == 2
@@ -124,7 +125,7 @@ def test_the_file_sent_last_is_current_whatever_order_the_runs_take_them_in(home
     assert "Ny." in _current_text(home, "farsta")
     # In one folder, many organisations with two versions each over the flow's concurrent tasks.
     mixed = tmp_path / "mixed"
-    orgs = operations.context(ws, c.ROUND).recipient_ids[:10]
+    orgs = open_work(ws, c.ROUND).round.recipient_ids[:10]
     files: dict[str, bytes] = {}
     for org in orgs:
         files[f"{org} v1.docx"] = c.fill_word(ws, org, " Version ett.")

@@ -11,6 +11,7 @@ import pytest
 from tests.mail.support import Dovecot, SmtpServer, make_certificate, write_round
 
 from remiss.services import operations
+from remiss.services.work import open_work
 from remiss.settings import Workspace
 
 MAIL_ENV = ("REMISS_SMTP_", "REMISS_IMAP_", "REMISS_MAIL_FROM")
@@ -41,7 +42,7 @@ def launched(workspace, tmp_path):
     def make(round_id: str, deadline: dt.date, recipients: list[str], **reminders: object) -> str:
         path = write_round(tmp_path, round_id, deadline, recipients, reminders)
         created, _ = operations.create_round(workspace, path)
-        operations.launch(workspace, created)
+        operations.launch(open_work(workspace, created))
         return created
 
     return make

@@ -41,7 +41,7 @@ from remiss.documents.excel.fill import fill_response_xlsx
 from remiss.documents.model import GENERAL
 from remiss.documents.word.fill import fill_response_docx
 from remiss.services.launch import file_names
-from remiss.services.operations import context
+from remiss.services.work import open_work
 from remiss.settings import Workspace
 
 USER, PASSWORD = "remiss@example.org", "hemligt-lösen-1"
@@ -347,7 +347,7 @@ def answer_files(
     workspace: Workspace, round_id: str, org_id: str, folder: Path, *, leave_empty: tuple[str, ...] = ()
 ) -> list[Path]:
     """The organisation's issued templates, filled; keys in `leave_empty` get no kommentar."""
-    ctx = context(workspace, round_id)
+    ctx = open_work(workspace, round_id).round
     assignments = ctx.assignments(org_id)
     issued = workspace.round_outbox(round_id, org_id)
     docx_name, xlsx_name = file_names(ctx, org_id)

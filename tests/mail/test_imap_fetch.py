@@ -18,6 +18,9 @@ from remiss.errors import MailError
 from remiss.mail.imap import KEYWORD, _login
 from remiss.mail.settings import imap_from_env, smtp_from_env
 from remiss.services import operations
+from remiss.services.intake.inbox import fetch_mail
+from remiss.services.work import open_work
+from remiss.store.database import open_database
 from remiss.store.schema import ReceivedFileRow
 
 D = dt.date
@@ -115,21 +118,24 @@ def test_fetch_collects_attachments_refuses_bad_files_and_takes_each_message_onc
         text.split()
     )
 
-    with operations.database(workspace).session() as session:
+    with open_database(workspace.database_url).session() as session:
         senders = dict(session.execute(select(ReceivedFileRow.original_name, ReceivedFileRow.sender)).all())
     assert senders[kultur_files[0].name] == "registrator.kultur@example.org"
     assert senders["Svar idrott.docx"] == "anna.svensson@example.org"
     assert all(KEYWORD.encode() in f for f in _flags(dovecot))
-    status = {s.organisation: s.status for s in operations.status(workspace, mailbox_round, D(2016, 5, 10))}
+    status = {
+        s.organisation: s.status
+        for s in operations.status(open_work(workspace, mailbox_round, today=D(2016, 5, 10)))
+    }
     assert status == {"kultur": "complete", "idrott": "missing"}
 
     # Again: nothing is new. And a message whose mark was lost is recognised and not taken twice.
-    assert operations.fetch_mail(workspace, mailbox_round, imap_from_env()) == []
+    assert fetch_mail(open_work(workspace, mailbox_round), imap_from_env()) == []
     imap = _imap(dovecot)
     imap.select("INBOX")
     imap.store("2", "-FLAGS", f"({KEYWORD})")
     imap.logout()
-    (again,) = operations.fetch_mail(workspace, mailbox_round, imap_from_env())
+    (again,) = fetch_mail(open_work(workspace, mailbox_round), imap_from_env())
     assert again.note == "redan inläst tidigare" and again.files == []
     assert operations.send_outbox(workspace, smtp_from_env()).sent == []  # no second refusal recorded
     assert len([r for r in smtp.recorder.received if r.key.startswith("refusal:")]) == 1
@@ -144,13 +150,13 @@ def test_taken_messages_move_to_the_processed_folder(
     _deliver(
         dovecot, _message("registrator.idrott@example.org", "Svar", {p.name: p.read_bytes() for p in files})
     )
-    (taken,) = operations.fetch_mail(workspace, mailbox_round, imap_from_env())
-    assert [f["outcome"] for f in taken.files] == ["accepted", "accepted"]
+    (taken,) = fetch_mail(open_work(workspace, mailbox_round), imap_from_env())
+    assert [f.outcome for f in taken.files] == ["accepted", "accepted"]
     imap = _imap(dovecot)
     assert imap.select("INBOX")[1] == [b"0"]
     assert imap.select('"Behandlade remissvar"')[1] == [b"1"]
     imap.logout()
-    assert operations.fetch_mail(workspace, mailbox_round, imap_from_env()) == []
+    assert fetch_mail(open_work(workspace, mailbox_round), imap_from_env()) == []
 
 
 def test_wrong_imap_password_is_a_swedish_error_naming_user_and_server(
@@ -158,7 +164,7 @@ def test_wrong_imap_password_is_a_swedish_error_naming_user_and_server(
 ):
     monkeypatch.setenv("REMISS_IMAP_PASSWORD", "fel")
     with pytest.raises(MailError) as failure:
-        operations.fetch_mail(workspace, mailbox_round, imap_from_env())
+        fetch_mail(open_work(workspace, mailbox_round), imap_from_env())
     assert f"Inloggningen som {USER} på IMAP-servern 127.0.0.1:{dovecot.port} misslyckades" in str(
         failure.value
     )

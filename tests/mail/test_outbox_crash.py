@@ -24,6 +24,8 @@ from sqlalchemy import select
 
 from remiss.mail.settings import smtp_from_env
 from remiss.services import operations, outbox
+from remiss.services.work import open_work
+from remiss.store.database import open_database
 from remiss.store.schema import OutboxRow
 
 D = dt.date
@@ -34,11 +36,12 @@ DRIVER = """
 import datetime as dt, sys
 from remiss.mail.settings import smtp_from_env
 from remiss.services import operations
+from remiss.services.work import open_work
 from remiss.settings import Workspace
 
 workspace, round_id = Workspace.from_env(), sys.argv[2]
 if sys.argv[1] == "chase":
-    operations.chase(workspace, round_id, dt.date.fromisoformat(sys.argv[3]))
+    operations.chase(open_work(workspace, round_id, today=dt.date.fromisoformat(sys.argv[3])))
 operations.send_outbox(workspace, smtp_from_env(), round_id)
 """
 
@@ -59,7 +62,7 @@ def _kill_group(process: subprocess.Popen[str]) -> None:
 
 
 def _reminders(workspace) -> list[OutboxRow]:
-    with operations.database(workspace).session() as session:
+    with open_database(workspace.database_url).session() as session:
         query = select(OutboxRow).where(OutboxRow.kind == "reminder").order_by(OutboxRow.id)
         return list(session.scalars(query))
 
@@ -87,7 +90,9 @@ def test_killed_between_record_and_send_then_each_reminder_is_sent_once(
     assert len(rows) == 3 and all(r.sent_at is None for r in rows)  # recorded, committed, unsent
     assert smtp.recorder.received == []
 
-    operations.chase(workspace, round_id, D(2016, 5, 11))  # running again: nothing new is recorded
+    operations.chase(
+        open_work(workspace, round_id, today=D(2016, 5, 11))
+    )  # running again: nothing new is recorded
     report = operations.send_outbox(workspace, smtp_from_env())
     assert sorted(report.sent) == sorted(r.key for r in rows)
     assert operations.send_outbox(workspace, smtp_from_env()).sent == []
@@ -99,7 +104,9 @@ def test_killed_after_the_server_accepted_resends_that_message_with_the_same_mes
     workspace, launched, smtp, monkeypatch
 ):
     round_id, env = _prepare(workspace, launched, smtp, monkeypatch)
-    operations.chase(workspace, round_id, D(2016, 5, 11))  # recorded; the process below only sends
+    operations.chase(
+        open_work(workspace, round_id, today=D(2016, 5, 11))
+    )  # recorded; the process below only sends
     process = _start(["send", round_id], env)
     smtp.recorder.on_data = lambda: _kill_group(process)
     assert process.wait(timeout=180) == -signal.SIGKILL
@@ -111,7 +118,7 @@ def test_killed_after_the_server_accepted_resends_that_message_with_the_same_mes
     claimed = [r for r in rows if r.claimed_until is not None]
     assert [r.message_id for r in claimed] == [first.message["Message-ID"]]
 
-    db, settings = operations.database(workspace), smtp_from_env()
+    db, settings = open_database(workspace.database_url), smtp_from_env()
     now = dt.datetime.now(dt.UTC)
     # At once: the two untouched reminders go; the claimed one waits for its lease to expire.
     assert len(outbox.dispatch(db, settings, now=lambda: now).sent) == 2

@@ -17,13 +17,14 @@ from remiss.errors import ConfigError, DeliveryError
 from remiss.mail.settings import smtp_from_env, smtp_from_mapping
 from remiss.mail.smtp import SmtpConnection
 from remiss.services import operations, outbox
+from remiss.store.database import open_database
 from remiss.store.schema import OutboxRow
 
 DEADLINE = dt.date(2016, 5, 13)
 
 
 def _rows(workspace) -> list[OutboxRow]:
-    with operations.database(workspace).session() as session:
+    with open_database(workspace.database_url).session() as session:
         return list(session.scalars(select(OutboxRow).order_by(OutboxRow.id)))
 
 
@@ -82,7 +83,7 @@ def test_wrong_password_is_a_permanent_swedish_error_and_the_message_waits(
         monkeypatch.setenv("REMISS_SMTP_PASSWORD", "fel")
         launched("pw-2016", DEADLINE, ["kultur"])
         sleeps: list[float] = []
-        report = outbox.dispatch(operations.database(workspace), smtp_from_env(), sleep=sleeps.append)
+        report = outbox.dispatch(open_database(workspace.database_url), smtp_from_env(), sleep=sleeps.append)
         error = report.failed["request:pw-2016:kultur"]
         assert "Inloggningen som remiss@example.org" in error and f"127.0.0.1:{server.port}" in error
         assert sleeps == []  # a refused login is not retried within the run
@@ -97,7 +98,7 @@ def test_temporary_refusal_is_retried_with_backoff_and_delivered_once(workspace,
     launched("retry-2016", DEADLINE, ["kultur"])
     smtp.recorder.refuse_next = 2  # the server answers 451 twice, then accepts
     sleeps: list[float] = []
-    report = outbox.dispatch(operations.database(workspace), smtp_from_env(), sleep=sleeps.append)
+    report = outbox.dispatch(open_database(workspace.database_url), smtp_from_env(), sleep=sleeps.append)
     assert report.sent == ["request:retry-2016:kultur"]
     assert sleeps == [2.0, 4.0]
     assert len(smtp.recorder.received) == 1
@@ -111,7 +112,7 @@ def test_server_down_keeps_the_message_until_a_later_run_sends_it(workspace, lau
     monkeypatch.setenv("REMISS_SMTP_PORT", str(port))
     monkeypatch.setenv("REMISS_SMTP_SECURITY", "none")
     launched("down-2016", DEADLINE, ["kultur"])
-    db, settings = operations.database(workspace), smtp_from_env()
+    db, settings = open_database(workspace.database_url), smtp_from_env()
     start = dt.datetime(2016, 5, 2, 8, 0, tzinfo=dt.UTC)
     report = outbox.dispatch(db, settings, now=lambda: start, sleep=lambda _: None)
     assert f"E-postservern 127.0.0.1:{port} kunde inte nås" in report.failed["request:down-2016:kultur"]
@@ -138,7 +139,7 @@ def test_without_smtp_only_eml_files_are_written_and_never_sent_later(workspace,
     assert operations.send_outbox(workspace, None).sent == []
     # Configuring SMTP afterwards does not send what was recorded as file-only.
     settings = smtp_from_mapping({"host": "127.0.0.1", "port": smtp.port, "security": "none"}, "test")
-    assert outbox.dispatch(operations.database(workspace), settings).sent == []
+    assert outbox.dispatch(open_database(workspace.database_url), settings).sent == []
     assert smtp.recorder.received == []
 
 

@@ -19,6 +19,8 @@ from tests.mail.support import answer_files
 from remiss.domain.calendar import STOCKHOLM
 from remiss.mail.settings import smtp_from_env
 from remiss.services import operations
+from remiss.services.intake.collect import collect_paths
+from remiss.services.work import open_work
 
 D = dt.date
 POLICY = {"before": [7, 2], "on_deadline": True, "after_every": 3, "escalate_to": ["chef"]}
@@ -50,11 +52,11 @@ def test_three_weeks_send_exactly_the_reminders_the_policy_names(
         at = dt.datetime.combine(day, dt.time(9, 0), STOCKHOLM)
         for org_id, empty in returns.get(day, []):
             files = answer_files(workspace, round_id, org_id, tmp_path / org_id / str(day), leave_empty=empty)
-            operations.collect_many(workspace, round_id, files, at)
+            collect_paths(open_work(workspace, round_id, now=at), files)
         if day == D(2016, 5, 12):
-            operations.extend(workspace, round_id, "bromma", D(2016, 5, 20))
-        first = operations.chase(workspace, round_id, day)
-        again = operations.chase(workspace, round_id, day)
+            operations.extend(open_work(workspace, round_id), "bromma", D(2016, 5, 20))
+        first = operations.chase(open_work(workspace, round_id, today=day))
+        again = operations.chase(open_work(workspace, round_id, today=day))
         assert not any(r.new for r in again), day  # a second run the same day writes nothing
         before = _reminders_received(smtp)
         operations.send_outbox(workspace, settings)
@@ -92,7 +94,9 @@ def test_three_weeks_send_exactly_the_reminders_the_policy_names(
     assert bromma["Cc"] is None  # the extension's deadline is today: not late
     assert "I dag, 20 maj 2016, är sista svarsdag enligt nämndens anstånd." in _text(bromma)
 
-    status = {s.organisation: s for s in operations.status(workspace, round_id, D(2016, 5, 22))}
+    status = {
+        s.organisation: s for s in operations.status(open_work(workspace, round_id, today=D(2016, 5, 22)))
+    }
     assert {o: s.reminders for o, s in status.items()} == {o: len(EXPECTED.get(o, [])) for o in recipients}
     assert status["bromma"].extension == "2016-05-20" and status["bromma"].last_reminder == "2016-05-20"
     assert status["idrott"].status == "incomplete" and not status["idrott"].late

@@ -15,6 +15,8 @@ from typer.testing import CliRunner
 from remiss.cli import app
 from remiss.errors import NotFoundError, StateError
 from remiss.services import operations
+from remiss.services.intake.collect import collect_paths
+from remiss.services.work import open_work
 
 D = dt.date
 
@@ -23,10 +25,10 @@ def test_status_and_tracking_workbook_show_last_file_reminders_and_extension(wor
     round_id = launched("bev-2016", D(2016, 5, 13), ["kultur", "idrott", "bromma"])
     word, excel = answer_files(workspace, round_id, "kultur", tmp_path / "kultur")
     risky = word.rename(word.with_name("=1+2 svar.docx"))  # a file name that looks like a formula
-    operations.collect_many(workspace, round_id, [excel], dt.datetime(2016, 5, 9, 10, 0, tzinfo=dt.UTC))
-    operations.collect_many(workspace, round_id, [risky], dt.datetime(2016, 5, 9, 11, 0, tzinfo=dt.UTC))
+    collect_paths(open_work(workspace, round_id, now=dt.datetime(2016, 5, 9, 10, 0, tzinfo=dt.UTC)), [excel])
+    collect_paths(open_work(workspace, round_id, now=dt.datetime(2016, 5, 9, 11, 0, tzinfo=dt.UTC)), [risky])
     run_json("extend", round_id, "bromma", "2016-05-20")
-    operations.chase(workspace, round_id, D(2016, 5, 11))
+    operations.chase(open_work(workspace, round_id, today=D(2016, 5, 11)))
 
     rows = {r["organisation"]: r for r in run_json("status", round_id, "--today", "2016-05-16")}
     assert rows["kultur"]["status"] == "complete" and rows["kultur"]["last_file"] == "=1+2 svar.docx"

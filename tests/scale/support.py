@@ -26,7 +26,11 @@ from remiss.documents.model import GENERAL
 from remiss.documents.word.fill import fill_response_docx
 from remiss.documents.word.wordml import field_tag
 from remiss.services import operations
+from remiss.services.annex.publish import write_annex
+from remiss.services.intake.collect import collect_paths
+from remiss.services.work import open_work
 from remiss.settings import Workspace
+from remiss.store.database import open_database
 
 ROUND = "sh-2016"
 
@@ -36,7 +40,7 @@ def launched_workspace(home: Path, database_url: str, organisations: list[str]) 
     workspace = Workspace(home=home, database_url=database_url)
     round_id, _ = operations.create_round(workspace, resources.bundled_round())
     assert round_id == ROUND
-    operations.issue_many(workspace, ROUND, organisations)
+    operations.issue_many(open_work(workspace, ROUND), organisations)
     return workspace
 
 
@@ -51,7 +55,7 @@ def fill_returns(
 
     Modification times follow the list order, oldest first, as if they arrived in that order.
     """
-    ctx = operations.context(workspace, ROUND)
+    ctx = open_work(workspace, ROUND).round
     folder.mkdir(parents=True, exist_ok=True)
     files: list[Path] = []
     for org_id in organisations:
@@ -76,18 +80,23 @@ def fill_returns(
 
 def main(role: str, home: str, database_url: str, start: str, *args: str) -> None:
     workspace = Workspace(home=Path(home), database_url=database_url)
-    operations.database(workspace)  # connect and check the schema before the start signal
+    open_database(workspace.database_url)  # connect and check the schema before the start signal
     while not Path(start).exists():
         time.sleep(0.01)
     round_id = args[0]
     if role == "collect":  # collect ROUND FILE… : one file at a time, in the order given
         result = [
-            asdict(r) for path in args[1:] for r in operations.collect_many(workspace, round_id, [Path(path)])
+            asdict(r)
+            for path in args[1:]
+            for r in collect_paths(open_work(workspace, round_id), [Path(path)])
         ]
     elif role == "chase":  # chase ROUND DAY
-        result = [asdict(r) for r in operations.chase(workspace, round_id, dt.date.fromisoformat(args[1]))]
+        result = [
+            asdict(r)
+            for r in operations.chase(open_work(workspace, round_id, today=dt.date.fromisoformat(args[1])))
+        ]
     elif role == "annex":  # annex ROUND OUTPUT : repeated drafts while the others work
-        result = [str(operations.annex(workspace, round_id, Path(args[1]))) for _ in range(3)]
+        result = [str(write_annex(open_work(workspace, round_id), Path(args[1]))) for _ in range(3)]
     else:
         raise SystemExit(f"unknown role {role}")
     json.dump(result, sys.stdout)

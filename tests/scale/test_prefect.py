@@ -34,7 +34,7 @@ from sqlalchemy import select
 from tests import pg
 from tests.scale.support import ROUND, fill_returns, launched_workspace
 
-from remiss.services import operations
+from remiss.store.database import open_database
 from remiss.store.schema import AnswerRow, ReceivedFileRow
 
 REPO = Path(__file__).resolve().parents[2]
@@ -135,7 +135,7 @@ def test_collect_deployment_runs_on_a_process_worker_of_a_postgres_backed_server
 
     # The files were collected in concurrent batches (see remiss_flows._shared.spread).
     assert len(task_runs) == len(spread(files)) > 1 and all(t.state.is_completed() for t in task_runs)
-    with operations.database(workspace).session() as session:
+    with open_database(workspace.database_url).session() as session:
         rows = session.scalars(select(ReceivedFileRow)).all()
         assert sorted(r.original_name for r in rows) == sorted(p.name for p in files)
         assert {r.status for r in rows} == {"accepted"}

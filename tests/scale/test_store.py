@@ -35,10 +35,11 @@ from tests.helpers import run_cli
 from tests.scale.support import ROUND, answer_text, fill_returns, launched_workspace
 
 from remiss.errors import StoreError
-from remiss.services import operations
+from remiss.services.annex.publish import write_annex
 from remiss.services.files import sha256
+from remiss.services.work import open_work
 from remiss.store import migrate
-from remiss.store.database import Database
+from remiss.store.database import Database, open_database
 from remiss.store.schema import AnswerRow, AuditRow, ReceivedFileRow, ReminderRow, ValueRow
 
 REPO = Path(__file__).resolve().parents[2]
@@ -91,7 +92,7 @@ def test_two_collectors_a_chase_and_an_annex_at_once_leave_the_store_consistent(
     # the other collector meanwhile): no result is "taken by another collection" without a row.
     assert all(r["organisation"] for r in collector_a + collector_b), [collector_a[0], collector_b[0]]
 
-    with operations.database(workspace).session() as session:
+    with open_database(workspace.database_url).session() as session:
         rows = session.scalars(select(ReceivedFileRow)).all()
         assert sorted(r.sha256 for r in rows) == sorted(set(digests.values()))
         by_kind = defaultdict(list)
@@ -118,7 +119,7 @@ def test_two_collectors_a_chase_and_an_annex_at_once_leave_the_store_consistent(
         assert len(reminded) == len(set(reminded)) == len(reminders)
 
     assert len(drafts) == 3 and Path(drafts[0]).exists()
-    final = operations.annex(workspace, ROUND, tmp_path / "bilaga.docx")
+    final = write_annex(open_work(workspace, ROUND), tmp_path / "bilaga.docx")
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(final.read_bytes())).paragraphs)
     for org_id, version in current.items():  # the annex has each current answer, and no other version
         shown = [v for v in range(1, VERSIONS + 1) if answer_text(org_id, v) in text]

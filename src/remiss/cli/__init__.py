@@ -10,11 +10,21 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from remiss.cli.render import collect_table, emit_json, errors, fetch_table, outbox_report, status_table
+from remiss.cli.render import (
+    annex_report,
+    collect_table,
+    emit_json,
+    errors,
+    fetch_table,
+    outbox_report,
+    status_table,
+    to_json,
+)
+from remiss.domain.outcomes import Outcome
 from remiss.errors import RemissError
 from remiss.settings import Workspace
 
@@ -52,6 +62,7 @@ def round_create(
     """Validera en omgångsdefinition och spara den; skriver ut omgångens id."""
     from remiss.domain.calendar import deadline_notice
     from remiss.services import operations
+    from remiss.services.work import open_work
 
     workspace = Workspace.from_env()
     round_id, created = operations.create_round(workspace, file)
@@ -59,7 +70,7 @@ def round_create(
         emit_json({"id": round_id, "created": created})
     else:
         print(round_id if created else f"{round_id} (fanns redan, oförändrad)")
-    notice = deadline_notice(operations.context(workspace, round_id).definition.deadline)
+    notice = deadline_notice(open_work(workspace, round_id).round.definition.deadline)
     if notice:
         errors.print(f"[yellow]Obs:[/] {file.name}: {notice}", highlight=False, soft_wrap=True)
 
@@ -90,8 +101,8 @@ def collect(
     shared_pool().start()  # the parsing workers start while Prefect's API starts
     results = collect_responses(round_id, [str(p) for p in paths], _home())
     keys = ("file", "outcome", "organisation", "identified_by", "reason", "late", "warnings", "receipt")
-    emit_json(_public(results, keys)) if json else collect_table(results)
-    if any(r["outcome"] == "rejected" for r in results):
+    emit_json(results, keys) if json else collect_table(results)
+    if any(r.outcome is Outcome.REJECTED for r in results):
         raise typer.Exit(3)
 
 
@@ -105,17 +116,15 @@ def status(
     ] = None,
 ) -> None:
     """Visa per förvaltning: status, sen, senaste fil, påminnelser och anstånd."""
-    from remiss.domain.calendar import stockholm_today
     from remiss.services import operations
     from remiss.services.chase.tracking import write_tracking_workbook
+    from remiss.services.work import open_work
 
-    workspace, day = Workspace.from_env(), _day(today) or stockholm_today()
-    found = operations.status(workspace, round_id, day)
-    rows = [r.as_dict() for r in found]
-    emit_json(rows) if json else status_table(rows, f"Status för {round_id}")
+    work = open_work(Workspace.from_env(), round_id, today=_day(today))
+    found = operations.status(work)
+    emit_json(found) if json else status_table(found, f"Status för {round_id}")
     if xlsx is not None:
-        definition = operations.context(workspace, round_id).definition
-        path = write_tracking_workbook(xlsx.resolve(), definition, found, day)
+        path = write_tracking_workbook(xlsx.resolve(), work.round.definition, found, work.today)
         errors.print(f"Bevakningslista: {path}", highlight=False, soft_wrap=True)
 
 
@@ -128,12 +137,12 @@ def chase(round_id: RoundArg, json: JsonOption = False, today: DayOption = None)
     if json:
         emit_json(reminders)
         return
-    new = [r for r in reminders if r["new"]]
-    sent = sum(1 for r in reminders if r["sent"])
+    new = [r for r in reminders if r.new]
+    sent = sum(1 for r in reminders if r.sent)
     print(f"{len(new)} nya påminnelser ({len(reminders) - len(new)} redan skrivna), {sent} skickade nu.")
     for reminder in new:
-        copy = f", kopia {', '.join(reminder['cc'])}" if reminder["cc"] else ""
-        print(f"  {reminder['organisation']} ({reminder['slot']}{copy}): {reminder['eml']}")
+        copy = f", kopia {', '.join(reminder.cc)}" if reminder.cc else ""
+        print(f"  {reminder.organisation} ({reminder.slot}{copy}): {reminder.eml}")
 
 
 @app.command()
@@ -164,23 +173,9 @@ def annex(
     target = output or Path(f"bilaga-{round_id}{'-per-atgard' if by_measure else ''}.docx")
     options = {"by_measure": by_measure, "pdf": pdf, "xlsx": xlsx, "check": check}
     result = publish_annex(round_id, str(target.resolve()), _home(), final=final, **options)
-    emit_json(result) if json else _annex_report(result)
-    if result["problems"]:
+    emit_json(result) if json else annex_report(result)
+    if result.problems:
         raise typer.Exit(1)
-
-
-def _annex_report(result: dict[str, Any]) -> None:
-    """The files written, then the accessibility check's verdict when one was asked for."""
-    print(result["annex"])
-    for key, label in (("pdf", "PDF"), ("xlsx", "Arbetsbok")):
-        if result[key]:
-            pages = f" ({result['pages']} sidor)" if key == "pdf" and result["pages"] else ""
-            print(f"{label}: {result[key]}{pages}")
-    if result["checked"]:
-        problems = result["problems"]
-        print(f"Tillgänglighetsgranskning: {len(problems) or 'inga'} brister.")
-        for problem in problems:
-            print(f"  - {problem}")
 
 
 @app.command()
@@ -204,10 +199,10 @@ def demo(
         ) from None
     result = demo_cycle(str(home))
     if json:
-        emit_json({**result, "collected": len(result["collected"])})
+        emit_json({**to_json(result), "collected": len(result.collected)})
         return
-    status_table(result["status"], f"Status för {result['round']} dagen efter sista svarsdag")
-    print(f"\nArbetsmapp: {home}\nBilaga: {result['annex']}")
+    status_table(result.status, f"Status för {result.round} dagen efter sista svarsdag")
+    print(f"\nArbetsmapp: {home}\nBilaga: {result.annex}")
 
 
 @app.command()
@@ -221,10 +216,11 @@ def extend(
 ) -> None:
     """Ge en förvaltning anstånd: ett eget sista svarsdatum som påminnelser och status följer."""
     from remiss.services import operations
+    from remiss.services.work import open_work
 
-    granted = operations.extend(Workspace.from_env(), round_id, organisation, until.date())
+    granted = operations.extend(open_work(Workspace.from_env(), round_id), organisation, until.date())
     if json:
-        emit_json(granted.as_dict())
+        emit_json(granted)
     else:
         print(
             f"{granted.name} ({granted.organisation}) har anstånd till {granted.until} "
@@ -253,7 +249,7 @@ def fetch(round_id: RoundArg, json: JsonOption = False) -> None:
 
     taken = fetch_responses(round_id, _home())
     emit_json(taken) if json else fetch_table(taken)
-    if any(f["outcome"] == "rejected" for m in taken for f in m["files"]):
+    if any(f.outcome is Outcome.REJECTED for m in taken for f in m.files):
         raise typer.Exit(3)
 
 
@@ -291,10 +287,6 @@ def db_upgrade() -> None:
 
 def _day(value: dt.datetime | None) -> dt.date | None:
     return value.date() if value else None
-
-
-def _public(rows: list[dict[str, Any]], keys: tuple[str, ...]) -> list[dict[str, Any]]:
-    return [{k: row.get(k) for k in keys} for row in rows]
 
 
 def main() -> None:

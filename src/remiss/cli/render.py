@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from remiss.domain import Group
 from remiss.domain.outcomes import AnswerStatus, Outcome
 from remiss.services.files import display_name
+
+if TYPE_CHECKING:  # the results' modules are imported by the commands that make them
+    from remiss.services.annex.publish import AnnexResult
+    from remiss.services.intake.inbox import TakenMessage
+    from remiss.services.intake.received import CollectResult
+    from remiss.services.outbox import DispatchReport
+    from remiss.services.status import OrganisationStatus
 
 console = Console()
 errors = Console(stderr=True)
@@ -34,11 +41,28 @@ OUTCOME_STYLE = {
 }
 
 
-def emit_json(data: Any) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+def to_json(data: Any) -> Any:
+    """Dataclasses (the services' results) as plain JSON values; enums are their strings."""
+    if dataclasses.is_dataclass(data) and not isinstance(data, type):
+        return {f.name: to_json(getattr(data, f.name)) for f in dataclasses.fields(data)}
+    if isinstance(data, list | tuple):
+        return [to_json(item) for item in data]
+    if isinstance(data, dict):
+        return {str(k): to_json(v) for k, v in data.items()}
+    if isinstance(data, str | int | float | bool) or data is None:
+        return data
+    return str(data)  # paths, dates
 
 
-def status_table(rows: Sequence[dict[str, Any]], title: str) -> None:
+def emit_json(data: Any, keys: Sequence[str] | None = None) -> None:
+    """Print `data` as JSON; `keys` keeps only those keys of each row (the README's contract)."""
+    plain = to_json(data)
+    if keys is not None:
+        plain = [{k: row.get(k) for k in keys} for row in plain]
+    print(json.dumps(plain, ensure_ascii=False, indent=2))
+
+
+def status_table(rows: Sequence[OrganisationStatus], title: str) -> None:
     """One row per organisation, grouped under the annex's group headings."""
     table = Table(
         title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True
@@ -52,47 +76,43 @@ def status_table(rows: Sequence[dict[str, Any]], title: str) -> None:
     table.add_column("Tomma svar", overflow="fold")
     group = None
     for row in rows:
-        if row["group"] != group:
-            group = row["group"]
-            table.add_row(f"[bold]{Group(group).heading}[/]", end_section=False)
-        status = AnswerStatus(row["status"])
+        if row.group != group:
+            group = row.group
+            table.add_row(f"[bold]{group.heading}[/]", end_section=False)
         table.add_row(
-            f"  {row['name']}",
-            f"[{STATUS_STYLE[status]}]{status.label}[/]",
-            "[red]ja[/]" if row["late"] else "nej",
-            _day_month(row.get("last_received")),
-            str(row["reminders"]),
-            _day_month(row.get("extension")),
-            escape(_shorten([*_waiting(row), *row["empty"], *row["problems"]])),
+            f"  {row.name}",
+            f"[{STATUS_STYLE[row.status]}]{row.status.label}[/]",
+            "[red]ja[/]" if row.late else "nej",
+            _day_month(row.last_received),
+            str(row.reminders),
+            _day_month(row.extension),
+            escape(
+                _shorten(
+                    [*(f"väntar på bekräftelse: {name}" for name in row.pending), *row.empty, *row.problems]
+                )
+            ),
         )
     console.print(table)
-    counts = Counter(AnswerStatus(r["status"]) for r in rows)
-    console.print(
-        f"{counts[AnswerStatus.COMPLETE]} kompletta, {counts[AnswerStatus.INCOMPLETE]} ofullständiga, "
-        f"{counts[AnswerStatus.MISSING]} saknas ({sum(1 for r in rows if r['late'])} sena) av {len(rows)}."
-    )
+    from remiss.services.status import count_line
+
+    console.print(f"{count_line(rows)}.")
 
 
-def _waiting(row: dict[str, Any]) -> list[str]:
-    return [f"väntar på bekräftelse: {name}" for name in row.get("pending") or []]
-
-
-def collect_table(rows: Sequence[dict[str, Any]]) -> None:
+def collect_table(rows: Sequence[CollectResult]) -> None:
     table = Table(title="Insamlade filer", title_justify="left")
     for column in ("Fil", "Utfall", "Organisation", "Identifierad genom", "Anmärkning"):
         table.add_column(column, overflow="fold")
     for row in rows:
-        notes = [row.get("reason") or "", *(row.get("warnings") or []), "sen" if row.get("late") else ""]
-        outcome = Outcome(row["outcome"])
+        notes = [row.reason or "", *row.warnings, "sen" if row.late else ""]
         table.add_row(
-            escape(display_name(row["file"], 240)),
-            f"[{OUTCOME_STYLE[outcome]}]{outcome.label}[/]",
-            row.get("organisation") or "–",
-            row.get("identified_by") or "–",
+            escape(display_name(row.file, 240)),
+            f"[{OUTCOME_STYLE[row.outcome]}]{row.outcome.label}[/]",
+            row.organisation or "–",
+            row.identified_by or "–",
             escape("; ".join(dict.fromkeys(n for n in notes if n))),
         )
     console.print(table)
-    counts = Counter(Outcome(r["outcome"]) for r in rows)
+    counts = Counter(r.outcome for r in rows)
     said = ", ".join(f"{counts[o]} {o.label}" for o in Outcome if counts[o])
     console.print(f"{said} av {len(rows)} filer.")
 
@@ -108,37 +128,50 @@ def _shorten(items: list[str], limit: int = 4) -> str:
     return ", ".join(items[:limit]) + f" … (+{len(items) - limit})"
 
 
-def outbox_report(report: dict[str, Any]) -> None:
+def outbox_report(report: DispatchReport) -> None:
     """What `remiss send` did: sent now, what failed, and every message not going out, with why."""
-    console.print(f"{len(report['sent'])} meddelanden skickade.")
-    for key, refused in report.get("refused", {}).items():
+    console.print(f"{len(report.sent)} meddelanden skickade.")
+    for key, refused in report.refused.items():
         console.print(f"  [yellow]{key}[/]: tog inte emot {', '.join(refused)}", highlight=False)
-    for key, error in report["failed"].items():
+    for key, error in report.failed.items():
         console.print(f"  [red]väntar[/] {key}: {escape(error)}", highlight=False)
-    waiting = report.get("waiting", {})
+    waiting = report.waiting
     if waiting:
         console.print(f"{len(waiting)} meddelanden går inte ut nu:")
     for key, reason in waiting.items():
         console.print(f"  [yellow]{escape(key)}[/]: {escape(reason)}", highlight=False, soft_wrap=True)
 
 
-def fetch_table(messages: Sequence[dict[str, Any]]) -> None:
+def fetch_table(messages: Sequence[TakenMessage]) -> None:
     """What `remiss fetch` took from the mailbox: per message, per attached file."""
     table = Table(title="Hämtat från brevlådan", title_justify="left")
     for column in ("Avsändare", "Fil", "Utfall", "Organisation", "Anmärkning"):
         table.add_column(column, overflow="fold")
     for message in messages:
-        sender = escape(message["sender"] or "–")
-        if not message["files"]:
-            table.add_row(sender, escape(message["subject"]), "–", "–", escape(message.get("note") or ""))
-        for item in message["files"]:
-            outcome = Outcome(item["outcome"])
-            note = " ".join(n for n in (item.get("note"), item.get("reason")) if n)
-            if outcome is Outcome.REJECTED and message["refusals"]:
+        sender = escape(message.sender or "–")
+        if not message.files:
+            table.add_row(sender, escape(message.subject), "–", "–", escape(message.note or ""))
+        for item in message.files:
+            note = " ".join(n for n in (item.note, item.reason) if n)
+            if item.outcome is Outcome.REJECTED and message.refusals:
                 note += " (avsändaren har fått svar)"
-            label = f"[{OUTCOME_STYLE[outcome]}]{outcome.label}[/]"
-            table.add_row(sender, escape(item["file"]), label, item["organisation"] or "–", escape(note))
-        if message["files"] and message.get("note"):  # e.g. refusals not answered: for the coordinator
-            table.add_row(sender, escape(message["subject"]), "–", "–", escape(message["note"]))
+            label = f"[{OUTCOME_STYLE[item.outcome]}]{item.outcome.label}[/]"
+            table.add_row(sender, escape(item.file), label, item.organisation or "–", escape(note))
+        if message.files and message.note:  # e.g. refusals not answered: for the coordinator
+            table.add_row(sender, escape(message.subject), "–", "–", escape(message.note))
     console.print(table)
     console.print(f"{len(messages)} meddelanden behandlade.")
+
+
+def annex_report(result: AnnexResult) -> None:
+    """The files written, then the accessibility check's verdict when one was asked for."""
+    print(result.annex)
+    if result.pdf:
+        pages = f" ({result.pages} sidor)" if result.pages else ""
+        print(f"PDF: {result.pdf}{pages}")
+    if result.xlsx:
+        print(f"Arbetsbok: {result.xlsx}")
+    if result.checked:
+        print(f"Tillgänglighetsgranskning: {len(result.problems) or 'inga'} brister.")
+        for problem in result.problems:
+            print(f"  - {problem}")

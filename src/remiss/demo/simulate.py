@@ -15,8 +15,11 @@ from zoneinfo import ZoneInfo
 from remiss.demo.answers import ANSWERING, excel_values, received_offsets, word_answers
 from remiss.documents.excel.fill import fill_response_xlsx
 from remiss.documents.word.fill import fill_response_docx
+from remiss.services.chase.reminders import Reminder
 from remiss.services.context import RoundContext
+from remiss.services.intake.received import CollectResult
 from remiss.services.launch import file_names
+from remiss.services.status import OrganisationStatus
 from remiss.settings import Workspace
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -30,6 +33,19 @@ class Arrival:
     organisation: str
     files: list[Path]
     at: dt.datetime
+
+
+@dataclass
+class DemoRun:
+    """What `remiss demo` did, start to end."""
+
+    workspace: str
+    round: str
+    issued: int
+    collected: list[CollectResult]
+    reminders: list[Reminder]
+    status: list[OrganisationStatus]  # the day after the deadline
+    annex: str
 
 
 def fresh_workspace(path: Path) -> Path:

@@ -14,11 +14,12 @@ from sqlalchemy.orm import Session
 
 from remiss.documents.excel.template import build_response_xlsx
 from remiss.documents.word.template import build_response_docx
+from remiss.domain.outcomes import MessageKind
 from remiss.mail import compose
 from remiss.services import outbox
 from remiss.services.context import RoundContext
 from remiss.services.files import sha256, write_atomic
-from remiss.settings import Workspace
+from remiss.services.work import Work
 from remiss.store import audit
 from remiss.store.schema import IssuedDocumentRow, RoundRow, utcnow
 from remiss.swedish import long_date
@@ -48,12 +49,11 @@ def file_names(ctx: RoundContext, org_id: str) -> tuple[str, str]:
     return f"{stem}.docx", f"{stem}.xlsx"
 
 
-def issue(
-    session: Session, workspace: Workspace, ctx: RoundContext, org_id: str, *, deliver: bool = False
-) -> Issued:
-    """Write and record one organisation's templates and request e-mail (sent later if `deliver`)."""
+def issue(session: Session, work: Work, org_id: str) -> Issued:
+    """Write and record one organisation's templates and request e-mail (sent later if `work.deliver`)."""
+    ctx = work.round
     org, assignments, identity = ctx.organisation(org_id), ctx.assignments(org_id), ctx.identity(org_id)
-    folder = workspace.round_outbox(ctx.round_id, org_id)
+    folder = work.workspace.round_outbox(ctx.round_id, org_id)
     docx_name, xlsx_name = file_names(ctx, org_id)
     documents = {
         "docx": (folder / docx_name, build_response_docx(ctx.definition, org, assignments, identity)),
@@ -67,7 +67,7 @@ def issue(
             )
         )
     attachments = [documents["docx"][0], documents["xlsx"][0]]
-    eml = _write_request(session, ctx, org_id, folder, attachments, deliver)
+    eml = _write_request(session, ctx, org_id, folder, attachments, work.deliver)
     audit.record(session, "round.issued", ctx.round_id, org_id, files=[docx_name, xlsx_name])
     return Issued(org_id, documents["docx"][0], documents["xlsx"][0], eml)
 
@@ -84,7 +84,7 @@ def _write_request(
 ) -> Path:
     org = ctx.organisation(org_id)
     subject, body = compose.render(
-        "request",
+        MessageKind.REQUEST,
         definition=ctx.definition,
         org=org,
         assignments=ctx.assignments(org_id),
@@ -98,7 +98,7 @@ def _write_request(
     outbox.record(
         session,
         key=key,
-        kind="request",
+        kind=MessageKind.REQUEST,
         message=message,
         path=path,
         round_id=ctx.round_id,

@@ -6,9 +6,9 @@ Read-only and store-only, so `remiss status` answers quickly without starting Pr
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from sqlalchemy import select
@@ -43,8 +43,15 @@ class OrganisationStatus:
     extension: str | None = None  # anstånd: the organisation's own deadline
     pending: list[str] = field(default_factory=list)  # files waiting for a coordinator's confirmation
 
-    def as_dict(self) -> dict[str, object]:
-        return asdict(self)
+
+def count_line(rows: Sequence[OrganisationStatus]) -> str:
+    """'20 kompletta, 1 ofullständiga, 10 saknas (2 sena) av 31', as the status table ends."""
+    counts = Counter(r.status for r in rows)
+    late = sum(1 for r in rows if r.late)
+    return (
+        f"{counts[AnswerStatus.COMPLETE]} kompletta, {counts[AnswerStatus.INCOMPLETE]} ofullständiga, "
+        f"{counts[AnswerStatus.MISSING]} saknas ({late} sena) av {len(rows)}"
+    )
 
 
 def round_status(session: Session, ctx: RoundContext, today: dt.date) -> list[OrganisationStatus]:

@@ -7,21 +7,44 @@ from lxml import etree
 
 from remiss.documents.annex import styles as styles
 from remiss.documents.ooxml import W, w
+from remiss.documents.word.lists import LEVELS, clean_level, default_level
 
 ILVL, NUMID, VAL = w("ilvl"), w("numId"), w("val")
 Element = etree._Element
 
 
 class ListNumbering:
-    """Hands out one restarted numbered-list instance per answer that needs one."""
+    """Hands out one restarted numbered-list instance per answer that needs one, and one
+    list definition of its own (all nine levels) per list an answer carried (word.lists)."""
 
     def __init__(self) -> None:
         self.restarts: list[int] = []
+        self.carried: list[tuple[int, int, list[Element]]] = []  # (numId, abstractNumId, levels)
+        self._next = styles.NUMBER_NUM_ID + 1
 
     def new_instance(self) -> int:
-        num_id = styles.NUMBER_NUM_ID + 1 + len(self.restarts)
+        num_id = self._next
+        self._next += 1
         self.restarts.append(num_id)
         return num_id
+
+    def carried_list(self, definition: Element) -> int:
+        """A numbering instance reproducing a carried rm:list: its levels, cleaned again."""
+        levels = [clean_level(level, index) for index, level in enumerate(_levels(definition))]
+        num_id = self._next
+        self._next += 1
+        self.carried.append((num_id, styles.CARRIED_ABSTRACT + len(self.carried), levels))
+        return num_id
+
+    def xml(self) -> bytes:
+        return styles.numbering_xml(self.restarts, self.carried)
+
+
+def _levels(definition: Element) -> list[Element]:
+    """The nine levels by their ilvl; a missing one gets Word's default."""
+    found = {level.get(w("ilvl")): level for level in definition.iterchildren(w("lvl"))}
+    levels = [found.get(str(index)) for index in range(LEVELS)]
+    return [default_level(index) if level is None else level for index, level in enumerate(levels)]
 
 
 def list_kind(style_id: str, numpr: Element | None) -> str | None:

@@ -29,6 +29,8 @@ from remiss.documents.annex.fragments import (
     strip_foreign_attributes,
 )
 from remiss.documents.annex.media import AnnexMedia
+from remiss.documents.annex.notes import PARTS as NOTE_PARTS
+from remiss.documents.annex.notes import AnnexNotes
 from remiss.documents.annex.sections import APPENDIX_TITLE, TOC_LEVELS, Outline, appendix_xml, toc_xml
 from remiss.documents.model import AnnexDocument, AnnexEntry, AnnexField, MeasureSection
 from remiss.documents.ooxml import w
@@ -48,6 +50,7 @@ class _Writer:
         self.doc = doc
         self.numbering = ListNumbering()
         self.media = AnnexMedia()
+        self.notes = AnnexNotes()
         self.outline = Outline()
 
     def field(self, field: AnnexField, owner: str) -> str:
@@ -62,7 +65,7 @@ class _Writer:
                 raise DocumentError(
                     f"Svaret {name} från {owner} kunde inte föras in i bilagan: {exc.reason}"
                 ) from None
-            if FragmentCleaner(self.numbering, self.media).clean(root):
+            if FragmentCleaner(self.numbering, self.media, self.notes).clean(root):
                 add_label(root, label)
                 return _serialize_children(root)
         return package.paragraph(missing_text, bold_lead=f"{label}: " if label else "")
@@ -71,7 +74,7 @@ class _Writer:
 def build_annex(doc: AnnexDocument) -> bytes:
     """The annex as .docx bytes; the same document always gives the same bytes."""
     writer = _Writer(doc)
-    parts = ["word/styles.xml", "word/settings.xml", "word/numbering.xml", "word/footer1.xml"]
+    parts = ["word/styles.xml", "word/settings.xml", "word/numbering.xml", "word/footer1.xml", *NOTE_PARTS]
     if doc.draft_stamp:
         parts.append("word/header1.xml")
     out = package.PackageWriter(doc.date, parts)
@@ -87,8 +90,9 @@ def build_annex(doc: AnnexDocument) -> bytes:
     word_parts = {
         "word/styles.xml": styles.styles_xml(),
         "word/settings.xml": styles.settings_xml(),
-        "word/numbering.xml": styles.numbering_xml(writer.numbering.restarts),
+        "word/numbering.xml": writer.numbering.xml(),
         "word/footer1.xml": package.footer_xml(),
+        **writer.notes.parts(),
     }
     if doc.draft_stamp:
         word_parts["word/header1.xml"] = package.draft_header_xml(doc.draft_stamp)

@@ -16,6 +16,8 @@ dominant cost of compiling a large annex.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from lxml import etree
 
 from remiss.documents.annex import styles as styles
@@ -29,9 +31,13 @@ from remiss.documents.annex.blocks import (
     table_properties,
 )
 from remiss.documents.annex.media import AnnexMedia
+from remiss.documents.annex.notes import AnnexNotes, note_mark
 from remiss.documents.ooxml import R as R_NS
 from remiss.documents.ooxml import W, w
+from remiss.documents.word.lists import RM_ID as RM_LIST_ID
+from remiss.documents.word.lists import RM_LIST
 from remiss.documents.word.media import RM_HREF, RM_IMAGE
+from remiss.documents.word.notes import RM_ID, RM_KIND, RM_NOTE, RM_NOTE_REF
 from remiss.documents.xmlsafe import parse_untrusted
 
 M = "http://schemas.openxmlformats.org/officeDocument/2006/math"
@@ -69,7 +75,7 @@ _BREAKS_DROPPED = frozenset({"page", "column"})
 _CHAR_STYLE_ALIASES = {"Stark": "Strong", "Betoning": "Emphasis"}
 HYPERLINK, DRAWING = w("hyperlink"), w("drawing")
 _HEADING_PREFIXES = ("heading", "rubrik", "title", "subtitle", "underrubrik")
-_LIST_STYLES = frozenset(styles.BULLET_STYLES + styles.NUMBER_STYLES)
+_LIST_STYLES = frozenset((*styles.BULLET_STYLES, *styles.NUMBER_STYLES, styles.LIST_PARAGRAPH))
 _W_PREFIX = f"{{{W}}}"
 # w14:paraId and the like (Word accepts them only with mc:Ignorable declarations) and rsids
 # (revision ids: bulk, meaningless here). The annex's own drawings and link ids stay.
@@ -96,13 +102,26 @@ def parse_fragment(xml: str, part: str) -> Element:
 class FragmentCleaner:
     """Cleans one answer in place; lists get the annex's styles and a fresh count."""
 
-    def __init__(self, numbering: ListNumbering, media: AnnexMedia | None = None) -> None:
+    def __init__(
+        self, numbering: ListNumbering, media: AnnexMedia | None = None, notes: AnnexNotes | None = None
+    ) -> None:
         self._numbering = numbering
         self._media = media or AnnexMedia()
+        self._notes = notes  # None: note references are dropped (inside a note itself)
         self._num_id: int | None = None  # this answer's restarted numbered-list instance
+        self._lists: dict[str, Element] = {}  # carried rm:list by its rm:id
+        self._list_ids: dict[str, int] = {}  # rm:id -> the annex's numId for it
+        self._carried_notes: dict[tuple[str, str], Element] = {}
 
     def clean(self, root: Element) -> bool:
         """Clean the container's blocks, trim empty paragraphs at either end; False if none left."""
+        for child in list(root):
+            if child.tag == RM_LIST:
+                self._lists[child.get(RM_LIST_ID, "")] = child
+                root.remove(child)
+            elif child.tag == RM_NOTE:
+                self._carried_notes[(child.get(RM_KIND, ""), child.get(RM_ID, ""))] = child
+                root.remove(child)
         self._blocks(root, list(root))
         while len(root) and _is_empty(root[0]):
             root.remove(root[0])
@@ -143,7 +162,7 @@ class FragmentCleaner:
         for el in children:
             tag = el.tag
             if tag == R:
-                if not _run(el, self._media):
+                if not _run(el, self._media, self._note_reference):
                     parent.remove(el)
             elif tag == HYPERLINK and self._link(el):
                 self._inline(el, list(el))
@@ -155,6 +174,35 @@ class FragmentCleaner:
                 _strip_foreign(el)
             else:
                 parent.remove(el)
+
+    def _note_reference(self, marker: Element) -> Element | None:
+        """A carried note as a note of the annex: its reference, or None when it is not there."""
+        kind = marker.get(RM_KIND, "")
+        note = self._carried_notes.pop((kind, marker.get(RM_ID, "")), None)
+        if note is None or self._notes is None or kind not in styles.NOTE_STYLES:
+            return None
+        holder = etree.Element(SDT_CONTENT, nsmap={"w": W})
+        holder.extend(list(note))
+        inner = FragmentCleaner(self._numbering, self._media)
+        inner._lists = self._lists
+        inner._list_ids = self._list_ids
+        if not inner.clean(holder):
+            etree.SubElement(holder, P)
+        text_style, _reference = styles.NOTE_STYLES[kind]
+        for paragraph in holder.iterchildren(P):
+            ppr = paragraph[0] if len(paragraph) and paragraph[0].tag == PPR else None
+            if ppr is None:
+                ppr = paragraph.makeelement(PPR)
+                paragraph.insert(0, ppr)
+            if ppr.find(PSTYLE) is None:
+                ppr.insert(0, ppr.makeelement(PSTYLE, {VAL: text_style}))
+        first = next(holder.iterchildren(P), None)
+        if first is not None:
+            position = 1 if len(first) and first[0].tag == PPR else 0
+            for offset, run in enumerate(etree.fromstring(f'<w:x xmlns:w="{W}">{note_mark(kind)}</w:x>')):
+                first.insert(position + offset, run)
+        number = self._notes.add(kind, [etree.tostring(child, encoding="unicode") for child in holder])
+        return marker.makeelement(w(f"{kind}Reference"), {w("id"): str(number)})
 
     def _link(self, link: Element) -> bool:
         """A carried web link gets the annex's relationship id and style; False to unwrap it."""
@@ -181,6 +229,10 @@ class FragmentCleaner:
             elif tag not in _PPR_KEEP:
                 ppr.remove(child)
         style_id = style_el.get(VAL, "") if style_el is not None else ""
+        carried = self._carried_list(numpr)
+        if carried is not None:
+            self._carried_numbering(ppr, style_el, numpr, carried)
+            return style_id.lower().startswith(_HEADING_PREFIXES)
         kind = list_kind(style_id, numpr)
         if numpr is not None:
             ppr.remove(numpr)
@@ -205,6 +257,31 @@ class FragmentCleaner:
         if not len(ppr):
             p.remove(ppr)
         return style_id.lower().startswith(_HEADING_PREFIXES)
+
+    def _carried_list(self, numpr: Element | None) -> int | None:
+        """The annex's numId for a list the answer carried its definition of; None otherwise."""
+        num_id = numpr.find(NUMID) if numpr is not None else None
+        key = num_id.get(VAL, "") if num_id is not None else ""
+        if key not in self._lists:
+            return None
+        if key not in self._list_ids:
+            self._list_ids[key] = self._numbering.carried_list(self._lists[key])
+        return self._list_ids[key]
+
+    def _carried_numbering(self, ppr: Element, style_el: Element | None, numpr: Element, num_id: int) -> None:
+        """The paragraph in the annex's list paragraph style, numbered by the carried definition."""
+        level = numpr.find(ILVL)
+        value = level.get(VAL, "0") if level is not None else "0"
+        ilvl = min(int(value), 8) if value.isdigit() else 0
+        if style_el is None:
+            style_el = ppr.makeelement(PSTYLE)
+            ppr.insert(0, style_el)
+        style_el.set(VAL, styles.LIST_PARAGRAPH)
+        ppr.remove(numpr)
+        numpr = ppr.makeelement(NUMPR)
+        ppr.insert(sum(1 for child in ppr if child.tag in _PPR_LEADING), numpr)
+        etree.SubElement(numpr, ILVL).set(VAL, str(ilvl))
+        etree.SubElement(numpr, NUMID).set(VAL, str(num_id))
 
     # --- tables ---------------------------------------------------------------------------
 
@@ -274,12 +351,21 @@ def _label_run(paragraph: Element, index: int, text: str) -> None:
 # --- runs and properties -------------------------------------------------------------------
 
 
-def _run(run: Element, media: AnnexMedia) -> bool:
-    """Keep text-bearing children and carried pictures; False when hidden or without content."""
+def _run(run: Element, media: AnnexMedia, note: Callable[[Element], Element | None] | None = None) -> bool:
+    """Keep text-bearing children, carried pictures and notes; False when hidden or without content."""
     run.attrib.clear()
     content = False
     for child in list(run):
         tag = child.tag
+        if tag == RM_NOTE_REF:
+            reference = note(child) if note is not None else None
+            if reference is None:
+                run.remove(child)
+            else:
+                run.replace(child, reference)
+                _set_run_style(run, styles.NOTE_STYLES[child.get(RM_KIND, "")][1])
+                content = True
+            continue
         if tag in _RUN_KEEP:
             if tag == BR and child.get(w("type")) in _BREAKS_DROPPED:
                 run.remove(child)  # a respondent's page break would break the annex's layout

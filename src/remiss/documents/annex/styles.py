@@ -10,6 +10,8 @@ localised ("Rubrik 1", "Punktlista") and keeps them in the navigation pane and T
 
 from __future__ import annotations
 
+from lxml import etree
+
 from remiss.documents.ooxml import W
 
 FONT = "Calibri"  # LibreOffice renders it with the metric-compatible Carlito
@@ -18,7 +20,8 @@ TOC_TAB_POSITION = 9070  # the contents' page numbers sit at the right margin (t
 LANGUAGE = "sv-SE"
 BULLET_STYLES = ("ListBullet", "ListBullet2", "ListBullet3")
 NUMBER_STYLES = ("ListNumber", "ListNumber2", "ListNumber3")
-CHARACTER_STYLES = frozenset({"Strong", "Emphasis"})  # the only styles an answer's runs may keep
+# The only styles an answer's runs may keep.
+CHARACTER_STYLES = frozenset({"Strong", "Emphasis", "FootnoteReference", "EndnoteReference"})
 TABLE_GRID = "TableGrid"
 HYPERLINK_STYLE = "Hyperlink"  # given to the runs of every link the annex keeps
 
@@ -26,6 +29,12 @@ BULLET_NUM_ID = 1  # the w:num the ListBullet styles point at
 NUMBER_NUM_ID = 2  # the w:num the ListNumber styles point at; restarts get ids above it
 _BULLET_ABSTRACT = 0
 NUMBER_ABSTRACT = 1
+CARRIED_ABSTRACT = 10  # the first abstractNumId of the lists answers carried
+LIST_PARAGRAPH = "ListParagraph"  # the style of a carried list's paragraphs
+NOTE_STYLES = {
+    "footnote": ("FootnoteText", "FootnoteReference"),
+    "endnote": ("EndnoteText", "EndnoteReference"),
+}
 
 # A4, 2.5 cm margins, 1.25 cm header/footer distance (twips).
 SECTION_GEOMETRY = (
@@ -105,6 +114,7 @@ def styles_xml() -> bytes:
         + _heading(3, 12, 280, 100)
         + _heading(4, 11, 240, 80)
         + lists
+        + _note_styles()
         + _toc_styles(HEADING_COLOUR)
         + '<w:style w:type="paragraph" w:styleId="Header"><w:name w:val="header"/>'
         '<w:basedOn w:val="Normal"/><w:uiPriority w:val="99"/><w:pPr><w:tabs>'
@@ -145,9 +155,10 @@ def _levels(formats: tuple[tuple[str, str, str], ...]) -> str:
     )
 
 
-def numbering_xml(restarts: list[int]) -> bytes:
+def numbering_xml(restarts: list[int], carried: list[tuple[int, int, list[etree._Element]]] = ()) -> bytes:
     """word/numbering.xml: one bullet list, one numbered list, plus one restarted instance
-    of the numbered list per answer that has one, so numbering starts at 1 in every answer."""
+    of the numbered list per answer that has one, so numbering starts at 1 in every answer;
+    then one definition and instance per list an answer carried (numId, abstractNumId, levels)."""
     bullets = _levels((("bullet", "•", FONT), ("bullet", "–", FONT), ("bullet", "▪", FONT)))
     numbers = _levels((("decimal", "%1.", ""), ("lowerLetter", "%2)", ""), ("lowerRoman", "%3.", "")))
     instances = "".join(
@@ -159,17 +170,32 @@ def numbering_xml(restarts: list[int]) -> bytes:
         + "</w:num>"
         for num_id in restarts
     )
+    carried_abstracts = "".join(
+        f'<w:abstractNum w:abstractNumId="{abstract_id}"><w:multiLevelType w:val="multilevel"/>'
+        + "".join(_serialized(level) for level in levels)
+        + "</w:abstractNum>"
+        for _num_id, abstract_id, levels in carried
+    )
+    carried_instances = "".join(
+        f'<w:num w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/></w:num>'
+        for num_id, abstract_id, _levels in carried
+    )
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         f'<w:numbering xmlns:w="{W}">'
         f'<w:abstractNum w:abstractNumId="{_BULLET_ABSTRACT}"><w:multiLevelType w:val="hybridMultilevel"/>'
         f"{bullets}</w:abstractNum>"
         f'<w:abstractNum w:abstractNumId="{NUMBER_ABSTRACT}"><w:multiLevelType w:val="hybridMultilevel"/>'
-        f"{numbers}</w:abstractNum>"
+        f"{numbers}</w:abstractNum>{carried_abstracts}"
         f'<w:num w:numId="{BULLET_NUM_ID}"><w:abstractNumId w:val="{_BULLET_ABSTRACT}"/></w:num>'
         f'<w:num w:numId="{NUMBER_NUM_ID}"><w:abstractNumId w:val="{NUMBER_ABSTRACT}"/></w:num>'
-        f"{instances}</w:numbering>"
+        f"{instances}{carried_instances}</w:numbering>"
     ).encode()
+
+
+def _serialized(level: etree._Element) -> str:
+    """A level without its own namespace declaration (numbering.xml declares w)."""
+    return etree.tostring(level, encoding="unicode").replace(f' xmlns:w="{W}"', "")
 
 
 def settings_xml() -> bytes:
@@ -181,11 +207,32 @@ def settings_xml() -> bytes:
         '<w:zoom w:percent="100"/><w:defaultTabStop w:val="1304"/>'
         '<w:characterSpacingControl w:val="doNotCompress"/>'
         '<w:updateFields w:val="true"/>'  # Word fills in the contents' page numbers on opening
+        '<w:footnotePr><w:footnote w:id="-1"/><w:footnote w:id="0"/></w:footnotePr>'
+        '<w:endnotePr><w:endnote w:id="-1"/><w:endnote w:id="0"/></w:endnotePr>'
         '<w:compat><w:compatSetting w:name="compatibilityMode" '
         'w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat>'
         f'<w:themeFontLang w:val="{LANGUAGE}"/>'
         '<w:decimalSymbol w:val=","/><w:listSeparator w:val=";"/></w:settings>'
     ).encode()
+
+
+def _note_styles() -> str:
+    """A carried list's paragraphs (its numbering gives the indentation) and the notes' styles."""
+    notes = "".join(
+        f'<w:style w:type="paragraph" w:styleId="{text}"><w:name w:val="{kind} text"/>'
+        '<w:basedOn w:val="Normal"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/>'
+        '<w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
+        '<w:rPr><w:sz w:val="20"/><w:szCs w:val="20"/></w:rPr></w:style>'
+        f'<w:style w:type="character" w:styleId="{reference}"><w:name w:val="{kind} reference"/>'
+        '<w:basedOn w:val="DefaultParagraphFont"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/>'
+        '<w:rPr><w:vertAlign w:val="superscript"/></w:rPr></w:style>'
+        for kind, (text, reference) in NOTE_STYLES.items()
+    )
+    return (
+        f'<w:style w:type="paragraph" w:styleId="{LIST_PARAGRAPH}"><w:name w:val="List Paragraph"/>'
+        '<w:basedOn w:val="Normal"/><w:uiPriority w:val="34"/><w:qFormat/>'
+        '<w:pPr><w:spacing w:after="60"/><w:contextualSpacing/></w:pPr></w:style>' + notes
+    )
 
 
 def _toc_styles(font_colour: str) -> str:

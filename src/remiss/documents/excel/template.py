@@ -13,15 +13,14 @@ string.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
-import zipfile
 from xml.sax.saxutils import escape
 
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.theme import theme_xml
 
 from remiss.documents.properties import CUSTOM_PART, custom_properties_xml
+from remiss.documents.zipped import zip_parts
 from remiss.domain.catalog import Organisation
 from remiss.domain.round import Assignment, ExcelColumn, RoundDefinition
 from remiss.identity import FileIdentity
@@ -129,11 +128,7 @@ def build_response_xlsx(
     }
     if lists:
         parts["xl/worksheets/sheet2.xml"] = _list_sheet(lists)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
-        for name, data in parts.items():
-            package.writestr(name, data)
-    return buffer.getvalue()
+    return zip_parts(parts)
 
 
 def _inputs(columns: list[ExcelColumn]) -> list[tuple[int, ExcelColumn]]:

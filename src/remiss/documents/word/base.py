@@ -29,11 +29,11 @@ from lxml import etree
 from remiss.documents.ooxml import CT_CUSTOM_PROPS, RT_CUSTOM_PROPS, w
 from remiss.documents.properties import CUSTOM_PART, custom_properties_xml
 from remiss.documents.word.wordml import PLACEHOLDER_STYLE_NAME, run, simple_field
+from remiss.documents.zipped import zip_parts
 
 LANGUAGE = "sv-SE"
 DOCUMENT_PART = "word/document.xml"
 REFERENCE_MARKER = "REMISS-REFERENCE-MARKER"
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed: the same inputs give the same bytes
 _STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 _PAGE_WIDTH, _MARGIN = Mm(210), Mm(25)
 
@@ -71,30 +71,21 @@ def base_package(title: str, author: str) -> BasePackage:
 def stamp(base: BasePackage, document_xml: bytes, reference: str, properties: dict[str, str]) -> bytes:
     """Write the .docx for one recipient: base parts plus its body, footer and properties."""
     footer_xml = base.footer_xml.replace(REFERENCE_MARKER.encode(), escape(reference).encode())
-    buffer = io.BytesIO(base.shared_zip)
-    with zipfile.ZipFile(buffer, "a") as package:
-        _write(package, DOCUMENT_PART, document_xml)
-        _write(package, base.footer_part, footer_xml)
-        _write(package, CUSTOM_PART, custom_properties_xml(properties))
-    return buffer.getvalue()
-
-
-def _write(package: zipfile.ZipFile, name: str, data: bytes) -> None:
-    info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
-    info.compress_type = zipfile.ZIP_DEFLATED
-    package.writestr(info, data)
+    stamped = {
+        DOCUMENT_PART: document_xml,
+        base.footer_part: footer_xml,
+        CUSTOM_PART: custom_properties_xml(properties),
+    }
+    return zip_parts(stamped, start=base.shared_zip)
 
 
 def _split(saved: bytes, footer_part: str) -> BasePackage:
     """Separate the stamped parts from the shared ones, re-zipping the shared ones once."""
     stamped = {DOCUMENT_PART, footer_part, CUSTOM_PART}
-    shared = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(saved)) as source, zipfile.ZipFile(shared, "w") as target:
-        for info in source.infolist():
-            if info.filename not in stamped:
-                _write(target, info.filename, source.read(info))
+    with zipfile.ZipFile(io.BytesIO(saved)) as source:
+        shared = {i.filename: source.read(i) for i in source.infolist() if i.filename not in stamped}
         document_xml, footer_xml = source.read(DOCUMENT_PART), source.read(footer_part)
-    return BasePackage(shared.getvalue(), document_xml, footer_part, footer_xml)
+    return BasePackage(zip_parts(shared), document_xml, footer_part, footer_xml)
 
 
 def _drop_unused_parts(document: docx.document.Document) -> None:

@@ -22,6 +22,7 @@ from lxml import etree
 
 from remiss.documents.ooxml import W, w
 from remiss.documents.word.media import RM, RM_IMAGE, PackageMedia
+from remiss.documents.word.notes import RM_ID, RM_NOTE, RM_NOTE_REF
 from remiss.documents.word.passes import BodyFacts, run_passes
 
 _P, _R, _T = w("p"), w("r"), w("t")
@@ -34,9 +35,16 @@ _NSMAP, _TOP_NSMAP = {"w": W}, {"w": W, "rm": RM}
 class Cleaned:
     """One answer's cleaned blocks, in the `<w:sdtContent>` that is serialized, and its text."""
 
-    def __init__(self, holder: etree._Element, paragraphs: list[list[str]], dropped: set[str]) -> None:
+    def __init__(
+        self,
+        holder: etree._Element,
+        paragraphs: list[list[str]],
+        dropped: set[str],
+        marked: frozenset[str] | set[str] = frozenset(),
+    ) -> None:
         self.holder = holder
         self.dropped = dropped  # kinds of content that could not be kept (Swedish)
+        self.marked = marked  # of those, the kinds a visible line in the answer stands for
         # Each paragraph's text (tables included, in reading order), joined by newlines.
         self.text = "\n".join(itertools.chain.from_iterable(paragraphs))
 
@@ -61,8 +69,18 @@ def clean(
     """
     blocks = list(blocks)
     holder = _copied(blocks, facts)
-    dropped = run_passes(holder, facts.passes(blocks), media)
-    return Cleaned(holder, _kept_paragraphs(holder, normalised(placeholder)), dropped)
+    passed = run_passes(holder, facts.passes(blocks), media)
+    paragraphs = _kept_paragraphs(holder, normalised(placeholder))
+    if paragraphs and passed.carried:
+        holder.extend(passed.carried)
+        paragraphs += [_note_text(note) for note in passed.carried if note.tag == RM_NOTE]
+    return Cleaned(holder, paragraphs, passed.dropped | passed.marked, passed.marked)
+
+
+def _note_text(note: etree._Element) -> list[str]:
+    """A note in the answer's text, after its paragraphs: "[1] Källa: SCB 2015." """
+    texts = [paragraph_text(p) for p in note.iter(_P)]
+    return [f"[{note.get(RM_ID)}] {' '.join(t for t in texts if t.strip())}"]
 
 
 def _copied(blocks: list[etree._Element], facts: BodyFacts) -> etree._Element:
@@ -120,6 +138,8 @@ def paragraph_text(p: etree._Element) -> str:
                 parts.append(node.text or "")
             elif node.tag in _RUN_TEXT:
                 parts.append(_RUN_TEXT[node.tag])
+            elif node.tag == RM_NOTE_REF:
+                parts.append(f"[{node.get(RM_ID)}]")
             elif node.tag == RM_IMAGE:
                 descr = node.get(_RM_DESCR, "").strip()
                 parts.append(f"[Bild: {descr}]" if descr else "[Bild]")

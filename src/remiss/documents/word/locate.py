@@ -10,6 +10,7 @@ out of a control when it turns it into an inline one.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 
@@ -33,7 +34,7 @@ _HEADING_TEXT = re.compile(rf"^(\d+(\.\d+)* Åtgärd\b|{re.escape(REPORT_HEADING
 # Clark names, made once: the index visits every block of every returned file.
 _P, _TBL, _SDT, _SDT_CONTENT, _CUSTOM_XML = w("p"), w("tbl"), w("sdt"), w("sdtContent"), w("customXml")
 _VAL, _SDT_PR, _TAG, _ALIAS = w("val"), w("sdtPr"), w("tag"), w("alias")
-_P_PR, _STYLE, _OUTLINE = w("pPr"), w("pStyle"), w("outlineLvl")
+_P_PR, _STYLE, _OUTLINE, _T = w("pPr"), w("pStyle"), w("outlineLvl"), w("t")
 
 
 def label_key(text: str) -> str:
@@ -59,6 +60,18 @@ class BodyIndex:
         self._flatten(body, None)
         self.texts = _Texts(self.blocks)
         self._headings: dict[int, bool] = {}
+        self._position: dict[etree._Element, int] | None = None
+        self._measures: dict[tuple[str | None, str], list[int]] | None = None
+        self._measures_reports: set[str] = set()
+        self._measure_starts: list[int] = []  # indices of every åtgärd heading, in order
+        self._report_starts: set[int] = set()
+
+    @property
+    def position(self) -> dict[etree._Element, int]:
+        """Each block's index in the flat list (made when first asked for)."""
+        if self._position is None:
+            self._position = {block: i for i, block in enumerate(self.blocks)}
+        return self._position
 
     # --- building ----------------------------------------------------------------------
 
@@ -149,6 +162,50 @@ class BodyIndex:
         end = heading + 1
         while end < len(self.blocks) and not self.is_heading(end):
             end += 1
+        return range(heading + 1, end)
+
+    def measure_heading(self, report_title: str, number: str) -> int | None:
+        """find_measure_heading, from one pass over the body made when first asked for: the
+        stray-text check asks for every åtgärd of a file."""
+        if self._measures is None:
+            self._measures = self._index_measures()
+        report = normalised(REPORT_HEADING.format(title=report_title))
+        found = self._measures.get((report if report in self._measures_reports else None, number), [])
+        return found[0] if len(found) == 1 else None
+
+    def _index_measures(self) -> dict[tuple[str | None, str], list[int]]:
+        found: dict[tuple[str | None, str], list[int]] = defaultdict(list)
+        report: str | None = None
+        suffix = MEASURE_HEADING_START.format(number="")
+        report_letter = REPORT_HEADING_START[0]
+        for i, block in enumerate(self.blocks):
+            # Only a paragraph whose text starts with a digit or the report heading's letter can
+            # be one of these headings: the first text node says so without reading the rest.
+            first = next(block.iter(_T), None) if block.tag == _P else None
+            start = (first.text or "").lstrip()[:1] if first is not None else ""
+            if not (start.isdigit() or start == report_letter):
+                continue
+            text = self.texts[i]
+            if text.startswith(REPORT_HEADING_START):
+                self._report_starts.add(i)
+                report = text if text not in self._measures_reports else None  # first one counts
+                self._measures_reports.add(text)
+                continue
+            number = text.partition(" ")[0]
+            if number and number[0].isdigit() and _starts_word(text, f"{number}{suffix}"):
+                found[(None, number)].append(i)
+                self._measure_starts.append(i)
+                if report is not None:
+                    found[(report, number)].append(i)
+        return found
+
+    def measure_section(self, heading: int) -> range:
+        """Block indices after an åtgärd's heading up to the next åtgärd's or delrapport's."""
+        following = bisect.bisect_right(self._measure_starts, heading)
+        end = self._measure_starts[following] if following < len(self._measure_starts) else len(self.blocks)
+        for i in range(heading + 1, end):
+            if i in self._report_starts:
+                return range(heading + 1, i)
         return range(heading + 1, end)
 
     def find_measure_heading(self, report_title: str, number: str) -> int | None:

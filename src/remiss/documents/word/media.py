@@ -50,10 +50,22 @@ _RELS_PART = "word/_rels/document.xml.rels"
 _LINK_SCHEMES = ("http://", "https://", "mailto:")
 _GRAPHIC_KINDS = {
     "http://schemas.openxmlformats.org/drawingml/2006/chart": "diagram",
+    "http://schemas.microsoft.com/office/drawing/2014/chartex": "diagram",
     "http://schemas.openxmlformats.org/drawingml/2006/diagram": "SmartArt-grafik",
     "http://schemas.microsoft.com/office/word/2010/wordprocessingShape": "figurer och textrutor",
     "http://schemas.microsoft.com/office/word/2010/wordprocessingGroup": "figurer och textrutor",
 }
+_MARKED_KINDS = {  # what the visible line calls what stood there; shapes without text get none
+    "http://schemas.openxmlformats.org/drawingml/2006/chart": "Diagram",
+    "http://schemas.microsoft.com/office/drawing/2014/chartex": "Diagram",
+    "http://schemas.openxmlformats.org/drawingml/2006/diagram": "SmartArt-grafik",
+    "http://schemas.microsoft.com/office/word/2010/wordprocessingShape": None,
+    "http://schemas.microsoft.com/office/word/2010/wordprocessingGroup": None,
+}
+NOT_INCLUDED = "ingår inte i sammanställningen"
+_TXBX_CONTENT = w("txbxContent")
+_BLOCK_CONTAINERS = frozenset({w("sdtContent"), w("tc"), w("body"), w("txbxContent")})
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _VML_SIZE = re.compile(r"(width|height)\s*:\s*([\d.]+)\s*(pt|in|cm|mm|px)?", re.IGNORECASE)
 _UNIT_EMU = {"pt": EMU_PER_POINT, "in": 914400, "cm": 360000, "mm": 36000, "px": EMU_PER_PIXEL, "": 12700}
 
@@ -71,6 +83,7 @@ class PackageMedia:
 
     package: zipfile.ZipFile | None
     relationships: dict[str, _Relationship] = field(default_factory=dict)
+    _parts: dict[str, etree._Element | None] = field(default_factory=dict)
 
     @classmethod
     def load(cls, package: zipfile.ZipFile) -> PackageMedia:
@@ -103,6 +116,31 @@ class PackageMedia:
                 return None
             return self.package.read(info)
         except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+            return None
+
+    def part(self, kind: str) -> etree._Element | None:
+        """The parsed part the main document relates to by type `kind` ("numbering", "styles",
+        "footnotes", "endnotes"), read when first asked for: most answers need none of them."""
+        if kind not in self._parts:
+            self._parts[kind] = self._read_part(kind)
+        return self._parts[kind]
+
+    def _read_part(self, kind: str) -> etree._Element | None:
+        rel = next(
+            (r for r in self.relationships.values() if r.type.endswith(f"/{kind}") and not r.external), None
+        )
+        if rel is None or self.package is None:
+            return None
+        member = (
+            rel.target.lstrip("/")
+            if rel.target.startswith("/")
+            else posixpath.normpath(posixpath.join("word", rel.target))
+        )
+        try:
+            return parse_untrusted(self.package.read(member), member)
+        except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+            return None
+        except RejectedFile:
             return None
 
     def hyperlink(self, rel_id: str) -> str | None:
@@ -162,20 +200,55 @@ def strip_forged(holder: etree._Element) -> None:
 
 
 class MediaCarrier:
-    """Rewrites one answer's pictures and links in place; remembers what had to go."""
+    """Rewrites one answer's pictures, links and text boxes in place; remembers what had to go.
+
+    A text box's paragraphs are moved out after the paragraph that anchors it (its text is
+    read in place); a chart, SmartArt, picture in a format the annex cannot show, linked
+    picture or embedded object leaves a visible line where it was (`marked`)."""
 
     def __init__(self, media: PackageMedia) -> None:
         self.media = media
         self.dropped: set[str] = set()
+        self.marked: set[str] = set()
+        self.moved = False  # a text box's content was moved into the answer
         self._carried = 0
 
     def carry(self, holder: etree._Element) -> None:
         for link in list(holder.iter(w("hyperlink"))):
             self._link(link)
         for run in list(holder.iter(w("r"))):
+            if self.moved and holder not in run.iterancestors():
+                continue  # inside a text box's other rendering (mc:Fallback), already read
             for child in list(run):
-                if child.tag in (w("drawing"), w("pict"), f"{{{MC}}}AlternateContent"):
-                    self._picture(run, child)
+                if child.tag in (w("drawing"), w("pict"), f"{{{MC}}}AlternateContent", w("object")):
+                    if self._text_box(run, child):
+                        self.moved = True
+                    else:
+                        self._picture(run, child)
+
+    def _text_box(self, run: etree._Element, element: etree._Element) -> bool:
+        """Move a text box's content after its anchoring block; False when it holds none."""
+        content = next(iter(element.iter(_TXBX_CONTENT)), None)
+        if content is None:
+            return False
+        blocks = [child for child in content if child.tag in (w("p"), w("tbl"))]
+        anchor = run
+        while anchor.getparent() is not None and anchor.getparent().tag not in _BLOCK_CONTAINERS:
+            anchor = anchor.getparent()
+        run.remove(element)
+        for block in reversed(blocks):
+            anchor.addnext(block)
+        return True
+
+    def _mark(
+        self, run: etree._Element, element: etree._Element, kind: str, title: str, reported: str
+    ) -> None:
+        """A visible line where something the annex cannot show stood."""
+        mark = run.makeelement(w("t"))
+        mark.text = f"[{kind}: {title} – {NOT_INCLUDED}]" if title else f"[{kind} – {NOT_INCLUDED}]"
+        mark.set(_XML_SPACE, "preserve")
+        run.replace(element, mark)
+        self.marked.add(reported)
 
     def _link(self, link: etree._Element) -> None:
         rel_id = link.get(f"{{{R}}}id")
@@ -189,33 +262,37 @@ class MediaCarrier:
         link.set(RM_HREF, target)
 
     def _picture(self, run: etree._Element, element: etree._Element) -> None:
+        if element.tag == w("object"):
+            self._mark(run, element, "Inbäddat objekt", _object_title(element), "inbäddade objekt")
+            return
         drawing = pict = None
         if element.tag == f"{{{MC}}}AlternateContent":
             drawing = next(iter(element.iter(w("drawing"))), None)
             pict = next(iter(element.iter(w("pict"))), None)
-            if drawing is not None:
-                found = self._from_drawing(drawing)
-            else:
-                found = self._from_vml(pict) if pict is not None else None
-        elif element.tag == w("drawing"):
-            found = self._from_drawing(element)
+            source = drawing if drawing is not None else pict
         else:
-            found = self._from_vml(element)
-        if found is None:
-            run.remove(element)  # reported by _from_drawing / _from_vml, or here
-            if element.tag == f"{{{MC}}}AlternateContent" and pict is None and drawing is None:
-                self.dropped.add("bilder")
+            source = element
+        if source is None:
+            run.remove(element)
+            self.dropped.add("bilder")
+            return
+        found = self._from_drawing(source) if source.tag == w("drawing") else self._from_vml(source)
+        if isinstance(found, _Unshown):
+            if found.kind is None:
+                run.remove(element)
+                self.dropped.add(found.reported)
+            else:
+                self._mark(run, element, found.kind, found.title, found.reported)
             return
         rel_id, cx, cy, descr = found
         data = self.media.image(rel_id)
         info = image_info(data) if data else None
         if data is None or info is None:
-            self.dropped.add("bilder i andra format än PNG, JPEG och GIF")
-            run.remove(element)
+            self._mark(run, element, "Bild", descr, "bilder i andra format än PNG, JPEG och GIF")
             return
         if self._carried + len(data) > MAX_ANSWER_IMAGE_BYTES:
-            self.dropped.add(f"bilder utöver {MAX_ANSWER_IMAGE_BYTES // 1024 // 1024} MB per svar")
-            run.remove(element)
+            limit = MAX_ANSWER_IMAGE_BYTES // 1024 // 1024
+            self._mark(run, element, "Bild", descr, f"bilder utöver {limit} MB per svar")
             return
         self._carried += len(data)
         kind, width_px, height_px = info
@@ -227,30 +304,28 @@ class MediaCarrier:
         image.text = base64.b64encode(data).decode("ascii")
         run.replace(element, image)
 
-    def _from_drawing(self, drawing: etree._Element) -> tuple[str, int, int, str] | None:
+    def _from_drawing(self, drawing: etree._Element) -> tuple[str, int, int, str] | _Unshown:
         graphic = drawing.find(f".//{{{A}}}graphicData")
         uri = graphic.get("uri", "") if graphic is not None else ""
         blip = drawing.find(f".//{{{A}}}blip")
-        if uri != PIC_URI or blip is None:
-            self.dropped.add(_GRAPHIC_KINDS.get(uri, "bilder"))
-            return None
-        rel_id = blip.get(f"{{{R}}}embed")
-        if not rel_id:
-            self.dropped.add("länkade bilder")
-            return None
-        extent = drawing.find(f".//{{{WP}}}extent")
         doc_pr = drawing.find(f".//{{{WP}}}docPr")
         descr = ""
         if doc_pr is not None:
-            descr = (doc_pr.get("descr") or doc_pr.get("title") or "").strip()
+            descr = xml_safe((doc_pr.get("descr") or doc_pr.get("title") or "").strip())
+        if uri != PIC_URI or blip is None:
+            reported = _GRAPHIC_KINDS.get(uri, "bilder")
+            return _Unshown(_MARKED_KINDS.get(uri, "Objekt" if uri else None), descr, reported)
+        rel_id = blip.get(f"{{{R}}}embed")
+        if not rel_id:
+            return _Unshown("Länkad bild", descr, "länkade bilder")
+        extent = drawing.find(f".//{{{WP}}}extent")
         return rel_id, _int(extent, "cx"), _int(extent, "cy"), descr
 
-    def _from_vml(self, pict: etree._Element) -> tuple[str, int, int, str] | None:
+    def _from_vml(self, pict: etree._Element) -> tuple[str, int, int, str] | _Unshown:
         data = pict.find(f".//{{{V}}}imagedata")
         rel_id = data.get(f"{{{R}}}id") if data is not None else None
         if not rel_id:
-            self.dropped.add("figurer och textrutor")
-            return None
+            return _Unshown(None, "", "figurer och textrutor")
         shape = data.getparent()
         sizes = {
             key.lower(): float(value) * _UNIT_EMU[(unit or "").lower()]
@@ -258,6 +333,25 @@ class MediaCarrier:
         }
         descr = (shape.get("alt") or "").strip() if shape is not None else ""
         return rel_id, int(sizes.get("width", 0)), int(sizes.get("height", 0)), descr
+
+
+@dataclass(frozen=True)
+class _Unshown:
+    """Something the annex cannot show: its line's kind (None: dropped silently but reported)."""
+
+    kind: str | None
+    title: str
+    reported: str
+
+
+def _object_title(element: etree._Element) -> str:
+    """An embedded object's alt text, else what made it (the OLE ProgID: "Excel.Sheet.12")."""
+    shape = next(iter(element.iter(f"{{{V}}}shape")), None)
+    alt = (shape.get("alt") or "").strip() if shape is not None else ""
+    if alt:
+        return xml_safe(alt)
+    ole = next((e for e in element.iter() if isinstance(e.tag, str) and e.tag.endswith("}OLEObject")), None)
+    return xml_safe((ole.get("ProgID") or "").strip()) if ole is not None else ""
 
 
 def _int(element: etree._Element | None, attribute: str) -> int:

@@ -18,7 +18,10 @@ from collections.abc import Callable, Iterable
 from lxml import etree
 
 from remiss.documents.ooxml import W, w
+from remiss.documents.word.lists import ListCarrier
 from remiss.documents.word.media import RM, RM_HREF, MediaCarrier, PackageMedia, strip_forged
+from remiss.documents.word.notes import NoteCarrier
+from remiss.documents.word.styled import StyleResolver, insert_ordered, needs_resolving, resolve_styles
 from remiss.documents.word.wordml import STYLE_LIST_BULLET, STYLE_LIST_NUMBER, STYLE_PLACEHOLDER
 
 W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
@@ -40,6 +43,7 @@ _ACCEPTED_HISTORY = _tags("ins moveTo")
 _WRAPPERS = _tags("sdt customXml smartTag dir bdo")
 _HYPERLINK = w("hyperlink")
 _P, _R, _R_PR, _R_STYLE, _NUM_PR = w("p"), w("r"), w("rPr"), w("rStyle"), w("numPr")
+_P_STYLE = w("pStyle")
 _WRAPPER_PROPERTIES = (w("customXmlPr"), w("smartTagPr"))
 _MARKS = _tags(
     "commentRangeStart commentRangeEnd proofErr bookmarkStart bookmarkEnd permStart permEnd "
@@ -55,20 +59,24 @@ _EXTERNAL = {
     f"{{{MC}}}AlternateContent": "bilder",
 }
 _LIST_STYLES = (STYLE_LIST_BULLET, STYLE_LIST_NUMBER)
+_VAL_ATTR = w("val")
+
+_NOTES = {w("footnoteReference"): "fotnoter", w("endnoteReference"): "slutnoter"}
 
 # The passes as bits, and the elements each one works on.
-_FORGED, _HISTORY, _WRAPPED, _MEDIA, _LINKS, _REFERENCES, _MARKED, _GREY, _NUMBERED = (
-    1 << i for i in range(9)
+_FORGED, _HISTORY, _WRAPPED, _MEDIA, _LINKS, _REFERENCES, _MARKED, _GREY, _NUMBERED, _STYLED = (
+    1 << i for i in range(10)
 )
 _PASS_TAGS = (
     (_HISTORY, _REJECTED_HISTORY + _ACCEPTED_HISTORY),
     (_WRAPPED, _WRAPPERS),
-    (_MEDIA, (_HYPERLINK, w("drawing"), w("pict"), f"{{{MC}}}AlternateContent")),
+    (_MEDIA, (_HYPERLINK, w("drawing"), w("pict"), f"{{{MC}}}AlternateContent", w("object"))),
     (_LINKS, (_HYPERLINK,)),
     (_REFERENCES, (*_EXTERNAL, w("commentReference"))),
     (_MARKED, _MARKS),
     (_NUMBERED, (_NUM_PR,)),
     (_GREY, (_R_STYLE,)),  # the placeholder's style only (_grey)
+    (_STYLED, (_P_STYLE,)),  # and rStyle: a respondent's own style (styled.needs_resolving)
 )
 _PASSES_OF = {
     tag: sum(bit for bit, tags in _PASS_TAGS if tag in tags) for _, tags in _PASS_TAGS for tag in tags
@@ -112,7 +120,15 @@ class BodyFacts:
             if element.tag == _R_PR:
                 if len(element) == 0:
                     empty.append(element)
-            elif element.tag != _R_STYLE or _grey(element):
+            elif element.tag == _R_STYLE:
+                if _grey(element):
+                    self._mark(element, _GREY)
+                elif needs_resolving(element.get(_VAL_ATTR, "")):
+                    self._mark(element, _STYLED)
+            elif element.tag == _P_STYLE:
+                if needs_resolving(element.get(_VAL_ATTR, "")):
+                    self._mark(element, _STYLED)
+            else:
                 self._mark(element, _PASSES_OF[element.tag])
         for properties in empty:
             _remove(properties)
@@ -151,37 +167,71 @@ def _spelled_out(source: bytes) -> bool:
     return declared is None or declared[1].lower() == b"utf-8"
 
 
-def run_passes(holder: etree._Element, passes: int, media: PackageMedia | None) -> set[str]:
-    """Clean the blocks in `holder` in place; the kinds of content that had to be dropped.
+class Passed:
+    """What the passes left besides the cleaned blocks: what had to go, what is marked in
+    place, and what travels after the blocks (rm:list and rm:note elements)."""
+
+    def __init__(self) -> None:
+        self.dropped: set[str] = set()
+        self.marked: set[str] = set()
+        self.carried: list[etree._Element] = []
+
+
+def run_passes(holder: etree._Element, passes: int, media: PackageMedia | None) -> Passed:
+    """Clean the blocks in `holder` in place.
 
     Tracked changes are accepted, wrappers unwrapped, references dropped. With the file's
-    `media`, pictures and web links are carried (as rm:image and rm:href); without, they
-    are dropped and reported like any other reference.
+    `media`, pictures and web links are carried (as rm:image and rm:href), text boxes read
+    in place, notes and list definitions carried; without, they are dropped and reported.
     """
+    passed = Passed()
     if passes & _FORGED:
         strip_forged(holder)
     if passes & _HISTORY:
         _accept_tracked_changes(holder)
     if passes & _WRAPPED:
         _unwrap_all(holder, _WRAPPERS)
-    dropped: set[str] = set()
     if media is not None and passes & _MEDIA:
         carrier = MediaCarrier(media)
         carrier.carry(holder)
-        dropped = carrier.dropped
+        passed.dropped |= carrier.dropped
+        passed.marked |= carrier.marked
+        if carrier.moved:  # text boxes' content joined the answer: it may need any pass
+            passes = ~0
     if passes & _LINKS:
         _unwrap_links(holder)
+    if media is not None and passes & _REFERENCES:
+        passed.carried += _carry_notes(holder, media, passed)
     if passes & _REFERENCES:
-        dropped = _drop_references(holder) | dropped
+        passed.dropped |= _drop_references(holder)
     if passes & _MARKED:
         _remove_all(holder, _MARKS)
     if passes & _GREY:
         _remove_all(holder, (_R_STYLE,), _grey)
+    styles = StyleResolver(media.part("styles")) if media is not None and passes & _STYLED else None
+    if styles is not None:
+        resolve_styles(holder, styles)
     if passes & ~_NUMBERED:  # content was removed or moved: a property set may be empty now
         _remove_all(holder, (_R_PR,), _empty)
     if passes & _NUMBERED:
         _drop_redundant_numbering(holder)
-    return dropped
+    if media is not None and passes & (_NUMBERED | _STYLED):
+        passed.carried += ListCarrier(media, styles).carry(holder)
+    return passed
+
+
+def _carry_notes(holder: etree._Element, media: PackageMedia, passed: Passed) -> list[etree._Element]:
+    """Notes travel after the blocks, cleaned as an answer is (their links become text)."""
+    carrier = NoteCarrier(media)
+    notes = carrier.carry(holder)
+    passed.dropped |= carrier.dropped
+    for note in notes:
+        holder = etree.Element(w("sdtContent"))  # the note keeps its rm: attributes
+        holder.extend(list(note))
+        inner = run_passes(holder, ~0, None)  # the notes part was not looked at: every pass
+        note.extend(list(holder))
+        passed.dropped |= inner.dropped - set(_NOTES.values())
+    return notes
 
 
 def _accept_tracked_changes(holder: etree._Element) -> None:
@@ -228,13 +278,26 @@ def _unwrap(element: etree._Element) -> None:
 
 
 def _unwrap_links(holder: etree._Element) -> None:
-    """Links carried with an address keep their element; the others become their text."""
+    """Links carried with an address keep their element; the others become their text, an
+    internal one (to a bookmark) still underlined as Word shows it."""
     for link in list(holder.iter(_HYPERLINK)):
         if link.get(RM_HREF) is None:
+            if link.get(w("anchor")):
+                _underline(link)
             _unwrap(link)
         else:
             for attribute in [a for a in link.attrib if a != RM_HREF]:
                 del link.attrib[attribute]
+
+
+def _underline(link: etree._Element) -> None:
+    for run in link.iter(_R):
+        properties = run.find(_R_PR)
+        if properties is None:
+            properties = etree.Element(_R_PR)
+            run.insert(0, properties)
+        if properties.find(w("u")) is None:
+            insert_ordered(properties, etree.Element(w("u"), {_VAL_ATTR: "single"}))
 
 
 def _remove_all(

@@ -17,7 +17,7 @@ from remiss.documents.model import GENERAL, Extracted, ExtractedAnswer
 from remiss.documents.ooxml import w
 from remiss.documents.package import open_package, read_member
 from remiss.documents.word.clean import clean, normalised
-from remiss.documents.word.locate import BodyIndex
+from remiss.documents.word.locate import BodyIndex, label_key
 from remiss.documents.word.media import PackageMedia
 from remiss.documents.word.passes import BodyFacts
 from remiss.documents.word.template import responsibility_line
@@ -27,6 +27,7 @@ from remiss.domain.round import Assignment, RoundDefinition, WordField
 from remiss.errors import RejectedFile
 
 DOCUMENT_PART = "word/document.xml"
+_T = w("t")
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,11 @@ def read_response_docx(
         labels = {definition.fields.general.label} | {f.label for f in definition.fields.word}
         index = BodyIndex(body, labels, {e.alias for e in expected})
         reader = _Reader(index, facts, definition, name, PackageMedia.load(package))
-        extracted = Extracted(answers=[reader.answer(e) for e in expected])
+        located = [reader.locate(e) for e in expected]
+        reader.add_stray(expected, located)
+        extracted = Extracted(
+            answers=[reader.answer(e, *found) for e, found in zip(expected, located, strict=True)]
+        )
         extracted.warnings = reader.warnings(expected)
     return extracted
 
@@ -113,15 +118,65 @@ class _Reader:
         self.missing: list[str] = []
         self.duplicated: list[str] = []
         self.dropped: dict[str, set[str]] = {}
+        self.marked: set[str] = set()  # answers where a line marks what could not be kept
+        self.stray: list[str] = []  # fields that got text typed outside every field
 
-    def answer(self, expected: _Expected) -> ExtractedAnswer:
+    def locate(self, expected: _Expected) -> tuple[list[etree._Element], str]:
+        """The field's blocks (by control, else by heading) and the route that found them."""
         located = self._by_control(expected)
         if located is None:
-            located = (self._by_heading(expected), "heading")
-        blocks, found_by = located
-        cleaned = clean(blocks or [], expected.field.placeholder, self.media, self.facts)
+            blocks = self._by_heading(expected)
+            located = (blocks or [], "heading")
+        return located
+
+    def add_stray(self, expected: list[_Expected], located: list[tuple[list[etree._Element], str]]) -> None:
+        """Text typed in an åtgärd's section outside every answer (beside a grey field left
+        alone, or the plain half of a field LibreOffice split) joins the field whose label it
+        follows, else the åtgärd's first field; each such field is named in a warning."""
+        covered = {block for blocks, _route in located for block in blocks}
+        fields: dict[str, list[int]] = {}
+        for n, found in enumerate(expected):
+            if found.assignment is not None:
+                fields.setdefault(found.key, []).append(n)
+        for numbers in fields.values():
+            assignment = expected[numbers[0]].assignment
+            assert assignment is not None
+            for n, stray in self._stray(assignment, [expected[k] for k in numbers], covered).items():
+                target = numbers[n]
+                blocks, route = located[target]
+                order = self.index.position
+                located[target] = (sorted([*blocks, *stray], key=order.__getitem__), route)
+                self.stray.append(expected[target].alias)
+
+    def _stray(
+        self, assignment: Assignment, expected: list[_Expected], covered: set[etree._Element]
+    ) -> dict[int, list[etree._Element]]:
+        heading = self.index.measure_heading(assignment.report.title, assignment.measure.number)
+        if heading is None:
+            return {}
+        template = {normalised(assignment.measure.description), normalised(responsibility_line(assignment))}
+        template |= {normalised(e.field.placeholder) for e in expected}
+        labels = {label_key(e.field.label): n for n, e in enumerate(expected)}
+        found: dict[int, list[etree._Element]] = {}
+        target = 0
+        for i in self.index.measure_section(heading):
+            block = self.index.blocks[i]
+            if block in covered or self.index.owners[i] is not None:
+                continue
+            text = normalised("".join(block.itertext(_T)))  # the text nodes only: quick, and enough here
+            key = label_key(text)
+            if key in labels:
+                target = labels[key]
+            elif text and text not in template:
+                found.setdefault(target, []).append(block)
+        return found
+
+    def answer(self, expected: _Expected, blocks: list[etree._Element], found_by: str) -> ExtractedAnswer:
+        cleaned = clean(blocks, expected.field.placeholder, self.media, self.facts)
         if cleaned.dropped:
             self.dropped[expected.alias] = cleaned.dropped
+        if cleaned.marked:
+            self.marked.add(expected.alias)
         empty = not cleaned.text.strip()  # nothing but whitespace: normalised(text) == ""
         return ExtractedAnswer(
             measure_key=expected.key,
@@ -185,13 +240,19 @@ class _Reader:
                 f"{name}: innehållskontrollerna för {_listed(self.by_heading)} saknas; svaren lästes "
                 "från texten under respektive rubrik. Kontrollera att de blev rätt."
             )
+        if self.stray:
+            found.append(
+                f"{name}: text som stod utanför svarsfälten under åtgärdens rubrik lästes som svaren "
+                f"{_listed(self.stray)}. Kontrollera att de blev rätt."
+            )
         if self.duplicated:
             found.append(
                 f"{name}: svarsfälten {_listed(self.duplicated)} finns mer än en gång; "
                 "bara det första lästes."
             )
         for alias, kinds in self.dropped.items():
-            found.append(f"{name}: {' och '.join(sorted(kinds))} i svaret '{alias}' tas inte med.")
+            marked = " En rad i svaret visar var det stod." if alias in self.marked else ""
+            found.append(f"{name}: {' och '.join(sorted(kinds))} i svaret '{alias}' tas inte med.{marked}")
         foreign = sorted(set(self.index.by_tag) - {e.tag for e in expected})
         foreign = [tag for tag in foreign if self.index.is_answer_control(self.index.by_tag[tag][0])]
         if foreign:

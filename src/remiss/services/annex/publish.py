@@ -8,7 +8,7 @@ compiled workbook (.xlsx) and the list of accessibility failures.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -20,12 +20,11 @@ from remiss.documents.annex.workbook import build_workbook
 from remiss.documents.model import GENERAL, CompiledWorkbook, WorkbookRow
 from remiss.errors import DocumentError
 from remiss.services.annex import gather as gather
-from remiss.services.context import RoundContext, load_context
+from remiss.services.context import RoundContext
 from remiss.services.files import write_atomic
 from remiss.services.status import round_status
-from remiss.settings import Workspace
+from remiss.services.work import Work
 from remiss.store import audit
-from remiss.store.database import open_database
 
 
 @dataclass
@@ -39,34 +38,22 @@ class AnnexResult:
     checked: bool = False
     problems: list[str] = field(default_factory=list)  # accessibility failures, in Swedish
 
-    def as_dict(self) -> dict[str, object]:
-        return asdict(self)
-
 
 def draft_stamp(now: dt.datetime) -> str:
     return f"Utkast {now:%Y-%m-%d %H:%M}"
 
 
-def write_annex(
-    workspace: Workspace,
-    round_id: str,
-    output: Path,
-    *,
-    final: bool = False,
-    now: dt.datetime | None = None,
-    by_measure: bool = False,
-) -> Path:
-    """Write the compiled annex; a draft is stamped 'Utkast' with its time, a final one records
-    in the audit log which file version of each organisation it used."""
+def write_annex(work: Work, output: Path, *, final: bool = False, by_measure: bool = False) -> Path:
+    """Write the compiled annex; a draft is stamped 'Utkast' with the work's time, a final one
+    records in the audit log which file version of each organisation it used."""
     if output.suffix.lower() != ".docx":
         raise DocumentError(
             f"Bilagan sparas som Word-dokument: ange ett filnamn som slutar på .docx, inte {output.name}."
         )
-    now = now or dt.datetime.now()
+    now, round_id = work.local_now(), work.round_id
     stamp = None if final else draft_stamp(now)
-    with open_database(workspace.database_url).session() as session:
-        ctx = load_context(session, round_id)
-        document = gather.gather_annex(session, ctx, now.date(), stamp, by_measure=by_measure)
+    with work.db.session() as session:
+        document = gather.gather_annex(session, work.round, now.date(), stamp, by_measure=by_measure)
         write_atomic(output, build_annex(document))
         if final:
             audit.record(
@@ -82,27 +69,24 @@ def write_annex(
 
 
 def publish_annex(
-    workspace: Workspace,
-    round_id: str,
+    work: Work,
     output: Path,
     *,
     final: bool = False,
-    now: dt.datetime | None = None,
     by_measure: bool = False,
     pdf: bool = False,
     xlsx: bool = False,
     check: bool = False,
 ) -> AnnexResult:
     """The annex, and beside it on request the PDF, the workbook and the check's failures."""
-    now = now or dt.datetime.now()
-    path = write_annex(workspace, round_id, output, final=final, now=now, by_measure=by_measure)
+    path = write_annex(work, output, final=final, by_measure=by_measure)
     result = AnnexResult(annex=str(path), final=final, by_measure=by_measure)
     if pdf:
         pdf_path = path.with_suffix(".pdf")
         result.pages = convert_to_pdf(path, pdf_path)
         result.pdf = str(pdf_path)
     if xlsx:
-        result.xlsx = str(write_workbook(workspace, round_id, path.with_suffix(".xlsx"), now))
+        result.xlsx = str(write_workbook(work, path.with_suffix(".xlsx")))
     if check:
         result.checked = True
         result.problems = check_docx(path.read_bytes(), path.name)
@@ -111,11 +95,10 @@ def publish_annex(
     return result
 
 
-def write_workbook(workspace: Workspace, round_id: str, output: Path, now: dt.datetime | None = None) -> Path:
-    day = (now or dt.datetime.now()).date()
-    with open_database(workspace.database_url).session() as session:
-        ctx = load_context(session, round_id)
-        write_atomic(output, build_workbook(gather_workbook(session, ctx, day)))
+def write_workbook(work: Work, output: Path) -> Path:
+    with work.db.session() as session:
+        book = gather_workbook(session, work.round, work.local_now().date())
+    write_atomic(output, build_workbook(book))
     return output
 
 

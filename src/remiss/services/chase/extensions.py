@@ -7,7 +7,7 @@ it, so the reminder slots, the late flags and the reminder texts all follow it.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
@@ -26,9 +26,6 @@ class Extension:
     previous: str | None
     round_deadline: str
     notice: str | None  # set when the new date is not a working day
-
-    def as_dict(self) -> dict[str, object]:
-        return asdict(self)
 
 
 def grant_extension(session: Session, round_id: str, org_id: str, until: dt.date) -> Extension:

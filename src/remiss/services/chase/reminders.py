@@ -16,13 +16,12 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from remiss.domain import Organisation, calendar, schedule
-from remiss.domain.outcomes import AnswerStatus
+from remiss.domain.outcomes import AnswerStatus, MessageKind
 from remiss.domain.round import ReminderPolicy
 from remiss.mail import compose
 from remiss.services import outbox
-from remiss.services.context import RoundContext
 from remiss.services.status import OrganisationStatus
-from remiss.settings import Workspace
+from remiss.services.work import Work
 from remiss.store import audit
 from remiss.store.schema import OutboxRow, ReminderRow, RoundRow
 from remiss.swedish import long_date
@@ -31,13 +30,14 @@ from remiss.swedish import long_date
 @dataclass(frozen=True)
 class Reminder:
     organisation: str
-    status: str
+    status: AnswerStatus
     eml: str
     new: bool
     slot: str = ""  # "2 arbetsdagar före sista svarsdag", …
     due_on: str = ""  # the slot's date
     cc: list[str] = field(default_factory=list)
     key: str = ""  # the outbox key
+    sent: bool = False  # delivered over SMTP by the run that wrote it
 
 
 def reminder_key(round_id: str, org_id: str, day: dt.date) -> str:
@@ -54,18 +54,12 @@ def launch_day(session: Session, round_id: str, today: dt.date) -> dt.date | Non
 
 
 def remind(
-    session: Session,
-    workspace: Workspace,
-    ctx: RoundContext,
-    status: OrganisationStatus,
-    today: dt.date,
-    *,
-    deliver: bool = False,
-    launched_on: dt.date | None = None,
+    session: Session, work: Work, status: OrganisationStatus, *, launched_on: dt.date | None = None
 ) -> Reminder | None:
-    """Record (and write) the reminder one organisation is due today, if any."""
+    """Record (and write) the reminder one organisation is due `work.today`, if any."""
     if status.status is AnswerStatus.COMPLETE:
         return None
+    ctx, today = work.round, work.today
     org = ctx.organisation(status.organisation)
     deadline = ctx.deadline_for(org.id)
     policy = ctx.definition.reminders
@@ -84,7 +78,7 @@ def remind(
         assert row is not None
         return Reminder(
             org.id,
-            earlier.status,
+            AnswerStatus(earlier.status),
             row.eml_path,
             False,
             earlier.slot or "",
@@ -92,7 +86,7 @@ def remind(
             row.cc,
             row.key,
         )
-    return _write(session, workspace, ctx, status, org, slot, deadline, today, deliver)
+    return _write(session, work, status, org, slot, deadline)
 
 
 def escalation(policy: ReminderPolicy, org: Organisation) -> list[str]:
@@ -103,19 +97,17 @@ def escalation(policy: ReminderPolicy, org: Organisation) -> list[str]:
 
 def _write(
     session: Session,
-    workspace: Workspace,
-    ctx: RoundContext,
+    work: Work,
     status: OrganisationStatus,
     org: Organisation,
     slot: schedule.Slot,
     deadline: dt.date,
-    today: dt.date,
-    deliver: bool,
 ) -> Reminder:
+    ctx, today = work.round, work.today
     overdue = today > deadline
     cc = escalation(ctx.definition.reminders, org) if overdue else []
     subject, body = compose.render(
-        "reminder",
+        MessageKind.REMINDER,
         definition=ctx.definition,
         org=org,
         status=status.status,
@@ -130,16 +122,16 @@ def _write(
     )
     key = reminder_key(ctx.round_id, org.id, slot.day)
     message = compose.build_message(to=list(org.email), cc=cc, subject=subject, body=body, key=key)
-    path = workspace.round_outbox(ctx.round_id, org.id) / f"paminnelse-{today.isoformat()}.eml"
+    path = work.workspace.round_outbox(ctx.round_id, org.id) / f"paminnelse-{today.isoformat()}.eml"
     row = outbox.record(
         session,
         key=key,
-        kind="reminder",
+        kind=MessageKind.REMINDER,
         message=message,
         path=path,
         round_id=ctx.round_id,
         organisation_id=org.id,
-        deliver=deliver,
+        deliver=work.deliver,
     )
     session.add(
         ReminderRow(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from remiss.domain import RoundDefinition
 from remiss.domain.calendar import STOCKHOLM
 from remiss.domain.outcomes import AnswerStatus
 from remiss.services.files import write_atomic
-from remiss.services.status import OrganisationStatus
+from remiss.services.status import OrganisationStatus, count_line
 
 FILLS = {AnswerStatus.MISSING: "F4CCCC", AnswerStatus.INCOMPLETE: "FFF2CC", AnswerStatus.COMPLETE: "D9EAD3"}
 COLUMNS = (  # header, width
@@ -144,13 +143,3 @@ def _datetime(value: str | None) -> dt.datetime | None:
 
 def _summary(rows: Sequence[OrganisationStatus]) -> str:
     return count_line(rows)
-
-
-def count_line(rows: Sequence[OrganisationStatus]) -> str:
-    """'20 kompletta, 1 ofullständiga, 10 saknas (2 sena) av 31', as the status table ends."""
-    counts = Counter(r.status for r in rows)
-    late = sum(1 for r in rows if r.late)
-    return (
-        f"{counts[AnswerStatus.COMPLETE]} kompletta, {counts[AnswerStatus.INCOMPLETE]} ofullständiga, "
-        f"{counts[AnswerStatus.MISSING]} saknas ({late} sena) av {len(rows)}"
-    )

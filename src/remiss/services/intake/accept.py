@@ -37,9 +37,8 @@ from remiss.services.intake.pending import pending_reason
 from remiss.services.intake.receipts import write_receipt
 from remiss.services.intake.received import CollectResult, Incoming, earlier, raced, shown
 from remiss.services.intake.records import has_answers, insert_answers
-from remiss.settings import Workspace
+from remiss.services.work import Work
 from remiss.store import audit
-from remiss.store.database import Database
 from remiss.store.schema import ReceivedFileRow
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -80,39 +79,33 @@ class _Slot:
         self.current_sent = sent
 
 
-def store_accepted(
-    db: Database, workspace: Workspace, ctx: RoundContext, batch: list[Ready], sender: str | None
-) -> list[CollectResult]:
+def store_accepted(work: Work, batch: list[Ready], sender: str | None) -> list[CollectResult]:
     """Archive and store `batch` (in the order given, so a later version supersedes an earlier)."""
-    archived = [_archive(workspace, ctx, item, examined) for item, examined in batch]
+    archived = [_archive(work, item, examined) for item, examined in batch]
     if len(batch) > 1:
         try:
-            with db.session() as session:
-                results = _store_together(session, workspace, ctx, batch, archived, sender)
+            with work.db.session() as session:
+                results = _store_together(session, work, batch, archived, sender)
             return results
         except IntegrityError:
             pass  # another collector got there first for some file: settle them one by one
     return [
-        _store_alone(db, workspace, ctx, item, examined, stored, sender)
+        _store_alone(work, item, examined, stored, sender)
         for (item, examined), stored in zip(batch, archived, strict=True)
     ]
 
 
-def _archive(workspace: Workspace, ctx: RoundContext, item: Incoming, examined: Examined) -> Path:
+def _archive(work: Work, item: Incoming, examined: Examined) -> Path:
     org_id = examined.identified.organisation_id
-    stored = workspace.archive / ctx.round_id / org_id / f"{item.digest[:12]}-{safe_name(item.name)}"
+    stored = work.workspace.archive / work.round_id / org_id / f"{item.digest[:12]}-{safe_name(item.name)}"
     write_atomic(stored, item.data)
     return stored
 
 
 def _store_together(
-    session: Session,
-    workspace: Workspace,
-    ctx: RoundContext,
-    batch: list[Ready],
-    archived: list[Path],
-    sender: str | None,
+    session: Session, work: Work, batch: list[Ready], archived: list[Path], sender: str | None
 ) -> list[CollectResult]:
+    ctx = work.round
     slots, kinds = _ledger(session, ctx.round_id, {e.identified.organisation_id for _, e in batch})
     placed: list[tuple[ReceivedFileRow, bool, bool]] = []  # row, current when stored, other kind in
     for (item, examined), stored in zip(batch, archived, strict=True):
@@ -141,7 +134,7 @@ def _store_together(
     answered = zip(placed, batch, strict=True)
     insert_answers(session, [(row.id, examined.extracted) for (row, _, _), (_, examined) in answered])
     return [
-        _finish(session, workspace, ctx, item, examined, row, current, other)
+        _finish(session, work, item, examined, row, current, other)
         for (row, current, other), (item, examined) in zip(placed, batch, strict=True)
     ]
 
@@ -178,9 +171,7 @@ def _ledger(
 
 
 def _store_alone(
-    db: Database,
-    workspace: Workspace,
-    ctx: RoundContext,
+    work: Work,
     item: Incoming,
     examined: Examined,
     stored: Path,
@@ -189,12 +180,12 @@ def _store_alone(
     """One file in its own transaction, retried while another collector takes its version number."""
     for _attempt in range(_VERSION_RETRIES):
         try:
-            with db.session() as session:
-                result = _store_together(session, workspace, ctx, [(item, examined)], [stored], sender)[0]
+            with work.db.session() as session:
+                result = _store_together(session, work, [(item, examined)], [stored], sender)[0]
             return result
         except IntegrityError:
-            if earlier(db, item.digest) is not None:
-                return raced(db, item, stored)
+            if earlier(work.db, item.digest) is not None:
+                return raced(work.db, item, stored)
     raise StoreError(f"{item.name} kunde inte sparas: versionsnumret krockade upprepade gånger.")
 
 
@@ -230,8 +221,7 @@ def _row(
 
 def _finish(
     session: Session,
-    workspace: Workspace,
-    ctx: RoundContext,
+    work: Work,
     item: Incoming,
     examined: Examined,
     row: ReceivedFileRow,
@@ -244,12 +234,12 @@ def _finish(
     batch may supersede it before the batch commits, but its receipt tells its own moment.
     """
     receipt = write_receipt(
-        session, workspace, ctx, row, examined.extracted, current=current, other_received=other_received
+        session, work, row, examined.extracted, current=current, other_received=other_received
     )
     audit.record(
         session,
         "file.pending" if row.status == FileState.PENDING else "file.accepted",
-        ctx.round_id,
+        work.round_id,
         row.organisation_id,
         file=item.name,
         version=row.version,

@@ -24,7 +24,6 @@ from sqlalchemy.exc import IntegrityError
 from remiss.documents.package import Limits, check_size
 from remiss.domain.outcomes import FileState, Outcome
 from remiss.errors import RejectedFile, disk_error
-from remiss.services.context import RoundContext
 from remiss.services.files import as_text, display_name, name_from_path, safe_name, sha256, write_atomic
 from remiss.services.intake.accept import Ready, store_accepted
 from remiss.services.intake.examine import Examined
@@ -40,9 +39,8 @@ from remiss.services.intake.received import (
     same_run,
     shown,
 )
-from remiss.settings import Workspace
+from remiss.services.work import Work
 from remiss.store import audit
-from remiss.store.database import Database
 from remiss.store.schema import ReceivedFileRow, utcnow
 
 __all__ = ["SIDECAR", "CollectResult", "collect_file", "collect_paths", "expand_paths"]
@@ -63,11 +61,8 @@ def expand_paths(paths: list[Path]) -> list[Path]:
 
 
 def collect_file(
-    db: Database,
-    workspace: Workspace,
-    ctx: RoundContext,
+    work: Work,
     path: Path,
-    now: dt.datetime | None = None,
     *,
     pool: IntakePool | None = None,
     sender: str | None = None,
@@ -76,17 +71,12 @@ def collect_file(
 ) -> CollectResult:
     """One file; `name` is its name as sent when the path's own name is one remiss made (mail)."""
     names = [name] if name is not None else None
-    return collect_paths(
-        db, workspace, ctx, [path], now, pool=pool, sender=sender, names=names, submitted=submitted
-    )[0]
+    return collect_paths(work, [path], pool=pool, sender=sender, names=names, submitted=submitted)[0]
 
 
 def collect_paths(
-    db: Database,
-    workspace: Workspace,
-    ctx: RoundContext,
+    work: Work,
     paths: list[Path],
-    now: dt.datetime | None = None,
     *,
     pool: IntakePool | None = None,
     sender: str | None = None,
@@ -100,6 +90,7 @@ def collect_paths(
 
     Files are examined in parallel but stored in the order given (oldest first, from
     expand_paths), so the later of two versions in one run is the one that becomes current.
+    Each file is received at `work.now`, or when it is read.
     """
     results: dict[int, CollectResult] = {}
     pending: dict[int, Incoming] = {}
@@ -112,7 +103,7 @@ def collect_paths(
         for index, path in enumerate(paths):
             given = names[index] if names is not None else None
             name = unicodedata.normalize("NFC", as_text(given)) if given is not None else name_from_path(path)
-            item = _receive(db, workspace, ctx, path, name, now or utcnow(), submitted, seen, index)
+            item = _receive(work, path, name, work.now or utcnow(), submitted, seen, index)
             if isinstance(item, int):
                 same[index] = item
             elif isinstance(item, CollectResult):
@@ -125,19 +116,19 @@ def collect_paths(
     ready: list[tuple[int, Ready]] = []
 
     def store_ready() -> None:
-        stored = store_accepted(db, workspace, ctx, [r for _, r in ready], sender)
+        stored = store_accepted(work, [r for _, r in ready], sender)
         results.update(zip((index for index, _ in ready), stored, strict=True))
         ready.clear()
 
     # Files go to the workers from a thread of their own, so the workers go on while a batch is stored.
-    examining = (pool or shared_pool()).examine_all(ctx, incoming())
+    examining = (pool or shared_pool()).examine_all(work.round, incoming())
     for index, outcome in read_ahead(examining, depth=4 * STORE_BATCH):
         examined[index] = outcome
         while order and order[0] in examined:
             first = order.popleft()
             item, done = pending.pop(first), examined.pop(first)
             if isinstance(done, RejectedFile):
-                results[first] = _quarantine(db, workspace, ctx, item, done, item.data)
+                results[first] = _quarantine(work, item, done, item.data)
                 continue
             ready.append((first, (item, done)))
             if len(ready) >= STORE_BATCH:
@@ -150,9 +141,7 @@ def collect_paths(
 
 
 def _receive(
-    db: Database,
-    workspace: Workspace,
-    ctx: RoundContext,
+    work: Work,
     path: Path,
     name: str,
     received_at: dt.datetime,
@@ -164,6 +153,7 @@ def _receive(
 
     Returns the index of the first path with the same bytes when the file repeats one of this run.
     """
+    db = work.db
     shown_name = display_name(name)
     try:
         stat = path.stat()
@@ -182,7 +172,7 @@ def _receive(
             try:
                 check_size(size, shown_name, limits)
             except RejectedFile as refusal:
-                return _quarantine(db, workspace, ctx, item, refusal, path)
+                return _quarantine(work, item, refusal, path)
         data = path.read_bytes()
     except OSError as exc:
         return CollectResult(
@@ -202,15 +192,14 @@ def _receive(
 
 
 def _quarantine(
-    db: Database,
-    workspace: Workspace,
-    ctx: RoundContext,
+    work: Work,
     item: Incoming,
     refusal: RejectedFile,
     source: bytes | Path,
 ) -> CollectResult:
     """Keep the refused bytes and a sidecar with reason and hash, then record the refusal."""
-    stored = workspace.quarantine / f"{item.digest[:12]}-{safe_name(item.name)}"
+    db, ctx = work.db, work.round
+    stored = work.workspace.quarantine / f"{item.digest[:12]}-{safe_name(item.name)}"
     if isinstance(source, Path):
         _copy_atomic(source, stored)
         size = stored.stat().st_size

@@ -27,7 +27,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from remiss.domain.outcomes import FileState
+from remiss.domain.outcomes import FileState, MessageKind, Outcome
 from remiss.errors import RemissError
 from remiss.mail import compose
 from remiss.mail.compose import one_line
@@ -39,7 +39,7 @@ from remiss.services.files import as_text, display_name, safe_name, sha256, writ
 from remiss.services.intake import receipts
 from remiss.services.intake.collect import collect_file
 from remiss.services.intake.senders import may_answer
-from remiss.settings import Workspace
+from remiss.services.work import Work
 from remiss.store import audit
 from remiss.store.database import Database
 from remiss.store.schema import InboundMessageRow, OutboxRow, ReceivedFileRow
@@ -52,23 +52,29 @@ _MESSAGE_ID = re.compile(r"<[^<>\s]{1,240}>")
 
 
 @dataclass
+class TakenFile:
+    """One attachment of a taken message, and what collecting it did."""
+
+    file: str  # the name it was attached under
+    outcome: Outcome
+    organisation: str | None = None
+    reason: str | None = None
+    note: str | None = None  # how it was recognised, when not by its name (nameless, mislabelled)
+
+
+@dataclass
 class TakenMessage:
     """One message of `remiss fetch`'s report."""
 
     message: str  # the store's key for it
     sender: str | None
     subject: str
-    files: list[dict[str, object]] = field(default_factory=list)  # file, outcome, organisation, reason
+    files: list[TakenFile] = field(default_factory=list)
     refusals: int = 0  # refusal messages recorded now
     note: str | None = None  # why nothing was taken, when nothing was
 
-    def as_dict(self) -> dict[str, object]:
-        return asdict(self)
 
-
-def fetch_mail(
-    db: Database, workspace: Workspace, ctx: RoundContext, settings: ImapSettings, *, deliver: bool
-) -> list[TakenMessage]:
+def fetch_mail(work: Work, settings: ImapSettings) -> list[TakenMessage]:
     """Take every new message in the mailbox; returns one report line per message.
 
     A message that cannot be handled (nested too deep, too many parts, headers or names no
@@ -81,14 +87,14 @@ def fetch_mail(
         for uid in mailbox.unprocessed():
             fetched = mailbox.fetch(uid)
             try:
-                report = take_message(db, workspace, ctx, fetched, settings.mailbox, deliver=deliver)
+                report = take_message(work, fetched, settings.mailbox)
             except (OSError, SQLAlchemyError, RemissError) as exc:
                 if not isinstance(exc, Unhandleable):
                     raise
-                report = _unhandled(db, workspace, ctx, fetched, exc.reason, deliver)
+                report = _unhandled(work, fetched, exc.reason)
                 mailbox.mark_failed(uid)
             except (Exception, RecursionError) as exc:  # a message no parser takes: its outcome, not ours
-                report = _unhandled(db, workspace, ctx, fetched, _why(exc), deliver)
+                report = _unhandled(work, fetched, _why(exc))
                 mailbox.mark_failed(uid)
             else:
                 mailbox.mark_processed(uid)
@@ -104,9 +110,9 @@ class Unhandleable(RemissError):
         self.reason = reason
 
 
-def take_message(
-    db: Database, workspace: Workspace, ctx: RoundContext, fetched: Fetched, mailbox: str, *, deliver: bool
-) -> TakenMessage:
+def take_message(work: Work, fetched: Fetched, mailbox: str) -> TakenMessage:
+    """Collect one message's attachments (received when it arrived) and refuse what is refused."""
+    db, ctx = work.db, work.round
     head = _headers(fetched.data)
     key = message_key(head, fetched.data)
     sender = sender_of(head)
@@ -116,15 +122,12 @@ def take_message(
             report.note = "redan inläst tidigare"
             return report
     message = _parse(fetched.data)
-    folder = workspace.home / "inkorg" / ctx.round_id / key.split(":", 1)[1][:16]
+    folder = work.workspace.home / "inkorg" / ctx.round_id / key.split(":", 1)[1][:16]
     refused: list[tuple[str, str, str]] = []  # name, reason, sha256
     for attachment in save_attachments(message, folder):
         result = collect_file(
-            db,
-            workspace,
-            ctx,
+            work.at(fetched.arrived),
             attachment.path,
-            fetched.arrived,
             sender=sender,
             name=attachment.name,
             submitted=fetched.arrived,
@@ -133,16 +136,15 @@ def take_message(
         reason = _refusal_reason(db, attachment.digest)
         if reason is not None:
             refused.append((shown, reason, attachment.digest))
-        outcome = {"outcome": result.outcome, "organisation": result.organisation, "reason": result.reason}
         report.files.append(
-            {"file": shown, **outcome, **({"note": attachment.note} if attachment.note else {})}
+            TakenFile(shown, result.outcome, result.organisation, result.reason, attachment.note)
         )
     if not report.files:
         report.note = "inga bifogade filer"
     digests = [digest for _, _, digest in refused]
     try:
         with db.session() as session:
-            refusal_ids, note = _refuse(session, workspace, ctx, head, key, sender, refused, deliver)
+            refusal_ids, note = _refuse(session, work, head, key, sender, refused)
             if note:
                 report.note = note
             _record(session, ctx, fetched, mailbox, key, report, refusal_ids, digests, sender)
@@ -289,10 +291,9 @@ def _why(exc: BaseException) -> str:
     return f"meddelandets uppbyggnad kunde inte tolkas ({type(exc).__name__})."
 
 
-def _unhandled(
-    db: Database, workspace: Workspace, ctx: RoundContext, fetched: Fetched, reason: str, deliver: bool
-) -> TakenMessage:
+def _unhandled(work: Work, fetched: Fetched, reason: str) -> TakenMessage:
     """Report a message that cannot be handled, answer its sender if allowed, and keep a record."""
+    db, ctx = work.db, work.round
     head = _headers(fetched.data)
     key = message_key(head, fetched.data)
     sender = sender_of(head)
@@ -317,12 +318,12 @@ def _unhandled(
                 outbox.record(
                     session,
                     key=reply_key,
-                    kind="refusal",
+                    kind=MessageKind.REFUSAL,
                     message=reply,
-                    path=workspace.outbox / ctx.round_id / REFUSALS / f"ej-behandlat-{key[-12:]}.eml",
+                    path=work.workspace.outbox / ctx.round_id / REFUSALS / f"ej-behandlat-{key[-12:]}.eml",
                     round_id=ctx.round_id,
                     organisation_id=None,
-                    deliver=deliver,
+                    deliver=work.deliver,
                 )
                 answered = True
         elif sender:
@@ -356,16 +357,15 @@ def _refusal_reason(db: Database, digest: str) -> str | None:
 
 def _refuse(
     session: Session,
-    workspace: Workspace,
-    ctx: RoundContext,
+    work: Work,
     head: Message,
     key: str,
     sender: str | None,
     refused: list[tuple[str, str, str]],
-    deliver: bool,
 ) -> tuple[list[int], str | None]:
     """At most one answer per message, listing every refused file, and only to a sender remiss may
     answer; otherwise a note for the coordinator. Never to automatic mail."""
+    ctx = work.round
     if not refused or is_automatic(head, sender):
         return [], None
     if not may_answer(sender, ctx):
@@ -385,12 +385,12 @@ def _refuse(
     row = outbox.record(
         session,
         key=refusal_key,
-        kind="refusal",
+        kind=MessageKind.REFUSAL,
         message=reply,
-        path=workspace.outbox / ctx.round_id / REFUSALS / f"avvisad-{refused[0][2][:12]}.eml",
+        path=work.workspace.outbox / ctx.round_id / REFUSALS / f"avvisad-{refused[0][2][:12]}.eml",
         round_id=ctx.round_id,
         organisation_id=None,
-        deliver=deliver,
+        deliver=work.deliver,
     )
     return [row.id], None
 
@@ -429,7 +429,7 @@ def _record(
             subject=report.subject,
             round_id=ctx.round_id,
             received_at=fetched.arrived,
-            files=report.files,
+            files=[asdict(f) for f in report.files],
             refusal_outbox_id=refusal_ids[0] if refusal_ids else None,
         )
     )

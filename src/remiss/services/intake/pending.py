@@ -17,8 +17,8 @@ from remiss.domain.outcomes import FileState
 from remiss.errors import NotFoundError, StateError, StoreError
 from remiss.services.context import RoundContext
 from remiss.services.files import display_name
+from remiss.services.work import Work
 from remiss.store import audit
-from remiss.store.database import Database
 from remiss.store.schema import ReceivedFileRow
 
 _RETRIES = 5
@@ -58,9 +58,10 @@ def pending_reason(ctx: RoundContext, org_id: str) -> str:
     )
 
 
-def pending_files(db: Database, round_id: str) -> list[PendingFile]:
+def pending_files(work: Work) -> list[PendingFile]:
     """Every file of the round waiting for confirmation, oldest first."""
-    with db.session() as session:
+    round_id = work.round_id
+    with work.db.session() as session:
         rows = session.scalars(
             select(ReceivedFileRow)
             .where(ReceivedFileRow.round_id == round_id, ReceivedFileRow.status == FileState.PENDING)
@@ -78,20 +79,19 @@ def pending_files(db: Database, round_id: str) -> list[PendingFile]:
         ]
 
 
-def confirm_pending(
-    db: Database, ctx: RoundContext, file: str, organisation_id: str | None = None, *, by: str | None = None
-) -> Confirmed:
+def confirm_pending(work: Work, file: str, organisation_id: str | None = None) -> Confirmed:
     """Make the pending file `file` the organisation's current version of its kind.
 
     `file` is the file's sha256 or a prefix of it (at least 6 characters, as the archive's
     file names show), or the name it was sent under. `organisation_id`, when given, must be
     the organisation the file was identified as (its answers were read for that
-    organisation's åtgärder). `by` names the coordinator in the audit log. Raises
+    organisation's åtgärder). The audit log names `work.by` as the one who confirmed. Raises
     NotFoundError / StateError with a Swedish message otherwise.
     """
+    ctx = work.round
     for _attempt in range(_RETRIES):
         try:
-            with db.session() as session:
+            with work.db.session() as session:
                 row = _find(session, ctx.round_id, file)
                 org_id = row.organisation_id or ""
                 if organisation_id is not None and organisation_id != org_id:
@@ -120,7 +120,7 @@ def confirm_pending(
                     file=row.original_name,
                     sha256=row.sha256,
                     version=row.version,
-                    by=by,
+                    by=work.by,
                 )
                 return Confirmed(
                     display_name(row.original_name), row.sha256, org_id, row.kind or "", row.version

@@ -17,15 +17,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from remiss.documents.model import GENERAL, Extracted
-from remiss.domain.outcomes import FileKind, FileState
+from remiss.domain.outcomes import FileKind, FileState, MessageKind
 from remiss.domain.round import RoundDefinition
 from remiss.mail import compose
-from remiss.mail.settings import smtp_configured
 from remiss.services import outbox
 from remiss.services.context import RoundContext
 from remiss.services.files import display_name
 from remiss.services.intake.senders import may_answer
 from remiss.services.status import label_of
+from remiss.services.work import Work
 from remiss.settings import Workspace
 from remiss.store.schema import ReceivedFileRow
 from remiss.swedish import long_date
@@ -51,14 +51,13 @@ def receipt_key(digest: str) -> str:
     return f"receipt:{digest}"
 
 
-def receipt_path(workspace: Workspace, ctx: RoundContext, row: ReceivedFileRow) -> Path:
-    return workspace.round_outbox(ctx.round_id, row.organisation_id or "") / f"kvittens-{row.sha256[:12]}.eml"
+def receipt_path(workspace: Workspace, round_id: str, row: ReceivedFileRow) -> Path:
+    return workspace.round_outbox(round_id, row.organisation_id or "") / f"kvittens-{row.sha256[:12]}.eml"
 
 
 def write_receipt(
     session: Session,
-    workspace: Workspace,
-    ctx: RoundContext,
+    work: Work,
     row: ReceivedFileRow,
     extracted: Extracted,
     *,
@@ -67,27 +66,28 @@ def write_receipt(
 ) -> Path:
     """Write the receipt .eml and add its outbox row (committed with the file's row).
 
-    It is sent by the outbox's dispatch when SMTP is configured (`deliver`), like every
-    other message; otherwise its .eml is the record.
+    It is sent by the outbox's dispatch when the work delivers (SMTP is configured), like
+    every other message; otherwise its .eml is the record.
     """
+    ctx = work.round
     org = ctx.organisation(row.organisation_id or "")
     context = receipt_context(ctx, row, extracted, other_received) | {"current": current}
-    subject, body = compose.render("receipt", **context)
+    subject, body = compose.render(MessageKind.RECEIPT, **context)
     # The sender only when remiss may mail it (a catalog address or the city's domain): never a relay.
     sender = [row.sender] if may_answer(row.sender, ctx) else []
     recipients = list(dict.fromkeys([*sender, *org.email]))
     key = receipt_key(row.sha256)
     message = compose.build_message(to=recipients, subject=subject, body=body, key=key)
-    path = receipt_path(workspace, ctx, row)
+    path = receipt_path(work.workspace, ctx.round_id, row)
     outbox.record(
         session,
         key=key,
-        kind="receipt",
+        kind=MessageKind.RECEIPT,
         message=message,
         path=path,
         round_id=ctx.round_id,
         organisation_id=org.id,
-        deliver=smtp_configured(),
+        deliver=work.deliver,
         flush=False,
     )
     return path
@@ -166,7 +166,7 @@ def render_refusal(
     signature = sender or (definition.sender if definition else "Stadsledningskontoret")
     deadline = long_date(definition.deadline) if definition else None
     return compose.render(
-        "refusal",
+        MessageKind.REFUSAL,
         file_name=file_name,
         reason=reason,
         definition=definition,
