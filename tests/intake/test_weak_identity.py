@@ -122,6 +122,8 @@ def test_the_file_sent_last_is_current_whatever_order_the_runs_take_them_in(home
     assert run.code == 0, run.err
     (result,) = json.loads(run.out)
     assert result["outcome"] == "superseded" and "skickades före den gällande versionen" in result["reason"]
+    receipt = email.message_from_bytes(Path(result["receipt"]).read_bytes(), policy=email.policy.default)
+    assert "Den skickades före den version som gäller nu" in " ".join(receipt.get_content().split())
     assert "Ny." in _current_text(home, "farsta")
     # In one folder, many organisations with two versions each over the flow's concurrent tasks.
     mixed = tmp_path / "mixed"

@@ -233,8 +233,9 @@ def _finish(
     `current` is whether the file became current when stored: a later file of the same
     batch may supersede it before the batch commits, but its receipt tells its own moment.
     """
+    older = not current and not examined.unchanged and row.status == FileState.ACCEPTED
     receipt = write_receipt(
-        session, work, row, examined.extracted, current=current, other_received=other_received
+        session, work, row, examined.extracted, current=current, other_received=other_received, older=older
     )
     audit.record(
         session,

@@ -63,6 +63,7 @@ def write_receipt(
     *,
     current: bool,
     other_received: bool,
+    older: bool = False,
 ) -> Path:
     """Write the receipt .eml and add its outbox row (committed with the file's row).
 
@@ -71,7 +72,7 @@ def write_receipt(
     """
     ctx = work.round
     org = ctx.organisation(row.organisation_id or "")
-    context = receipt_context(ctx, row, extracted, other_received) | {"current": current}
+    context = receipt_context(ctx, row, extracted, other_received) | {"current": current, "older": older}
     subject, body = compose.render(MessageKind.RECEIPT, **context)
     # The sender only when remiss may mail it (a catalog address or the city's domain): never a relay.
     sender = [row.sender] if may_answer(row.sender, ctx) else []
