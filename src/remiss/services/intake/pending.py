@@ -82,8 +82,8 @@ def pending_files(work: Work) -> list[PendingFile]:
 def confirm_pending(work: Work, file: str, organisation_id: str | None = None) -> Confirmed:
     """Make the pending file `file` the organisation's current version of its kind.
 
-    `file` is the file's sha256 or a prefix of it (at least 6 characters, as the archive's
-    file names show), or the name it was sent under. `organisation_id`, when given, must be
+    `file` is the file's id, its sha256 or a prefix of it (at least 6 characters, as the
+    archive's file names show), or the name it was sent under. `organisation_id`, when given, must be
     the organisation the file was identified as (its answers were read for that
     organisation's åtgärder). The audit log names `work.by` as the one who confirmed. Raises
     NotFoundError / StateError with a Swedish message otherwise.
@@ -134,7 +134,9 @@ def _find(session, round_id: str, file: str) -> ReceivedFileRow:  # type: ignore
     text = file.strip()
     query = select(ReceivedFileRow).where(ReceivedFileRow.round_id == round_id)
     rows: list[ReceivedFileRow] = []
-    if len(text) >= 6 and all(c in "0123456789abcdef" for c in text.lower()):
+    if text.isdigit():  # the row's id, as `remiss attribute` and the desk show it
+        rows = list(session.scalars(query.where(ReceivedFileRow.id == int(text))))
+    if not rows and len(text) >= 6 and all(c in "0123456789abcdef" for c in text.lower()):
         rows = list(session.scalars(query.where(ReceivedFileRow.sha256.startswith(text.lower()))))
     if not rows:
         rows = list(session.scalars(query.where(ReceivedFileRow.original_name == text)))
