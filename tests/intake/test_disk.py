@@ -81,7 +81,7 @@ def test_full_disk_during_collect_and_annex_then_the_rerun_takes_every_file(smal
 
     run = run_remiss(home, "collect", c.ROUND, str(inbox), "--json", cwd=cwd)
     assert run.code == 2, (run.code, run.out, run.err)
-    assert "Traceback" not in run.err and "Fel:" in run.err
+    assert "Traceback" not in run.err and "Fel:" in run.err, run.err[-4000:]
     assert "disken är full" in run.err or "database or disk is full" in run.err, run.err
     assert _temporary_files(home) == [] and snapshot(inbox, cwd) == outside
 
