@@ -27,6 +27,7 @@ from prefect.settings import PREFECT_API_URL, temporary_settings
 from prefect.types.entrypoint import EntrypointType
 from remiss_flows._shared import work
 from remiss_flows.chase import chase_missing
+from remiss_flows.handoff import handoff_endpoint
 
 from remiss.errors import RemissError
 
@@ -48,14 +49,21 @@ def serve_chase(
     port: int = 4200,
     today: str | None = None,
     ready: Any = print,
+    desk: tuple[Any, str, int] | None = None,
 ) -> None:
-    """Serve a daily chase per round until stopped; `ready` is told the UI's address and schedules."""
+    """Serve a daily chase per round until stopped; `ready` is told the UI's address and schedules.
+
+    With `desk` = (ASGI app, host, port), the coordinators' desk is served too, in this
+    process, and its work runs as flows against the same Prefect API (started once).
+    """
     schedules = {r: cron or daily_cron(home, r) for r in round_ids}  # also checks that the rounds exist
     previous = signal.signal(signal.SIGTERM, _exit)
     try:
         with (
             local_server(Path(home) / "prefect", port) as api_url,
             temporary_settings({PREFECT_API_URL: api_url}),
+            desk_server(desk),
+            handoff_endpoint(home, api_url),
         ):
             os.environ["PREFECT_API_URL"] = api_url  # for the flow-run subprocesses, whatever Prefect passes
             deployments = [
@@ -69,11 +77,42 @@ def serve_chase(
                 for round_id, expression in schedules.items()
             ]
             ready(api_url.removesuffix("/api"), schedules)
+            if not deployments:  # only the desk: wait for a signal
+                signal.pause() if hasattr(signal, "pause") else time.sleep(10**9)
+                return
             with warnings.catch_warnings():  # Prefect's own SIGTERM handler leaves one coroutine behind
                 warnings.filterwarnings("ignore", message="coroutine 'Runner.astop' was never awaited")
                 serve(*deployments, print_starting_message=False)
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+@contextlib.contextmanager
+def desk_server(desk: tuple[Any, str, int] | None) -> Iterator[None]:
+    """uvicorn serving the desk (an ASGI app) on a thread of this process; stopped when the block ends."""
+    if desk is None:
+        yield
+        return
+    import threading
+
+    import uvicorn
+
+    app, host, port = desk
+    server = uvicorn.Server(
+        uvicorn.Config(app, host=host, port=port, log_level="warning", proxy_headers=True)
+    )
+    thread = threading.Thread(target=server.run, name="remiss-desk", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and thread.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if not server.started:
+        raise RemissError(f"Skrivbordet kunde inte starta på {host}:{port} (är porten upptagen?).")
+    try:
+        yield
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
 
 
 @contextlib.contextmanager

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import atexit
 import io
 import json
+import os
 import shutil
 import subprocess
 import tempfile
+import threading
 import uuid
 import zipfile
 from collections.abc import Callable
@@ -24,26 +27,46 @@ def libreoffice_resave(
 ) -> bytes:
     """`data` (a .`suffix` file) opened and saved as `target` (default the same format) by LibreOffice.
 
-    Each call runs in a LibreOffice profile of its own, so tests running at once never share one.
+    The test process keeps one LibreOffice profile for all its calls (a fresh profile costs
+    LibreOffice several seconds of setting up), and runs one call at a time in it; other
+    processes have profiles of their own. A call that fails throws its profile away.
     """
     target = target or suffix
     source, out = work / f"{stem}.{suffix}", work / f"ut-{stem}-{target}"
     source.write_bytes(data)
-    profile = Path(tempfile.gettempdir()) / f"remiss-lo-{uuid.uuid4().hex}"
-    command = [
-        str(SOFFICE),
-        f"-env:UserInstallation={profile.as_uri()}",
-        "--headless",
-        "--convert-to",
-        target,
-    ]
-    try:
-        subprocess.run(
-            [*command, "--outdir", str(out), str(source)], check=True, capture_output=True, timeout=300
-        )
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
+    with _PROFILE_LOCK:
+        profile = _profile()
+        command = [
+            str(SOFFICE),
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            target,
+        ]
+        try:
+            subprocess.run(
+                [*command, "--outdir", str(out), str(source)], check=True, capture_output=True, timeout=300
+            )
+        except BaseException:
+            shutil.rmtree(profile, ignore_errors=True)
+            raise
     return (out / f"{stem}.{target}").read_bytes()
+
+
+_PROFILE_LOCK = threading.Lock()
+
+
+def _profile() -> Path:
+    """This process's LibreOffice profile folder, removed when the process ends."""
+    profile = Path(tempfile.gettempdir()) / f"remiss-lo-{os.getpid()}-{_RUN}"
+    if profile not in _PROFILES:  # LibreOffice makes the folder on its first start
+        _PROFILES.append(profile)
+        atexit.register(shutil.rmtree, profile, ignore_errors=True)
+    return profile
+
+
+_RUN = uuid.uuid4().hex[:8]
+_PROFILES: list[Path] = []
 
 
 def rewrite_member(data: bytes, member: str, change: Callable[[bytes], bytes]) -> bytes:
@@ -64,7 +87,17 @@ def run_cli(*args: str, expect: int = 0) -> str:
 
 
 def run_json(*args: str, expect: int = 0) -> object:
-    return json.loads(run_cli(*args, "--json", expect=expect))
+    """The command's JSON (stdout only: warnings go to stderr and do not break it)."""
+    result = CliRunner().invoke(app, [*args, "--json"], catch_exceptions=False)
+    assert result.exit_code == expect, result.output
+    return json.loads(result.stdout)
+
+
+def run_both(*args: str, expect: int = 0) -> tuple[str, str]:
+    """(stdout, stderr) of a command, for what it says where."""
+    result = CliRunner().invoke(app, list(args), catch_exceptions=False)
+    assert result.exit_code == expect, result.output
+    return result.stdout, result.stderr
 
 
 def issued(home: Path, round_id: str, org_id: str, suffix: str) -> Path:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
+
+from remiss.errors import ConfigError
 
 
 @dataclass(frozen=True)
@@ -16,7 +19,7 @@ class Workspace:
 
     @classmethod
     def from_env(cls, home: Path | None = None) -> Workspace:
-        root = Path(home or os.environ.get("REMISS_HOME") or Path.cwd()).resolve()
+        root = Path(home or os.environ.get("REMISS_HOME") or _current_folder()).resolve()
         url = os.environ.get("REMISS_DATABASE_URL") or f"sqlite:///{root / 'remiss.db'}"
         return cls(home=root, database_url=url)
 
@@ -34,3 +37,24 @@ class Workspace:
 
     def round_outbox(self, round_id: str, organisation_id: str) -> Path:
         return self.outbox / round_id / organisation_id
+
+
+def settings_fingerprint() -> str:
+    """A digest of every REMISS_* setting and the workspace they resolve to.
+
+    `remiss serve` publishes it; a command hands its work to serve only when its own is the
+    same, so the work runs with the database, mail settings and limits the command would use.
+    """
+    workspace = Workspace.from_env()
+    items = sorted((k, v) for k, v in os.environ.items() if k.startswith("REMISS_") and k != "REMISS_HOME")
+    text = repr((str(workspace.home), workspace.database_url, items))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _current_folder() -> Path:
+    try:
+        return Path.cwd()
+    except FileNotFoundError:  # removed while the shell stood in it
+        raise ConfigError(
+            "Den aktuella mappen finns inte längre; byt mapp eller ange arbetsmappen med REMISS_HOME."
+        ) from None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import re
 
 MONTHS = (
     "januari", "februari", "mars", "april", "maj", "juni",
@@ -20,3 +22,26 @@ def join_and(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return f"{', '.join(items[:-1])} och {items[-1]}"
+
+
+_ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def parse_date(text: str) -> dt.date:
+    """'2026-04-29' as a date, or a ValueError that tells a person what is wrong with it.
+
+    Python's own errors ("day is out of range for month") say neither which value nor why;
+    this names the value and the month's length, in Swedish, for round files and the CLI alike.
+    """
+    match = _ISO_DAY.fullmatch(text.strip())
+    if not match:
+        raise ValueError(f"'{text}' är inget datum: skriv det som ÅÅÅÅ-MM-DD, t.ex. 2026-04-29")
+    year, month, day = (int(part) for part in match.groups())
+    if year < 1:
+        raise ValueError(f"'{text}' är inget datum: år {year} finns inte")
+    if not 1 <= month <= 12:
+        raise ValueError(f"'{text}' är inget datum: månad {month} finns inte (1–12)")
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        raise ValueError(f"'{text}' är inget datum: {MONTHS[month - 1]} {year} har {days} dagar")
+    return dt.date(year, month, day)

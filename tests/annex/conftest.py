@@ -161,8 +161,14 @@ def home(env: Path, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="package")
 def published(home: Path, tmp_path_factory) -> dict:
-    """`remiss annex --pdf --xlsx --check --json` (the PDF only where LibreOffice and UNO are)."""
+    """`remiss annex --xlsx --check --json`: the annex, its workbook and the check, no PDF (fast)."""
     out = tmp_path_factory.mktemp("bilaga") / "bilaga.docx"
+    return json.loads(run_cli("annex", ROUND, "-o", str(out), "--xlsx", "--check", "--json", expect=1))
+
+
+@pytest.fixture(scope="package")
+def published_pdf(home: Path, tmp_path_factory) -> dict:
+    """`remiss annex --pdf --check --json` (the PDF only where LibreOffice and UNO are): slow tests only."""
+    out = tmp_path_factory.mktemp("bilaga-pdf") / "bilaga.docx"
     flags = ["--pdf"] if pdf_available() else []
-    output = run_cli("annex", ROUND, "-o", str(out), *flags, "--xlsx", "--check", "--json", expect=1)
-    return json.loads(output)
+    return json.loads(run_cli("annex", ROUND, "-o", str(out), *flags, "--check", "--json", expect=1))

@@ -24,10 +24,10 @@ def poppler(*command: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def pdf(published) -> Path:
-    if published["pdf"] is None:
+def pdf(published_pdf) -> Path:
+    if published_pdf["pdf"] is None:
         pytest.skip("LibreOffice with its UNO bridge (python3-uno) is not installed")
-    return Path(published["pdf"])
+    return Path(published_pdf["pdf"])
 
 
 @pytest.fixture(scope="module")
@@ -41,9 +41,9 @@ def info(pdf: Path) -> dict[str, str]:
     return {key.strip(): value.strip() for key, _, value in (line.partition(":") for line in lines)}
 
 
-def test_page_count_and_every_page_numbered_n_of_m(pdf, pages, published) -> None:
+def test_page_count_and_every_page_numbered_n_of_m(pdf, pages, published_pdf) -> None:
     count = int(info(pdf)["Pages"])
-    assert count == len(pages) == published["pages"] > 5
+    assert count == len(pages) == published_pdf["pages"] > 5
     for number, page in enumerate(pages, start=1):
         assert re.search(rf"\b{number} \({count}\)\s*$", page), f"page {number} lacks '{number} ({count})'"
 
@@ -56,6 +56,12 @@ def test_contents_give_the_page_each_forvaltning_starts_on(pages) -> None:
         assert match, f"{name} missing from the contents:\n{contents}"
         page = pages[int(match.group(1)) - 1]
         assert re.search(rf"^{name}\s*$", page, re.MULTILINE), f"{name} is not on page {match.group(1)}"
+
+
+def test_the_check_finds_nothing_wrong_in_the_pdf(pdf, published_pdf) -> None:
+    """Only the two faults of the returned Word files, none of the PDF's own (tags, language, title)."""
+    assert published_pdf["checked"] and published_pdf["problems"]
+    assert all(p.startswith("bilaga.docx: ") for p in published_pdf["problems"]), published_pdf["problems"]
 
 
 def test_answers_text_in_the_pdf(pages) -> None:

@@ -26,6 +26,8 @@ from tests.helpers import SOFFICE, issued, libreoffice_resave, run_cli
 from remiss import resources
 from remiss.domain.loading import load_catalog, load_round
 from remiss.services import operations
+from remiss.services.intake.collect import collect_paths
+from remiss.services.work import open_work
 from remiss.settings import Workspace
 
 ROUND = "sh-2016"
@@ -133,7 +135,7 @@ class Collected:
 def collected(env: Path, placed: list[Placed], tmp_path_factory) -> Collected:
     ws = Workspace.from_env(env)
     operations.create_round(ws, resources.bundled_round())
-    operations.launch(ws, ROUND)
+    operations.launch(open_work(ws, ROUND))
     inbox = tmp_path_factory.mktemp("inkommet")
     kultur = issued(env, ROUND, "kultur", ".docx").read_bytes()
     for item in placed:
@@ -146,7 +148,7 @@ def collected(env: Path, placed: list[Placed], tmp_path_factory) -> Collected:
     for name, data in (("kultur.docx", kultur), ("bromma.docx", bromma), ("farsta.docx", farsta)):
         (inbox / name).write_bytes(data)
         paths.append(inbox / name)
-    results = operations.collect_many(ws, ROUND, paths)
+    results = collect_paths(open_work(ws, ROUND), paths)
     outcomes = {Path(r.file).stem: r.outcome for r in results}
     out = tmp_path_factory.mktemp("bilaga") / "bilaga.docx"
     run_cli("annex", ROUND, "-o", str(out))

@@ -64,7 +64,7 @@ def test_policy_errors_are_swedish_with_line_numbers(tmp_path, monkeypatch):
     assert isinstance(result.exception, ConfigError)
     lines = str(result.exception).splitlines()
     assert lines == [
-        "fel-2016.yaml rad 24: fältet 'reminders.after_every': är för litet",
+        "fel-2016.yaml rad 24: fältet 'reminders.after_every': '0' är för litet (minst 1)",
         "fel-2016.yaml rad 25: fältet 'reminders.at': '8 på morgonen' ska vara ett klockslag som \"08:00\"",
     ]
 
@@ -85,8 +85,11 @@ def test_round_create_reports_a_deadline_on_a_day_off(tmp_path, monkeypatch, dea
     assert expected in " ".join(result.stderr.split())
 
 
-def test_round_create_is_silent_about_a_working_deadline(tmp_path, monkeypatch):
+def test_round_create_is_silent_about_a_working_deadline_ahead(tmp_path, monkeypatch):
     monkeypatch.setenv("REMISS_HOME", str(tmp_path))
-    path = write_round(tmp_path, "vardag-2016", D(2016, 5, 13), ["kultur"], {})
+    ahead = calendar.shift_working_days(
+        calendar.stockholm_today() + dt.timedelta(days=60), 0
+    )  # no past-date warning either
+    path = write_round(tmp_path, "vardag-2016", ahead, ["kultur"], {})
     result = CliRunner().invoke(app, ["round", "create", str(path)])
     assert result.exit_code == 0 and result.stderr == ""

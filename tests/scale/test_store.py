@@ -59,6 +59,7 @@ def _organisations(definition, catalog, count: int = 4) -> list[str]:
     return with_measures[:count]
 
 
+@pytest.mark.slow  # several processes at once, each with its parsing workers
 def test_two_collectors_a_chase_and_an_annex_at_once_leave_the_store_consistent(
     database_url, definition, catalog, tmp_path
 ):

@@ -1,7 +1,8 @@
 """The `remiss` command: a thin layer over the flows (work) and the store (read-only views).
 
 Read-only commands never import Prefect, so they answer in about a second; commands that
-do work run the Prefect flows in `remiss_flows` on the ephemeral API.
+do work run the Prefect flows in `remiss_flows` on the ephemeral API, or hand them to a
+running `remiss serve` (see `handoff.py`).
 """
 
 from __future__ import annotations
@@ -9,11 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
+from remiss.cli import failures, lifecycle
+from remiss.cli.handoff import run_flow
+from remiss.cli.progress import progress_bars
 from remiss.cli.render import (
     annex_report,
     collect_table,
@@ -24,9 +29,11 @@ from remiss.cli.render import (
     status_table,
     to_json,
 )
+from remiss.cli.users import user_app
 from remiss.domain.outcomes import Outcome
 from remiss.errors import RemissError
 from remiss.settings import Workspace
+from remiss.swedish import parse_date
 
 # The CLI reports errors itself, in Swedish; Prefect's console logging would repeat them as
 # tracebacks. PREFECT_LOGGING_LEVEL=INFO brings Prefect's run logs back.
@@ -38,16 +45,19 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-round_app = typer.Typer(help="Skapa och skicka ut remissomgångar.", no_args_is_help=True)
+round_app = typer.Typer(help="Skapa, skicka ut och förvalta remissomgångar.", no_args_is_help=True)
 app.add_typer(round_app, name="round")
 db_app = typer.Typer(help="Databasens schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(user_app, name="user")
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Skriv resultatet som JSON (för skript).")]
-RoundArg = Annotated[str, typer.Argument(help="Omgångens id, t.ex. sh-2016.")]
+RoundArg = Annotated[str, typer.Argument(metavar="OMGÅNG", help="Omgångens id, t.ex. sh-2016.")]
 DayOption = Annotated[
-    dt.datetime | None,
-    typer.Option("--today", formats=["%Y-%m-%d"], help="Räkna som om dagens datum vore detta."),
+    dt.date | None,
+    typer.Option(
+        "--today", parser=parse_date, metavar="ÅÅÅÅ-MM-DD", help="Räkna som om dagens datum vore detta."
+    ),
 ]
 
 
@@ -57,11 +67,11 @@ def _home() -> str:
 
 @round_app.command("create")
 def round_create(
-    file: Annotated[Path, typer.Argument(help="Omgångens YAML-fil.")], json: JsonOption = False
+    file: Annotated[Path, typer.Argument(metavar="FIL", help="Omgångens YAML-fil.")], json: JsonOption = False
 ) -> None:
     """Validera en omgångsdefinition och spara den; skriver ut omgångens id."""
-    from remiss.domain.calendar import deadline_notice
     from remiss.services import operations
+    from remiss.services.lifecycle.dates import date_warnings
     from remiss.services.work import open_work
 
     workspace = Workspace.from_env()
@@ -70,17 +80,23 @@ def round_create(
         emit_json({"id": round_id, "created": created})
     else:
         print(round_id if created else f"{round_id} (fanns redan, oförändrad)")
-    notice = deadline_notice(open_work(workspace, round_id).round.definition.deadline)
-    if notice:
-        errors.print(f"[yellow]Obs:[/] {file.name}: {notice}", highlight=False, soft_wrap=True)
+    deadline = open_work(workspace, round_id).round.definition.deadline
+    lifecycle.warn([f"{file.name}: {w}" for w in date_warnings(deadline, f"Sista svarsdag {deadline}")])
 
 
 @round_app.command("launch")
 def round_launch(round_id: RoundArg, json: JsonOption = False) -> None:
     """Skapa Word- och Excelmall och e-post till varje mottagare (bara det som inte redan skickats)."""
-    from remiss_flows.launch import launch_round
+    from remiss.cli import checks
+    from remiss.services.lifecycle.dates import date_warnings
 
-    issued = launch_round(round_id, _home())
+    if checks.nothing_to_launch(round_id, quiet=json):
+        if json:
+            emit_json([])
+        return
+    deadline = checks.round_context(round_id).definition.deadline
+    lifecycle.warn(date_warnings(deadline, f"Sista svarsdag {deadline}", working_day=False))
+    issued = run_flow("launch", "launch_round", round_id, _home(), progress=progress_bars(json))
     if json:
         emit_json(issued)
     else:
@@ -90,16 +106,28 @@ def round_launch(round_id: RoundArg, json: JsonOption = False) -> None:
 @app.command()
 def collect(
     round_id: RoundArg,
-    paths: Annotated[list[Path], typer.Argument(help="Filer och mappar med inkomna svar.", exists=True)],
+    paths: Annotated[list[Path], typer.Argument(metavar="SÖKVÄG", help="Filer och mappar med inkomna svar.")],
     json: JsonOption = False,
 ) -> None:
     """Läs in inkomna Word- och Excelfiler: identifiera, spara, läs svaren, avvisa felaktiga filer."""
-    from remiss_flows.collect import collect_responses
+    from remiss.cli import checks
+    from remiss.services.lifecycle.state import ensure_open
 
-    from remiss.services.intake.pool import shared_pool
+    checks.launched_round(round_id, "samla in")
+    ensure_open(checks.round_work(round_id))  # a closed round says so before Prefect starts
+    checks.existing_paths(paths)
+    checks.intake_limits()
 
-    shared_pool().start()  # the parsing workers start while Prefect's API starts
-    results = collect_responses(round_id, [str(p) for p in paths], _home())
+    def start_parsers() -> None:  # run here: the parsing workers start while Prefect's API starts
+        from remiss.services.intake.pool import shared_pool
+
+        shared_pool().start()
+
+    files = [str(p.resolve()) for p in paths]
+    progress = progress_bars(json)
+    results = run_flow(
+        "collect", "collect_responses", round_id, files, _home(), progress=progress, prepare=start_parsers
+    )
     keys = ("file", "outcome", "organisation", "identified_by", "reason", "late", "warnings", "receipt")
     emit_json(results, keys) if json else collect_table(results)
     if any(r.outcome is Outcome.REJECTED for r in results):
@@ -116,24 +144,37 @@ def status(
     ] = None,
 ) -> None:
     """Visa per förvaltning: status, sen, senaste fil, påminnelser och anstånd."""
+    from remiss.cli import checks
     from remiss.services import operations
     from remiss.services.chase.tracking import write_tracking_workbook
     from remiss.services.work import open_work
 
-    work = open_work(Workspace.from_env(), round_id, today=_day(today))
+    xlsx = checks.output_file(xlsx, "--xlsx", ".xlsx") if xlsx is not None else None
+    work = open_work(Workspace.from_env(), round_id, today=today)
     found = operations.status(work)
-    emit_json(found) if json else status_table(found, f"Status för {round_id}")
+    closed = " (stängd: inga fler svar tas emot)" if work.round.closed else ""
+    emit_json(found) if json else status_table(found, f"Status för {round_id}{closed}")
     if xlsx is not None:
-        path = write_tracking_workbook(xlsx.resolve(), work.round.definition, found, work.today)
+        path = write_tracking_workbook(xlsx, work.round.definition, found, work.today)
         errors.print(f"Bevakningslista: {path}", highlight=False, soft_wrap=True)
 
 
 @app.command()
 def chase(round_id: RoundArg, json: JsonOption = False, today: DayOption = None) -> None:
     """Skriv påminnelser till dem som saknas eller är ofullständiga (högst en per dag och förvaltning)."""
-    from remiss_flows.chase import chase_missing
+    from remiss.cli import checks
 
-    reminders = chase_missing(round_id, _home(), _day(today))
+    ctx = checks.round_context(round_id)
+    if not ctx.launched or ctx.closed:
+        if json:
+            emit_json([])
+        elif ctx.closed:
+            errors.print(f"[yellow]Obs:[/] omgången '{round_id}' är stängd; inga påminnelser.")
+        else:
+            errors.print(f"[yellow]Obs:[/] omgången '{round_id}' är inte utskickad än; inga påminnelser.")
+        return
+    checks.smtp_settings()
+    reminders = run_flow("chase", "chase_missing", round_id, _home(), today)
     if json:
         emit_json(reminders)
         return
@@ -168,11 +209,21 @@ def annex(
     json: JsonOption = False,
 ) -> None:
     """Sammanställ bilagan: förvaltningarnas svar under gruppernas rubriker (utkast om inte --final)."""
-    from remiss_flows.annex import publish_annex
+    from remiss.cli import checks
 
+    checks.round_context(round_id)
     target = output or Path(f"bilaga-{round_id}{'-per-atgard' if by_measure else ''}.docx")
-    options = {"by_measure": by_measure, "pdf": pdf, "xlsx": xlsx, "check": check}
-    result = publish_annex(round_id, str(target.resolve()), _home(), final=final, **options)
+    target = checks.output_file(target, "-o/--output", ".docx")
+    options = {"by_measure": by_measure, "pdf": pdf, "xlsx": xlsx, "check": check, "final": final}
+    result = run_flow(
+        "annex",
+        "publish_annex",
+        round_id,
+        str(target.resolve()),
+        _home(),
+        progress=progress_bars(json),
+        **options,
+    )
     emit_json(result) if json else annex_report(result)
     if result.problems:
         raise typer.Exit(1)
@@ -186,8 +237,6 @@ def demo(
     json: JsonOption = False,
 ) -> None:
     """Kör hela cykeln på Stockholmsexemplet: utskick, 21 svar, påminnelser, status och bilaga."""
-    from remiss_flows.demo import demo_cycle
-
     from remiss.demo.simulate import fresh_workspace
 
     target = (workspace or Workspace.from_env().home / "remiss-demo").resolve()
@@ -197,7 +246,12 @@ def demo(
         raise RemissError(
             f"Mappen {target} finns redan och är inte en demomapp; välj en annan med --workspace."
         ) from None
-    result = demo_cycle(str(home))
+    from remiss_flows.demo import demo_cycle
+
+    from remiss.progress import reporting
+
+    with reporting(progress_bars(json)):
+        result = demo_cycle(str(home))
     if json:
         emit_json({**to_json(result), "collected": len(result.collected)})
         return
@@ -208,17 +262,20 @@ def demo(
 @app.command()
 def extend(
     round_id: RoundArg,
-    organisation: Annotated[str, typer.Argument(help="Förvaltningens id i katalogen, t.ex. bromma.")],
-    until: Annotated[
-        dt.datetime, typer.Argument(formats=["%Y-%m-%d"], help="Ny sista svarsdag (ÅÅÅÅ-MM-DD).")
+    organisation: Annotated[
+        str, typer.Argument(metavar="ORGANISATION", help="Förvaltningens id i katalogen, t.ex. bromma.")
     ],
+    until: Annotated[
+        dt.date, typer.Argument(parser=parse_date, metavar="DATUM", help="Ny sista svarsdag (ÅÅÅÅ-MM-DD).")
+    ],
+    by: lifecycle.ByOption = None,
     json: JsonOption = False,
 ) -> None:
     """Ge en förvaltning anstånd: ett eget sista svarsdatum som påminnelser och status följer."""
     from remiss.services import operations
     from remiss.services.work import open_work
 
-    granted = operations.extend(open_work(Workspace.from_env(), round_id), organisation, until.date())
+    granted = operations.extend(open_work(Workspace.from_env(), round_id, by=by), organisation, until)
     if json:
         emit_json(granted)
     else:
@@ -226,28 +283,38 @@ def extend(
             f"{granted.name} ({granted.organisation}) har anstånd till {granted.until} "
             f"(omgångens sista svarsdag: {granted.round_deadline})."
         )
-    if granted.notice:
-        errors.print(f"[yellow]Obs:[/] {granted.notice}", highlight=False, soft_wrap=True)
+    lifecycle.warn([*granted.warnings, *([granted.notice] if granted.notice else [])])
 
 
 @app.command()
 def send(
-    round_id: Annotated[str | None, typer.Argument(help="Bara den här omgången (standard: alla).")] = None,
+    round_id: Annotated[
+        str | None, typer.Argument(metavar="OMGÅNG", help="Bara den här omgången (standard: alla).")
+    ] = None,
     json: JsonOption = False,
 ) -> None:
     """Skicka det som väntar i utkorgen via SMTP (REMISS_SMTP_HOST); misslyckade försök görs om."""
-    from remiss_flows.mail import send_mail
+    from remiss.cli import checks
 
-    report = send_mail(_home(), round_id)
+    if round_id is not None:
+        checks.round_context(round_id)
+    checks.smtp_settings()
+    report = run_flow("mail", "send_mail", _home(), round_id)
     emit_json(report) if json else outbox_report(report)
 
 
 @app.command()
 def fetch(round_id: RoundArg, json: JsonOption = False) -> None:
     """Hämta inkomna svar från funktionsbrevlådan (IMAP, REMISS_IMAP_HOST) och läs in bifogade filer."""
-    from remiss_flows.fetch import fetch_responses
+    from remiss.cli import checks
+    from remiss.services.lifecycle.state import ensure_open
 
-    taken = fetch_responses(round_id, _home())
+    checks.launched_round(round_id, "hämta")
+    ensure_open(checks.round_work(round_id))
+    checks.imap_settings()
+    checks.smtp_settings()
+    checks.intake_limits()
+    taken = run_flow("fetch", "fetch_responses", round_id, _home())
     emit_json(taken) if json else fetch_table(taken)
     if any(f.outcome is Outcome.REJECTED for m in taken for f in m.files):
         raise typer.Exit(3)
@@ -255,24 +322,50 @@ def fetch(round_id: RoundArg, json: JsonOption = False) -> None:
 
 @app.command()
 def serve(
-    round_ids: Annotated[list[str], typer.Argument(help="Omgångar att påminna för, t.ex. sh-2016.")],
+    round_ids: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="OMGÅNG", help="Omgångar att påminna för enligt schema, t.ex. sh-2016."),
+    ] = None,
     cron: Annotated[
         str | None,
         typer.Option("--cron", help="Eget schema (cron, Europe/Stockholm) i stället för reminders.at."),
     ] = None,
-    port: Annotated[int, typer.Option("--port", help="Port för den lokala Prefect-servern och UI:t.")] = 4200,
+    host: Annotated[str, typer.Option("--host", help="Adress för skrivbordet i webbläsaren.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port för skrivbordet i webbläsaren.")] = 8000,
+    prefect_port: Annotated[
+        int, typer.Option("--prefect-port", help="Port för den lokala Prefect-servern och dess UI.")
+    ] = 4200,
     today: DayOption = None,
 ) -> None:
-    """Kör påminnelserna varje dag enligt schemat, med en lokal Prefect-server, tills den stoppas (Ctrl-C)."""
+    """Skrivbordet i webbläsaren och schemalagda påminnelser, med en lokal Prefect-server (Ctrl-C stoppar)."""
+    from remiss.cli import checks
+
+    for round_id in round_ids or []:
+        checks.round_context(round_id)
+    if cron is not None:
+        checks.cron_expression(cron)
+    checks.smtp_settings()
     from remiss_flows.serve import serve_chase
+
+    from remiss.web import create_app
+    from remiss.web.flow_runner import FlowRunner
 
     def ready(ui: str, schedules: dict[str, str]) -> None:
         for round_id, expression in schedules.items():
             print(f"{round_id}: påminnelser enligt schemat '{expression}' (Europe/Stockholm)")
+        print(f"Skrivbordet: http://{host}:{port}/", flush=True)
         print(f"Prefect-UI: {ui} – stoppa med Ctrl-C.", flush=True)
 
-    day = _day(today)
-    serve_chase(_home(), round_ids, cron=cron, port=port, today=day.isoformat() if day else None, ready=ready)
+    workspace = Workspace.from_env()
+    serve_chase(
+        _home(),
+        round_ids or [],
+        cron=cron,
+        port=prefect_port,
+        today=today.isoformat() if today else None,
+        ready=ready,
+        desk=(create_app(workspace, work=FlowRunner(workspace)), host, port),
+    )
 
 
 @db_app.command("upgrade")
@@ -285,16 +378,12 @@ def db_upgrade() -> None:
     print(f"Schema: {before or 'tomt'} -> {after} ({database.safe_url})")
 
 
-def _day(value: dt.datetime | None) -> dt.date | None:
-    return value.date() if value else None
+lifecycle.register(app, round_app)
 
 
-def main() -> None:
-    try:
-        app()
-    except RemissError as exc:
-        errors.print(f"[red]Fel:[/] {exc}", highlight=False, soft_wrap=True)
-        sys.exit(2)
+def main(argv: Sequence[str] | None = None) -> NoReturn:
+    """The `remiss` console script: exit status 0, 1/3 (see the commands), 2 for a mistake, 70 for a bug."""
+    sys.exit(failures.run(app, argv))
 
 
 if __name__ == "__main__":

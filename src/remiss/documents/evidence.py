@@ -18,6 +18,7 @@ from remiss.documents.package import open_package, read_member, read_member_head
 from remiss.documents.properties import read_custom_properties
 from remiss.documents.word.clean import normalised, paragraph_text
 from remiss.documents.xmlsafe import parse_untrusted
+from remiss.domain.outcomes import FileKind
 from remiss.errors import RejectedFile
 from remiss.identity import parse_reference
 
@@ -102,7 +103,7 @@ def _sheet_lines(package: zipfile.ZipFile, name: str) -> list[str]:
     return lines
 
 
-def _kind(package: zipfile.ZipFile, name: str) -> str:
+def _kind(package: zipfile.ZipFile, name: str) -> FileKind:
     members = set(package.namelist())
     if "mimetype" in members and b"opendocument" in read_member_head(package, "mimetype", name, 200):
         raise RejectedFile(
@@ -118,9 +119,9 @@ def _kind(package: zipfile.ZipFile, name: str) -> str:
             code="macro",
         )
     if "word/document.xml" in members:
-        return "docx"
+        return FileKind.DOCX
     if "xl/workbook.xml" in members:
-        return "xlsx"
+        return FileKind.XLSX
     raise RejectedFile(
         f"{name} är varken ett Worddokument (.docx) eller en Excelfil (.xlsx).", code="unknown-kind"
     )

@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
-from remiss.domain.outcomes import AnswerStatus
+from remiss.domain.outcomes import AnswerStatus, FileKind
 
 GENERAL = "general"  # measure_key of the general comment
 
@@ -55,7 +55,7 @@ class Extracted:
 class Evidence:
     """What a file says about who sent it, before anything is trusted."""
 
-    kind: Literal["docx", "xlsx"]
+    kind: FileKind
     properties: dict[str, str]
     reference: tuple[str, str, str] | None  # (round, organisation, token prefix) from the visible ref
 

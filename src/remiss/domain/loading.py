@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
+import re
+import typing
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -9,42 +12,67 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import YAMLError
 
 from remiss.domain.catalog import Catalog
 from remiss.domain.round import RoundDefinition
+from remiss.domain.validation import describe
 from remiss.errors import ConfigError
 
 Model = TypeVar("Model", bound=BaseModel)
 
 
+class _DatesAsText(RoundTripConstructor):
+    """Leaves dates as the text written, so the model validates them with line and field known.
+
+    ruamel would build `2026-02-30` into a date while parsing, and fail with a bare
+    ValueError that names neither the line nor the field.
+    """
+
+
+_DatesAsText.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str)
+
+
 def load_catalog(path: Path) -> Catalog:
-    return _load(path, Catalog)
+    return _load(path, Catalog)[0]
 
 
 def load_round(path: Path, catalog: Catalog) -> RoundDefinition:
     """Parse and validate a round, including that every organisation it names exists."""
-    definition = _load(path, RoundDefinition)
-    _check_references(definition, catalog, path)
+    definition, data = _load(path, RoundDefinition)
+    _check_references(definition, catalog, data, path.name)
     return definition
 
 
 def load_round_and_catalog(path: Path, default_catalog: Path) -> tuple[RoundDefinition, Catalog]:
     """A round and the catalog its `catalog:` key names (relative to the round file)."""
-    definition = _load(path, RoundDefinition)
+    definition, data = _load(path, RoundDefinition)
     catalog_path = (path.parent / definition.catalog) if definition.catalog else default_catalog
+    if definition.catalog and not catalog_path.is_file():
+        where = _where(path.name, data, ("catalog",))
+        state = "är ingen fil" if catalog_path.exists() else "finns inte"
+        shown = f"{definition.catalog} ({catalog_path.resolve()})"
+        raise ConfigError(f"{where}: fältet 'catalog': katalogen {shown} {state}")
     catalog = load_catalog(catalog_path)
-    _check_references(definition, catalog, path)
+    _check_references(definition, catalog, data, path.name)
     return definition, catalog
 
 
-def _check_references(definition: RoundDefinition, catalog: Catalog, path: Path) -> None:
-    unknown = definition.unknown_references(catalog)
-    if unknown:
-        raise ConfigError(
-            f"{path.name}: okänd organisation {', '.join(repr(u) for u in unknown)} (finns inte i katalogen)"
-        )
-    return definition
+def _check_references(definition: RoundDefinition, catalog: Catalog, data: Any, name: str) -> None:
+    """Each organisation id the catalog lacks, with its line and field (and the id meant, if close)."""
+    known = list(catalog.by_id)
+    lines = []
+    for loc, org_id in definition.references():
+        if catalog.get(org_id) is None:
+            close = difflib.get_close_matches(org_id, known, n=1)
+            hint = f"; menade du '{close[0]}'?" if close else ""
+            lines.append(
+                f"{_where(name, data, loc)}: fältet '{_field(loc)}': okänd organisation '{org_id}' "
+                f"(finns inte i katalogen{hint})"
+            )
+    if lines:
+        raise ConfigError("\n".join(lines[:10]))
 
 
 def parse_round(text: str, catalog: Catalog, name: str = "omgång") -> RoundDefinition:
@@ -69,42 +97,129 @@ def _parse_stored_round(text: str, name: str) -> RoundDefinition:
         return _validate(_parse_yaml(text, name), RoundDefinition, name)
 
 
-def _load(path: Path, model: type[Model]) -> Model:
+def _load(path: Path, model: type[Model]) -> tuple[Model, Any]:
+    """The validated model and the parsed YAML (which still knows every value's line)."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError(f"Filen {path} finns inte.") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"Filen {path} kan inte läsas: {exc}") from None
-    return _validate(_parse_yaml(text, path.name), model, path.name)
+    except IsADirectoryError:
+        raise ConfigError(f"{path} är en mapp; ange en YAML-fil.") from None
+    except PermissionError:
+        raise ConfigError(f"Filen {path} kan inte läsas: behörighet saknas.") from None
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise ConfigError(
+            f"{path.name} rad {line}: filen är inte sparad som UTF-8 (spara den som UTF-8 och försök igen)"
+        ) from None
+    except OSError as exc:
+        raise ConfigError(f"Filen {path} kan inte läsas ({exc.strerror}).") from None
+    data = _parse_yaml(text, path.name)
+    return _validate(data, model, path.name), data
 
 
 def _parse_yaml(text: str, name: str) -> Any:
+    yaml = YAML(typ="rt")
+    yaml.Constructor = _DatesAsText
     try:
-        data = YAML(typ="rt").load(text)
+        data = yaml.load(text)
     except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         where = f" rad {mark.line + 1}" if mark else ""
-        raise ConfigError(f"{name}{where}: ogiltig YAML ({getattr(exc, 'problem', exc)})") from None
+        raise ConfigError(f"{name}{where}: ogiltig YAML: {_yaml_problem(exc)}") from None
+    if data is None:
+        raise ConfigError(f"{name}: filen är tom")
     if not isinstance(data, CommentedMap):
-        raise ConfigError(f"{name}: filen ska innehålla en YAML-mappning överst")
+        raise ConfigError(f"{name}: filen ska innehålla en YAML-mappning överst (nyckel: värde)")
     return data
+
+
+# ruamel's problems, as a person who edits a YAML file by hand can act on them.
+_YAML_PROBLEMS = (
+    ("found duplicate key", "samma nyckel står två gånger"),
+    ("found character '\\t'", "tabbtecken får inte användas för indrag; använd mellanslag"),
+    ("mapping values are not allowed", "kolon på fel ställe (en text med kolon behöver citattecken)"),
+    ("could not find expected ':'", "kolon saknas efter en nyckel"),
+    ("found unexpected end of stream", "filen tar slut mitt i ett värde (saknas ett citattecken?)"),
+    ("did not find expected key", "fel indrag"),
+    ("expected <block end>", "fel indrag"),
+    ("expected ',' or ']'", "en lista inom [ ] saknar komma eller avslutande ]"),
+    ("expected ',' or '}'", "en mappning inom { } saknar komma eller avslutande }"),
+    ("found undefined alias", "okänt alias (*namn)"),
+    ("found unknown escape character", "okänd specialsekvens med \\ i en text inom citattecken"),
+    ("while scanning a quoted scalar", "ett citattecken stängs inte"),
+)
+
+
+def _yaml_problem(exc: YAMLError) -> str:
+    problem = " ".join(str(part) for part in (getattr(exc, "problem", None), getattr(exc, "context", None)))
+    problem = problem or str(exc)
+    duplicate = re.search(r'found duplicate key "([^"]*)"', problem)
+    if duplicate:
+        return f"nyckeln '{duplicate.group(1)}' står två gånger"
+    for english, swedish in _YAML_PROBLEMS:
+        if english in problem:
+            return swedish
+    return "filen kan inte tolkas som YAML"
 
 
 def _validate(data: Any, model: type[Model], name: str) -> Model:
     try:
         return model.model_validate(_plain(data))
     except ValidationError as exc:
-        lines = [_describe(error, data, name) for error in exc.errors()[:10]]
-        raise ConfigError("\n".join(lines)) from None
+        lines = list(dict.fromkeys(_describe(error, data, name, model) for error in exc.errors()))
+        raise ConfigError("\n".join(lines[:10])) from None
 
 
-def _describe(error: Any, data: Any, name: str) -> str:
-    loc = tuple(error["loc"])
-    field = ".".join(str(part) for part in loc) or "(hela filen)"
+def _describe(error: Any, data: Any, name: str, model: type[BaseModel]) -> str:
+    loc = tuple(part for part in error["loc"] if not _is_type_tag(part))
+    message = describe(error)
+    if error["type"] == "extra_forbidden" and loc:
+        close = difflib.get_close_matches(str(loc[-1]), _fields_at(model, loc[:-1]), n=1)
+        message += f" (menade du '{close[0]}'?)" if close else ""
+    return f"{_where(name, data, loc)}: fältet '{_field(loc)}': {message}"
+
+
+def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The field names of the model found at `loc` (list indexes skipped), for suggestions."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = current.model_fields.get(part) if _is_model(current) else None
+        if field is None:
+            return []
+        current = _inner_model(field.annotation)
+    return list(current.model_fields) if _is_model(current) else []
+
+
+def _is_model(kind: Any) -> bool:
+    return isinstance(kind, type) and issubclass(kind, BaseModel)
+
+
+def _inner_model(annotation: Any) -> Any:
+    """The model in `X`, `list[X]`, `X | None`, if any."""
+    if _is_model(annotation):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _is_type_tag(part: Any) -> bool:
+    """Pydantic names the member of a union it tried (`list[str]`, `literal['all']`) in `loc`."""
+    return isinstance(part, str) and ("[" in part or "(" in part)
+
+
+def _field(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(part) for part in loc) or "(hela filen)"
+
+
+def _where(name: str, data: Any, loc: tuple[Any, ...]) -> str:
     line = _line_of(data, loc)
-    where = f"{name} rad {line}" if line else name
-    return f"{where}: fältet '{field}': {_swedish(error)}"
+    return f"{name} rad {line}" if line else name
 
 
 def _line_of(data: Any, loc: tuple[Any, ...]) -> int | None:
@@ -122,33 +237,6 @@ def _line_of(data: Any, loc: tuple[Any, ...]) -> int | None:
     if line is None and hasattr(data, "lc"):
         line = data.lc.line + 1
     return line
-
-
-_MESSAGES = {
-    "missing": "saknas",
-    "extra_forbidden": "är inte ett känt fält",
-    "string_pattern_mismatch": "har fel format",
-    "string_too_short": "är för kort eller tomt",
-    "string_too_long": "är för långt",
-    "date_from_datetime_parsing": "ska vara ett datum (ÅÅÅÅ-MM-DD)",
-    "date_parsing": "ska vara ett datum (ÅÅÅÅ-MM-DD)",
-    "date_type": "ska vara ett datum (ÅÅÅÅ-MM-DD)",
-    "int_parsing": "ska vara ett heltal",
-    "int_type": "ska vara ett heltal",
-    "float_parsing": "ska vara ett tal",
-    "list_type": "ska vara en lista",
-    "too_short": "får inte vara tom",
-    "literal_error": "har ett värde som inte är tillåtet",
-    "greater_than_equal": "är för litet",
-    "less_than_equal": "är för stort",
-    "bool_parsing": "ska vara true eller false",
-}
-
-
-def _swedish(error: Any) -> str:
-    if error["type"] == "value_error":
-        return str(error.get("ctx", {}).get("error", error["msg"]))
-    return _MESSAGES.get(error["type"], error["msg"])
 
 
 def _string_keys(node: Any) -> Any:

@@ -41,15 +41,17 @@ _OUTCOME_LABELS = {
 
 
 class FileState(StrEnum):
-    """A stored file's row: kept as an answer, kept in quarantine, or waiting for confirmation."""
+    """A stored file's row: kept as an answer, kept in quarantine, taken back by a coordinator, or
+    waiting for a coordinator's confirmation."""
 
     ACCEPTED = "accepted"
     REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"  # accepted once, then withdrawn: kept, but it no longer counts
     PENDING = "pending"  # identified without a token after a verified version (services/intake/pending.py)
 
     @property
     def label(self) -> str:
-        return _OUTCOME_LABELS[Outcome(self.value)]
+        return "tillbakadragen" if self is FileState.WITHDRAWN else _OUTCOME_LABELS[Outcome(self.value)]
 
 
 class AnswerStatus(StrEnum):

@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from remiss.domain.catalog import SLUG, Catalog, Group
+from remiss.domain.validation import join_or
+from remiss.swedish import parse_date
 
 FIELD_ID = r"^[a-z][a-z0-9_]*$"
 MEASURE_NUMBER = r"^\d+(\.\d+)*$"
@@ -26,6 +37,30 @@ class Role(StrEnum):
     def label(self) -> str:
         """'Ansvarig', 'Delansvar', as column headings and the annex print it."""
         return self.value.capitalize()
+
+
+GROUP_PREFIX = "group:"
+
+
+def _day(value: object) -> object:
+    """Dates arrive as text (see loading.py), so a wrong one is reported with its line."""
+    if isinstance(value, str):
+        return parse_date(value)
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    raise ValueError(f"'{value}' ska vara ett datum (ÅÅÅÅ-MM-DD)")
+
+
+def _selector(value: str) -> str:
+    """An organisation id, or group:<group>; an unknown group would silently match no one."""
+    if value.startswith(GROUP_PREFIX) and value[len(GROUP_PREFIX) :] not in {g.value for g in Group}:
+        allowed = join_or([f"{GROUP_PREFIX}{g.value}" for g in Group])
+        raise ValueError(f"'{value}' är ingen känd grupp; tillåtna grupper: {allowed}")
+    return value
+
+
+Day = Annotated[dt.date, BeforeValidator(_day)]
+Selector = Annotated[str, AfterValidator(_selector)]
 
 
 class _Strict(BaseModel):
@@ -82,11 +117,21 @@ class Measure(_Strict):
     number: str = Field(pattern=MEASURE_NUMBER)
     title: str = Field(min_length=1)
     description: str = ""
-    ansvarig: list[str] = Field(default_factory=list)
-    delansvar: list[str] = Field(default_factory=list)
+    ansvarig: list[Selector] = Field(default_factory=list)
+    delansvar: list[Selector] = Field(default_factory=list)
     responsibility: str | None = Field(
         default=None, description="Free text shown in the template, e.g. naming kommunstyrelsen."
     )
+
+    @field_validator("number", mode="before")
+    @classmethod
+    def _quoted(cls, value: object) -> object:
+        """YAML reads 4.10 as the number 4.1: a number written bare is refused, never guessed."""
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        if isinstance(value, float):
+            raise ValueError(f'{value} ska stå inom citattecken, "{value}", så att YAML inte läser ett tal')
+        return value
 
 
 class Report(_Strict):
@@ -150,7 +195,7 @@ class RoundDefinition(_Strict):
     title: str = Field(min_length=3)
     diarienummer: str = Field(min_length=1)
     budget_year: int = Field(ge=2000, le=2100)
-    deadline: dt.date
+    deadline: Day
     sender: str = "Stadsledningskontoret"
     missing_text: str = "Skrivning saknas."
     catalog: str | None = Field(
@@ -161,6 +206,13 @@ class RoundDefinition(_Strict):
     fields: ResponseFields
     reports: list[Report] = Field(min_length=1)
     reminders: ReminderPolicy = Field(default_factory=ReminderPolicy)
+
+    @field_validator("recipients", mode="before")
+    @classmethod
+    def _all_or_list(cls, value: object) -> object:
+        if isinstance(value, str) and value != "all":
+            raise ValueError(f"'{value}' är inte tillåtet; skriv all eller en lista med organisationernas id")
+        return value
 
     @field_validator("reports")
     @classmethod
@@ -193,15 +245,23 @@ class RoundDefinition(_Strict):
 
     def unknown_references(self, catalog: Catalog) -> list[str]:
         """Organisation ids named in the round that the catalog does not know."""
-        named = [] if self.recipients == "all" else list(self.recipients)
-        for report in self.reports:
-            for measure in report.measures:
-                named += [n for n in measure.ansvarig + measure.delansvar if not n.startswith("group:")]
-        return sorted({n for n in named if catalog.get(n) is None})
+        return sorted({org_id for _, org_id in self.references() if catalog.get(org_id) is None})
+
+    def references(self) -> Iterator[tuple[tuple[str | int, ...], str]]:
+        """Every organisation id the round names, with where (as a validation error's `loc`)."""
+        if self.recipients != "all":
+            for index, org_id in enumerate(self.recipients):
+                yield ("recipients", index), org_id
+        for r, report in enumerate(self.reports):
+            for m, measure in enumerate(report.measures):
+                for role in ("ansvarig", "delansvar"):
+                    for index, org_id in enumerate(getattr(measure, role)):
+                        if not org_id.startswith(GROUP_PREFIX):
+                            yield ("reports", r, "measures", m, role, index), org_id
 
 
 def _role_of(measure: Measure, org_id: str, group: Group) -> Role | None:
-    selectors = {org_id, f"group:{group.value}"}
+    selectors = {org_id, f"{GROUP_PREFIX}{group.value}"}
     if selectors & set(measure.ansvarig):
         return Role.ANSVARIG
     if selectors & set(measure.delansvar):

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from remiss.documents.model import GENERAL
 from remiss.domain import Assignment, Group
 from remiss.domain.calendar import stockholm_today
-from remiss.domain.outcomes import AnswerStatus, FileState
+from remiss.domain.outcomes import AnswerStatus, FileKind, FileState
 from remiss.services.context import RoundContext
 from remiss.services.files import display_name
 from remiss.store.schema import AnswerRow, ReceivedFileRow, ReminderRow, ValueRow
@@ -132,10 +132,12 @@ def _empty_answers(
     assignments = ctx.assignments(org_id)
     fields = ctx.definition.fields
     missing: list[str] = []
-    if "docx" not in current:
+    if FileKind.DOCX not in current:
         missing.append("Word-svaret saknas")
     else:
-        filled = {(a.measure_key, a.field_id) for a in answers.get(current["docx"].id, []) if not a.empty}
+        filled = {
+            (a.measure_key, a.field_id) for a in answers.get(current[FileKind.DOCX].id, []) if not a.empty
+        }
         general_required = fields.general.required or not assignments
         if general_required and (GENERAL, fields.general.id) not in filled:
             missing.append(fields.general.label)
@@ -147,11 +149,13 @@ def _empty_answers(
         ]
     required_columns = [c for c in fields.excel if c.required]
     if assignments and required_columns:
-        if "xlsx" not in current:
+        if FileKind.XLSX not in current:
             missing.append("Excelfilen saknas")
         else:
             given = {
-                (v.measure_key, v.column_id) for v in values.get(current["xlsx"].id, []) if v.raw.strip()
+                (v.measure_key, v.column_id)
+                for v in values.get(current[FileKind.XLSX].id, [])
+                if v.raw.strip()
             }
             missing += [
                 f"{label_of(a, assignments)} {c.label}"

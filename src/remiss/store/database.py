@@ -10,10 +10,10 @@ from typing import Any
 
 from sqlalchemy import create_engine, event, make_url
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from remiss.errors import StoreError
+from remiss.errors import StoreError, describe_database, os_reason
 from remiss.store import migrate
 
 
@@ -29,8 +29,8 @@ class Database:
         """Newest schema in an empty database; a StoreError if the schema is behind."""
         try:
             migrate.ensure_current(self.engine, self.safe_url)
-        except OperationalError as exc:
-            raise StoreError(f"Databasen {self.safe_url} kan inte nås: {exc.orig}") from None
+        except DBAPIError as exc:
+            raise StoreError(f"Databasen {self.safe_url} kan inte nås: {describe_database(exc)}.") from None
 
     def upgrade_schema(self) -> tuple[str | None, str | None]:
         """Apply pending migrations; returns (before, after) revisions."""
@@ -38,8 +38,8 @@ class Database:
             before = migrate.current_revision(self.engine)
             migrate.upgrade(self.engine)
             return before, migrate.current_revision(self.engine)
-        except OperationalError as exc:
-            raise StoreError(f"Databasen {self.safe_url} kan inte nås: {exc.orig}") from None
+        except DBAPIError as exc:
+            raise StoreError(f"Databasen {self.safe_url} kan inte nås: {describe_database(exc)}.") from None
 
     @property
     def safe_url(self) -> str:
@@ -53,9 +53,9 @@ class Database:
                 yield session
         except OperationalError as exc:  # a full disk, a read-only folder, a database gone away
             raise StoreError(
-                f"Databasen {self.safe_url} kunde inte skrivas eller läsas: {exc.orig}. Inget av det som "
-                "pågick sparades; åtgärda felet (till exempel frigör utrymme eller gör arbetsmappen "
-                "skrivbar) och kör kommandot igen."
+                f"Databasen {self.safe_url} kunde inte skrivas eller läsas: {describe_database(exc)}. "
+                "Inget av det som pågick sparades; åtgärda felet (till exempel frigör utrymme eller gör "
+                "arbetsmappen skrivbar) och kör kommandot igen."
             ) from None
 
     def dispose(self) -> None:
@@ -63,14 +63,39 @@ class Database:
 
 
 def _make_engine(url: str) -> Engine:
-    if url.startswith("sqlite"):
+    """The engine for `url`; a StoreError naming REMISS_DATABASE_URL when it cannot be one."""
+    try:
+        if not url.startswith("sqlite"):
+            return create_engine(url, pool_pre_ping=True)
         database = make_url(url).database
         if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)  # a fresh REMISS_HOME
+            _make_folder(Path(database).parent)  # a fresh REMISS_HOME
         engine = create_engine(url, connect_args={"timeout": 30})
-        event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+    except (ArgumentError, NoSuchModuleError, ImportError) as exc:
+        raise StoreError(
+            f"REMISS_DATABASE_URL='{_without_password(url)}' kan inte användas: {describe_database(exc)}."
+        ) from None
+    event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = "det är en fil, inte en mapp" if folder.is_file() else os_reason(exc)
+        raise StoreError(
+            f"Mappen {folder} för databasen kan inte skapas ({reason}); "
+            "kontrollera REMISS_HOME eller REMISS_DATABASE_URL."
+        ) from None
+
+
+def _without_password(url: str) -> str:
+    """The URL as given, but never its password (it goes to the screen and to logs)."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

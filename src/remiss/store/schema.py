@@ -61,6 +61,7 @@ class RoundRow(Base):
     secret: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     launched_at: Mapped[dt.datetime | None]
+    closed_at: Mapped[dt.datetime | None]  # closed: nothing more is accepted, nobody is chased
 
 
 class RecipientRow(Base):
@@ -72,20 +73,12 @@ class RecipientRow(Base):
     organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), primary_key=True)
     token: Mapped[str] = mapped_column(String(64))
     extended_to: Mapped[dt.date | None] = mapped_column(Date)
-
-
-class MeasureRow(Base):
-    __tablename__ = "measures"
-
-    round_id: Mapped[str] = mapped_column(ForeignKey("rounds.id"), primary_key=True)
-    key: Mapped[str] = mapped_column(String(80), primary_key=True)
-    report_id: Mapped[str] = mapped_column(String(40))
-    number: Mapped[str] = mapped_column(String(20))
-    title: Mapped[str] = mapped_column(Text)
-    position: Mapped[int]
+    withdrawn_at: Mapped[dt.datetime | None]  # no longer asked; the row stays for the history
 
 
 class AssignmentRow(Base):
+    """Who answers which åtgärd, fixed when the recipient is added: the one source services read."""
+
     __tablename__ = "assignments"
 
     round_id: Mapped[str] = mapped_column(ForeignKey("rounds.id"), primary_key=True)
@@ -130,7 +123,7 @@ class ReceivedFileRow(Base):
     # When it was sent (a folder file's modification time, a message's arrival): orders versions.
     submitted_at: Mapped[dt.datetime | None]
     stored_path: Mapped[str] = mapped_column(Text)
-    # accepted | rejected | pending (a file without a token, waiting for a coordinator's confirmation)
+    # accepted | rejected | withdrawn | pending (no token, waiting for a coordinator's confirmation)
     status: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str | None] = mapped_column(Text)
     reason_code: Mapped[str | None] = mapped_column(String(32))
@@ -140,6 +133,7 @@ class ReceivedFileRow(Base):
     late: Mapped[bool] = mapped_column(default=False)
     sender: Mapped[str | None] = mapped_column(String(320))
     warnings: Mapped[list[str]] = mapped_column(default=list)
+    withdrawn_at: Mapped[dt.datetime | None]  # a coordinator took it back: it no longer counts
 
 
 class AnswerRow(Base):
@@ -245,4 +239,5 @@ class AuditRow(Base):
     round_id: Mapped[str | None] = mapped_column(String(40), index=True)
     organisation_id: Mapped[str | None] = mapped_column(String(40))
     action: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str | None] = mapped_column(String(100))  # who did it (None before 0003)
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -17,12 +17,12 @@ annex writes one numbering instance per rm:list (annex.blocks.ListNumbering).
 
 from __future__ import annotations
 
-import copy
+import re
 
 from lxml import etree
 
 from remiss.documents.ooxml import W, w
-from remiss.documents.word.media import RM, PackageMedia
+from remiss.documents.word.media import RM, PackageMedia, xml_safe
 from remiss.documents.word.styled import StyleResolver, needs_resolving
 
 RM_LIST = f"{{{RM}}}list"
@@ -34,9 +34,35 @@ _LVL, _START = w("lvl"), w("start")
 _LEVEL_KEEP = frozenset(
     w(tag) for tag in ("start", "numFmt", "lvlRestart", "isLgl", "suff", "lvlText", "lvlJc", "pPr", "rPr")
 )
-_LEVEL_PPR_KEEP = frozenset({w("ind"), w("tabs")})
-_LEVEL_RPR_KEEP = frozenset(w(tag) for tag in ("rFonts", "b", "bCs", "i", "iCs", "u"))
 _FONT_ATTRIBUTES = frozenset(w(name) for name in ("ascii", "hAnsi", "cs", "eastAsia", "hint"))
+_LABEL_TOGGLES = frozenset(w(tag) for tag in ("b", "bCs", "i", "iCs"))
+_TOGGLE_VALUES = frozenset({"0", "1", "true", "false", "on", "off"})
+_INTEGER = re.compile(r"-?\d{1,7}")
+_INDENTS = ("start", "left", "end", "right", "hanging", "firstLine")
+_SUFFIXES = frozenset({"tab", "space", "nothing"})
+_ALIGNMENTS = frozenset({"left", "center", "right", "start", "end"})
+_FORMATS = frozenset(
+    [
+        "decimal",
+        "upperRoman",
+        "lowerRoman",
+        "upperLetter",
+        "lowerLetter",
+        "ordinal",
+        "cardinalText",
+        "ordinalText",
+        "hex",
+        "decimalZero",
+        "decimalEnclosedCircle",
+        "decimalEnclosedFullstop",
+        "decimalEnclosedParen",
+        "decimalFullWidth",
+        "decimalHalfWidth",
+        "bullet",
+        "none",
+        "chicago",
+    ]
+)
 
 
 class _Numbering:
@@ -184,42 +210,53 @@ def _level_index(element: etree._Element) -> int | None:
 
 
 def clean_level(source: etree._Element, index: int) -> etree._Element:
-    """The level's numbering properties only: no paragraph style link, picture bullet or legacy."""
+    """The level rebuilt from checked values, in schema order: format, level text, start,
+    restart, suffix, alignment, indentation and the label's font, bold and italic. Nothing
+    else (paragraph style links, picture bullets, legacy settings) and no value Word would
+    refuse: a list definition in the annex is shared by every page of it."""
+    values = {child.tag: child for child in source if child.tag in _LEVEL_KEEP}
     level = etree.Element(_LVL, nsmap={"w": W})
     level.set(_ILVL_ATTR, str(index))
-    for child in source:
-        if child.tag not in _LEVEL_KEEP:
-            continue
-        kept = copy.copy(child)
-        kept.attrib.pop(w("tplc"), None)
-        if child.tag == w("pPr"):
-            _keep_only(kept, _LEVEL_PPR_KEEP)
-        elif child.tag == w("rPr"):
-            _keep_only(kept, _LEVEL_RPR_KEEP)
-            for fonts in kept.iterchildren(w("rFonts")):
-                for attribute in [a for a in fonts.attrib if a not in _FONT_ATTRIBUTES]:
-                    del fonts.attrib[attribute]
-        if len(kept) or child.tag not in (w("pPr"), w("rPr")):
-            level.append(kept)
-    if level.find(w("numFmt")) is None:
-        _insert_after_start(level, etree.Element(w("numFmt"), {_VAL: "decimal"}))
-    if level.find(w("lvlText")) is None:
-        level.append(etree.Element(w("lvlText"), {_VAL: f"%{index + 1}."}))
+
+    def value(tag: str) -> str:
+        element = values.get(w(tag))
+        return element.get(_VAL, "") if element is not None else ""
+
+    start = value("start")
+    etree.SubElement(level, _START).set(_VAL, start if _INTEGER.fullmatch(start) else "1")
+    fmt = value("numFmt")
+    etree.SubElement(level, w("numFmt")).set(_VAL, fmt if fmt in _FORMATS else "decimal")
+    restart = value("lvlRestart")
+    if _INTEGER.fullmatch(restart):
+        etree.SubElement(level, w("lvlRestart")).set(_VAL, restart)
+    if w("isLgl") in values and value("isLgl") not in ("0", "false"):
+        etree.SubElement(level, w("isLgl"))
+    if value("suff") in _SUFFIXES:
+        etree.SubElement(level, w("suff")).set(_VAL, value("suff"))
+    text = xml_safe(value("lvlText"))[:64] if w("lvlText") in values else f"%{index + 1}."
+    etree.SubElement(level, w("lvlText")).set(_VAL, text)
+    etree.SubElement(level, w("lvlJc")).set(_VAL, value("lvlJc") if value("lvlJc") in _ALIGNMENTS else "left")
+    indent = values.get(w("pPr"))
+    indent = indent.find(w("ind")) if indent is not None else None
+    if indent is not None:
+        kept = {name: indent.get(w(name), "") for name in _INDENTS}
+        kept = {w(name): number for name, number in kept.items() if _INTEGER.fullmatch(number)}
+        if kept:
+            etree.SubElement(etree.SubElement(level, w("pPr")), w("ind"), kept)
+    label = values.get(w("rPr"))
+    if label is not None:
+        properties = etree.Element(w("rPr"))
+        for child in label:
+            if child.tag == w("rFonts"):
+                fonts = {a: xml_safe(v)[:64] for a, v in child.attrib.items() if a in _FONT_ATTRIBUTES}
+                if fonts.get(w("hint"), "default") not in ("default", "eastAsia", "cs"):
+                    del fonts[w("hint")]
+                etree.SubElement(properties, w("rFonts"), fonts)
+            elif child.tag in _LABEL_TOGGLES and child.get(_VAL, "true") in _TOGGLE_VALUES:
+                etree.SubElement(properties, child.tag, {_VAL: child.get(_VAL)} if child.get(_VAL) else {})
+        if len(properties):
+            level.append(properties)
     return level
-
-
-def _keep_only(element: etree._Element, keep: frozenset[str]) -> None:
-    for child in list(element):
-        if child.tag not in keep:
-            element.remove(child)
-
-
-def _insert_after_start(level: etree._Element, element: etree._Element) -> None:
-    start = level.find(_START)
-    if start is None:
-        level.insert(0, element)
-    else:
-        start.addnext(element)
 
 
 def _set_start(level: etree._Element, value: str) -> None:

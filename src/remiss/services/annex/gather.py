@@ -30,14 +30,14 @@ from remiss.documents.model import (
     MeasureSection,
 )
 from remiss.domain import Assignment, Group
-from remiss.domain.outcomes import FileState
+from remiss.domain.outcomes import FileKind, FileState
 from remiss.domain.round import Role, measure_key
 from remiss.services.context import RoundContext
 from remiss.services.status import OrganisationStatus, round_status
 from remiss.store.schema import AnswerRow, ReceivedFileRow, ValueRow
 from remiss.swedish import long_date
 
-_KINDS = (("docx", "Word"), ("xlsx", "Excel"))
+_KINDS = ((FileKind.DOCX, "Word"), (FileKind.XLSX, "Excel"))
 
 Answers = dict[tuple[str, str], "StoredAnswer"]
 
@@ -75,7 +75,7 @@ def gather_annex(
 def used_versions(session: Session, round_id: str) -> dict[str, int]:
     """Which Word file version of each organisation the annex used (recorded for a final annex)."""
     versions = current_versions(session, round_id)
-    return {org_id: kinds["docx"] for org_id, kinds in versions.items() if "docx" in kinds}
+    return {org_id: kinds[FileKind.DOCX] for org_id, kinds in versions.items() if FileKind.DOCX in kinds}
 
 
 def current_versions(session: Session, round_id: str) -> dict[str, dict[str, int]]:
@@ -105,7 +105,7 @@ def current_answers(session: Session, round_id: str) -> dict[str, Answers]:
             AnswerRow.text,
         )
         .join(AnswerRow, AnswerRow.file_id == ReceivedFileRow.id)
-        .where(*_current(round_id, "docx"))
+        .where(*_current(round_id, FileKind.DOCX))
     )
     by_org: dict[str, Answers] = defaultdict(dict)
     for org_id, key, field_id, xml, text in rows:
@@ -125,7 +125,7 @@ def current_values(session: Session, round_id: str) -> dict[str, dict[tuple[str,
             ValueRow.value_number,
         )
         .join(ValueRow, ValueRow.file_id == ReceivedFileRow.id)
-        .where(*_current(round_id, "xlsx"))
+        .where(*_current(round_id, FileKind.XLSX))
     )
     by_org: dict[str, dict[tuple[str, str], str | float | None]] = defaultdict(dict)
     for org_id, key, column_id, raw, text, number in rows:

@@ -242,6 +242,7 @@ def _finish(
         "file.pending" if row.status == FileState.PENDING else "file.accepted",
         work.round_id,
         row.organisation_id,
+        actor=work.by,
         file=item.name,
         version=row.version,
         late=row.late,

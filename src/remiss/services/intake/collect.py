@@ -21,9 +21,11 @@ from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
 
+from remiss import progress
 from remiss.documents.package import Limits, check_size
 from remiss.domain.outcomes import FileState, Outcome
-from remiss.errors import RejectedFile, disk_error
+from remiss.errors import RejectedFile, StateError, disk_error
+from remiss.services.context import RoundContext
 from remiss.services.files import as_text, display_name, name_from_path, safe_name, sha256, write_atomic
 from remiss.services.intake.accept import Ready, store_accepted
 from remiss.services.intake.examine import Examined
@@ -41,9 +43,9 @@ from remiss.services.intake.received import (
 )
 from remiss.services.work import Work
 from remiss.store import audit
-from remiss.store.schema import ReceivedFileRow, utcnow
+from remiss.store.schema import ReceivedFileRow
 
-__all__ = ["SIDECAR", "CollectResult", "collect_file", "collect_paths", "expand_paths"]
+__all__ = ["SIDECAR", "CollectResult", "closed_message", "collect_file", "collect_paths", "expand_paths"]
 STORE_BATCH = 16  # accepted files stored per transaction
 
 
@@ -90,8 +92,10 @@ def collect_paths(
 
     Files are examined in parallel but stored in the order given (oldest first, from
     expand_paths), so the later of two versions in one run is the one that becomes current.
-    Each file is received at `work.now`, or when it is read.
+    Each file is received at `work.now`, or when it is read. A closed round takes nothing:
+    StateError, before any file is read.
     """
+    refuse_if_closed(work.round)
     results: dict[int, CollectResult] = {}
     pending: dict[int, Incoming] = {}
     seen: dict[str, tuple[int, str]] = {}  # sha256 -> (index, name) of its first path in this run
@@ -103,11 +107,12 @@ def collect_paths(
         for index, path in enumerate(paths):
             given = names[index] if names is not None else None
             name = unicodedata.normalize("NFC", as_text(given)) if given is not None else name_from_path(path)
-            item = _receive(work, path, name, work.now or utcnow(), submitted, seen, index)
+            item = _receive(work, path, name, work.moment(), submitted, seen, index)
             if isinstance(item, int):
                 same[index] = item
             elif isinstance(item, CollectResult):
                 results[index] = item
+                progress.advance("collect")
             else:
                 pending[index] = item
                 order.append(index)
@@ -118,6 +123,7 @@ def collect_paths(
     def store_ready() -> None:
         stored = store_accepted(work, [r for _, r in ready], sender)
         results.update(zip((index for index, _ in ready), stored, strict=True))
+        progress.advance("collect", len(ready))
         ready.clear()
 
     # Files go to the workers from a thread of their own, so the workers go on while a batch is stored.
@@ -129,6 +135,7 @@ def collect_paths(
             item, done = pending.pop(first), examined.pop(first)
             if isinstance(done, RejectedFile):
                 results[first] = _quarantine(work, item, done, item.data)
+                progress.advance("collect")
                 continue
             ready.append((first, (item, done)))
             if len(ready) >= STORE_BATCH:
@@ -137,7 +144,21 @@ def collect_paths(
         store_ready()
     for index, first in same.items():
         results[index] = same_run(paths[index], results[first])
+        progress.advance("collect")
     return [results[index] for index in range(len(paths))]
+
+
+def refuse_if_closed(ctx: RoundContext) -> None:
+    """A closed round accepts no files, from a folder or a mailbox."""
+    if ctx.closed:
+        raise StateError(closed_message(ctx.round_id))
+
+
+def closed_message(round_id: str) -> str:
+    return (
+        f"Omgången '{round_id}' är stängd: inga fler svar tas emot. "
+        f"Öppna den igen med `remiss round reopen {round_id}` om svar ändå ska tas emot."
+    )
 
 
 def _receive(
@@ -226,7 +247,9 @@ def _quarantine(
                     version=None,
                 )
             )
-            audit.record(session, "file.rejected", ctx.round_id, None, file=item.name, code=refusal.code)
+            audit.record(
+                session, "file.rejected", ctx.round_id, None, actor=work.by, file=item.name, code=refusal.code
+            )
     except IntegrityError:
         return raced(db, item, stored)
     return CollectResult(shown(item.path), Outcome.REJECTED, None, refusal.reason, code=refusal.code)

@@ -13,6 +13,7 @@ from remiss.documents.evidence import read_evidence, read_headings
 from remiss.documents.excel.reader import read_response_xlsx
 from remiss.documents.model import Extracted
 from remiss.documents.word.reader import read_response_docx
+from remiss.domain.outcomes import FileKind
 from remiss.services.context import RoundContext
 from remiss.services.intake.identify import Identified, identify
 
@@ -32,13 +33,13 @@ def examine(data: bytes, name: str, ctx: RoundContext) -> Examined:
     evidence, package = read_evidence(data, name)
     with package:
         who = identify(evidence, ctx, name, lambda: read_headings(package, evidence.kind, name))
-    reader = read_response_docx if evidence.kind == "docx" else read_response_xlsx
+    reader = read_response_docx if evidence.kind is FileKind.DOCX else read_response_xlsx
     extracted = reader(data, name, ctx.definition, ctx.assignments(who.organisation_id))
     if who.note:
         extracted.warnings.insert(0, who.note)
     assignments = ctx.assignments(who.organisation_id)
     answered = [a for a in extracted.answers if not a.empty] + [v for v in extracted.values if v.raw.strip()]
-    unchanged = not answered and (evidence.kind == "docx" or bool(assignments))
+    unchanged = not answered and (evidence.kind is FileKind.DOCX or bool(assignments))
     if unchanged:
         extracted.warnings.append(
             f"{name} är oförändrad: inga svar är ifyllda. Filen räknas som ofullständig och inte som "

@@ -37,7 +37,7 @@ from remiss.services import outbox
 from remiss.services.context import RoundContext
 from remiss.services.files import as_text, display_name, safe_name, sha256, write_atomic
 from remiss.services.intake import receipts
-from remiss.services.intake.collect import collect_file
+from remiss.services.intake.collect import collect_file, refuse_if_closed
 from remiss.services.intake.senders import may_answer
 from remiss.services.work import Work
 from remiss.store import audit
@@ -81,7 +81,10 @@ def fetch_mail(work: Work, settings: ImapSettings) -> list[TakenMessage]:
     parser takes) is marked `$RemissFailed` (moved to REMISS_IMAP_FAILED_FOLDER if set),
     reported, answered when its sender may be answered, and the fetch goes on with the next.
     A fault of our own (the disk, the database) still ends the run: the message is tried again.
+    A closed round takes nothing: StateError before the mailbox is opened, so its messages
+    stay unread for when the round is reopened.
     """
+    refuse_if_closed(work.round)
     taken = []
     with Mailbox(settings) as mailbox:
         for uid in mailbox.unprocessed():
@@ -433,4 +436,12 @@ def _record(
             refusal_outbox_id=refusal_ids[0] if refusal_ids else None,
         )
     )
-    audit.record(session, "mail.taken", ctx.round_id, None, key=key, sender=sender, files=len(report.files))
+    audit.record(
+        session,
+        "mail.taken",
+        ctx.round_id,
+        None,
+        key=key,
+        sender=sender,
+        files=len(report.files),
+    )

@@ -103,7 +103,7 @@ def receipt_context(
     fields = ctx.definition.fields
     sections: list[Section] = []
     empty: list[str] = []
-    if row.kind == "docx":
+    if row.kind == FileKind.DOCX:
         answers = {(a.measure_key, a.field_id): a for a in extracted.answers}
         general = answers.get((GENERAL, fields.general.id))
         if general is not None:

@@ -55,6 +55,8 @@ def describe_duplicate(earlier: ReceivedFileRow) -> str:
     name = display_name(earlier.original_name)
     if earlier.status == FileState.REJECTED:
         return f"Samma fil som {name}, som avvisades {when}: {earlier.reason}"
+    if earlier.status == FileState.WITHDRAWN:
+        return f"Samma fil som {name}, mottagen {when} och tillbakadragen; den räknas inte."
     return f"Samma fil som {name}, mottagen {when} (version {earlier.version})."
 
 

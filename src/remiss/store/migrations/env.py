@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from remiss.store import desk_schema as _desk  # noqa: F401 - its tables belong to the metadata
 from remiss.store.schema import Base
 
 connection = context.config.attributes["connection"]

@@ -1,0 +1,140 @@
+"""What a command checks before it starts work: the mistakes that need no Prefect to find.
+
+A flow-running command pays for Prefect's import and API start before its first task runs;
+an unknown round, a missing file or an output folder that cannot be written are found here
+with plain services first, and reported in about a second.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from remiss.errors import InputError, NotFoundError, StateError, os_reason
+from remiss.services import operations
+from remiss.services.context import RoundContext
+from remiss.services.work import Work, open_work
+from remiss.settings import Workspace
+
+
+def round_work(round_id: str) -> Work:
+    """Work on the round as stored; a NotFoundError naming the known rounds when there is none."""
+    return open_work(Workspace.from_env(), round_id)
+
+
+def round_context(round_id: str) -> RoundContext:
+    return round_work(round_id).round
+
+
+def launched_round(round_id: str, action: str) -> RoundContext:
+    """The round, which must have been launched for `action` (e.g. "samla in svar") to mean anything."""
+    ctx = round_context(round_id)
+    if not ctx.launched:
+        raise StateError(
+            f"Omgången '{round_id}' är inte utskickad än, så det finns inga svar att {action}. "
+            f"Skicka ut den först: remiss round launch {round_id}"
+        )
+    return ctx
+
+
+def existing_paths(paths: list[Path]) -> list[Path]:
+    """`paths` as given, after checking that each exists."""
+    missing = [str(path) for path in paths if not path.exists()]
+    if missing:
+        which = "Filen eller mappen" if len(missing) == 1 else "Filerna eller mapparna"
+        raise NotFoundError(f"{which} {', '.join(missing)} finns inte.")
+    return paths
+
+
+def output_file(path: Path, option: str, suffix: str) -> Path:
+    """`path` made absolute, after checking that a `suffix` file can be written there.
+
+    The folder is probed with a real temporary file: permission bits say nothing for root,
+    a read-only mount or a network share.
+    """
+    target = path.expanduser().absolute()
+    named = f"{option} {path}"
+    if target.suffix.lower() != suffix:
+        raise InputError(f"{named}: filen ska sluta på {suffix}, t.ex. {target.with_suffix(suffix).name}.")
+    if target.is_dir():
+        raise InputError(f"{named} är en mapp; ange ett filnamn i den, t.ex. {target / ('fil' + suffix)}.")
+    folder = target.parent
+    if not folder.exists():
+        raise NotFoundError(f"{named}: mappen {folder} finns inte.")
+    if not folder.is_dir():
+        raise InputError(f"{named}: {folder} är ingen mapp.")
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".remiss-", suffix=".tmp"):
+            pass
+    except OSError as exc:
+        raise InputError(f"{named}: remiss kan inte skriva i mappen {folder} ({os_reason(exc)}).") from None
+    if target.exists() and not os.access(target, os.W_OK):
+        raise InputError(f"{named}: filen finns och är skrivskyddad.")
+    return target
+
+
+def smtp_settings() -> None:
+    """REMISS_SMTP_* as far as they can be checked without Prefect (a block is read by the flow)."""
+    from remiss.mail.settings import smtp_from_env
+
+    smtp_from_env()
+
+
+def imap_settings() -> None:
+    from remiss.mail.settings import imap_from_env
+
+    imap_from_env()
+
+
+def intake_limits() -> None:
+    """REMISS_MAX_FILE_MB and REMISS_PARSE_*: a wrong value is found before any file is read."""
+    from remiss.documents.package import Limits
+    from remiss.services.intake.pool import IntakeLimits
+
+    Limits.from_env()
+    IntakeLimits.from_env()
+
+
+def nothing_to_launch(round_id: str, *, quiet: bool = False) -> bool:
+    """Whether `round launch` would do nothing: every recipient issued, and no mail to send.
+
+    Says so (on stderr, unless `quiet`) and saves the Prefect start; with SMTP settings the
+    flow still runs, since it also sends requests a killed run recorded but never sent.
+    """
+    from remiss.cli.render import errors
+    from remiss.mail.settings import smtp_configured
+
+    work = round_work(round_id)
+    ctx = work.round
+    smtp_settings()
+    if not ctx.launched or smtp_configured():
+        return False
+    if operations.pending_launch(work):
+        return False
+    if quiet:
+        return True
+    count = len(ctx.recipients)
+    who = f"alla {count} mottagare har" if count > 1 else "mottagaren har"
+    errors.print(
+        f"[yellow]Obs:[/] omgången '{round_id}' är redan utskickad: {who} fått sina mallar, "
+        "så inget nytt skickades.",
+        highlight=False,
+        soft_wrap=True,
+    )
+    return True
+
+
+_CRON_FIELD = re.compile(r"[0-9A-Za-z*/,?#-]+")
+
+
+def cron_expression(expression: str) -> str:
+    """A cron schedule's shape (five fields), checked before Prefect is asked to parse it."""
+    fields = expression.split()
+    if len(fields) != 5 or not all(_CRON_FIELD.fullmatch(part) for part in fields):
+        raise InputError(
+            f"--cron '{expression}' är inget cron-schema: det har fem fält (minut timme dag månad "
+            "veckodag), t.ex. '0 8 * * 1-5' för vardagar klockan 8."
+        )
+    return expression

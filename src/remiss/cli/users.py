@@ -1,0 +1,47 @@
+"""`remiss user add|list`: the desk's local accounts (argon2-hashed passwords)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from remiss.errors import ConfigError
+from remiss.settings import Workspace
+
+user_app = typer.Typer(help="Konton för skrivbordet i webbläsaren (remiss serve).", no_args_is_help=True)
+
+
+@user_app.command("add")
+def user_add(
+    name: Annotated[str, typer.Argument(help="Användarnamn, t.ex. anna.svensson.")],
+    role: Annotated[
+        str, typer.Option("--role", help="samordnare (kan ändra) eller läsare (kan bara läsa).")
+    ] = "samordnare",
+) -> None:
+    """Lägg till ett konto eller byt lösenord och roll (frågas två gånger, eller läses från stdin)."""
+    from remiss.services import accounts
+    from remiss.store.database import open_database
+
+    chosen = accounts.parse_role(role)
+    if sys.stdin.isatty():
+        password = typer.prompt("Lösenord", hide_input=True, confirmation_prompt="Upprepa lösenordet")
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise ConfigError("Inget lösenord på standard in.")
+    with open_database(Workspace.from_env().database_url).session() as session:
+        accounts.add_user(session, name, password, chosen)
+    print(f"{name}: {chosen.label.lower()}")
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """Visa kontona och deras roller."""
+    from remiss.services import accounts
+    from remiss.store.database import open_database
+
+    with open_database(Workspace.from_env().database_url).session() as session:
+        for name, role in accounts.list_users(session):
+            print(f"{name}\t{role.value}")

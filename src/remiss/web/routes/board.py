@@ -1,0 +1,95 @@
+"""The board of one round, and its table alone for htmx's polling and filtering."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+
+from remiss.services import board as board_service
+from remiss.services.context import load_context
+from remiss.services.lifecycle.state import state_of
+from remiss.store.schema import RoundRow
+from remiss.web import templating
+from remiss.web.routes import common
+from remiss.web.security import Viewer, viewer
+
+router = APIRouter()
+
+
+def _board_context(
+    request: Request, round_id: str, grupp: str, status: str, sortera: str, ordning: str
+) -> dict[str, object]:
+    sortera = sortera if sortera in board_service.SORTS else "grupp"
+    desk = common.desk(request)
+    with desk.db.session() as session:
+        ctx = load_context(session, round_id)
+        row = session.get(RoundRow, round_id)
+        board = board_service.build_board(
+            session,
+            ctx,
+            desk.today(),
+            group=grupp or None,
+            status=status or None,
+            sort=sortera,
+            descending=ordning == "fallande",
+        )
+    query = {"grupp": grupp, "status": status, "sortera": sortera, "ordning": ordning}
+    return {
+        "ctx": ctx,
+        "board": board,
+        "query": query,
+        "query_string": urlencode({k: v for k, v in query.items() if v}),
+        "sorts": board_service.SORTS,
+        "updated": templating.when(templating.now()),
+        "round_id": round_id,
+        "state": state_of(row) if row else None,
+        "deadline": row.deadline if row else ctx.definition.deadline,
+        "others": sorted(
+            (o for o in ctx.catalog.organisations if o.id not in ctx.recipients), key=lambda o: o.forvaltning
+        ),
+    }
+
+
+Filter = Annotated[str, Query()]
+
+
+@router.get("/omgangar/{round_id}", include_in_schema=False)
+def board_page(
+    request: Request,
+    round_id: str,
+    who: Annotated[Viewer, Depends(viewer)],
+    grupp: Filter = "",
+    status: Filter = "",
+    sortera: Filter = "grupp",
+    ordning: Filter = "stigande",
+    klart: Filter = "",
+) -> Response:
+    from remiss.web.routes.lifecycle import BOARD_NOTICES
+
+    found = _board_context(request, round_id, grupp, status, sortera, ordning)
+    return templating.page(
+        request,
+        "board.html",
+        who,
+        title=f"Tavla {round_id}",
+        nav="tavla",
+        notice=BOARD_NOTICES.get(klart, ""),
+        **found,
+    )
+
+
+@router.get("/omgangar/{round_id}/tavla", include_in_schema=False)
+def board_table(
+    request: Request,
+    round_id: str,
+    _who: Annotated[Viewer, Depends(viewer)],
+    grupp: Filter = "",
+    status: Filter = "",
+    sortera: Filter = "grupp",
+    ordning: Filter = "stigande",
+) -> Response:
+    found = _board_context(request, round_id, grupp, status, sortera, ordning)
+    return templating.fragment("partials/board_table.html", **found)

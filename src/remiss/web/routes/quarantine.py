@@ -1,0 +1,47 @@
+"""The round's quarantine: every refused file with its reason, downloadable by id, attributable."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from sqlalchemy import select
+
+from remiss.services.context import load_context
+from remiss.services.lifecycle.received import ATTRIBUTABLE
+from remiss.store.schema import ReceivedFileRow
+from remiss.web import templating
+from remiss.web.routes import common
+from remiss.web.security import Viewer, viewer
+
+router = APIRouter()
+
+
+@router.get("/omgangar/{round_id}/karantan", include_in_schema=False)
+def quarantine_page(
+    request: Request, round_id: str, who: Annotated[Viewer, Depends(viewer)], klart: str = ""
+) -> Response:
+    with common.transaction(request) as session:
+        ctx = load_context(session, round_id)
+        files = list(
+            session.scalars(
+                select(ReceivedFileRow)
+                .where(ReceivedFileRow.round_id == round_id, ReceivedFileRow.status == "rejected")
+                .order_by(ReceivedFileRow.received_at.desc())
+            )
+        )
+    organisations = [ctx.organisation(o) for o in ctx.recipient_ids]
+    return templating.page(
+        request,
+        "quarantine.html",
+        who,
+        title=f"Karantän – {round_id}",
+        round_id=round_id,
+        nav="karantan",
+        ctx=ctx,
+        files=files,
+        organisations=organisations,
+        attributable=ATTRIBUTABLE,
+        notice="Filen är tillskriven förvaltningen och inläst." if klart else "",
+    )
