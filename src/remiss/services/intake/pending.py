@@ -33,6 +33,8 @@ class Confirmed:
     organisation: str
     kind: str
     version: int
+    file_id: int = 0  # the row's id, as `remiss round files` shows it
+    late: bool = False
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -123,7 +125,13 @@ def confirm_pending(work: Work, file: str, organisation_id: str | None = None) -
                     by=work.by,
                 )
                 return Confirmed(
-                    display_name(row.original_name), row.sha256, org_id, row.kind or "", row.version
+                    display_name(row.original_name),
+                    row.sha256,
+                    org_id,
+                    row.kind or "",
+                    row.version,
+                    row.id,
+                    row.late,
                 )
         except IntegrityError:
             continue  # another collector took the version number meanwhile
