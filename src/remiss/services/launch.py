@@ -16,7 +16,7 @@ from remiss.documents.excel.template import build_response_xlsx
 from remiss.documents.word.template import build_response_docx
 from remiss.domain.outcomes import FileKind, MessageKind
 from remiss.mail import compose
-from remiss.services import outbox
+from remiss.services import links, outbox
 from remiss.services.context import RoundContext
 from remiss.services.files import sha256, write_atomic
 from remiss.services.work import Work
@@ -67,7 +67,7 @@ def issue(session: Session, work: Work, org_id: str) -> Issued:
             )
         )
     attachments = [documents[FileKind.DOCX][0], documents[FileKind.XLSX][0]]
-    eml = _write_request(session, ctx, org_id, folder, attachments, work.deliver)
+    eml = _write_request(session, ctx, org_id, folder, attachments, work.deliver, by=work.by)
     audit.record(session, "round.issued", ctx.round_id, org_id, files=[docx_name, xlsx_name])
     return Issued(org_id, *attachments, eml)
 
@@ -80,7 +80,14 @@ def mark_launched(session: Session, ctx: RoundContext) -> None:
 
 
 def _write_request(
-    session: Session, ctx: RoundContext, org_id: str, folder: Path, attachments: list[Path], deliver: bool
+    session: Session,
+    ctx: RoundContext,
+    org_id: str,
+    folder: Path,
+    attachments: list[Path],
+    deliver: bool,
+    *,
+    by: str,
 ) -> Path:
     org = ctx.organisation(org_id)
     subject, body = compose.render(
@@ -89,6 +96,7 @@ def _write_request(
         org=org,
         assignments=ctx.assignments(org_id),
         deadline=long_date(ctx.deadline_for(org_id)),
+        link=links.mail_link(session, ctx.round_id, org_id, by=by),  # each request mail: a fresh link
     )
     key = f"request:{ctx.round_id}:{org_id}"
     message = compose.build_message(

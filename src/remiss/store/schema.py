@@ -137,6 +137,7 @@ class ReceivedFileRow(Base):
     late: Mapped[bool] = mapped_column(default=False)
     sender: Mapped[str | None] = mapped_column(String(320))
     warnings: Mapped[list[str]] = mapped_column(default=list)
+    channel: Mapped[str | None] = mapped_column(String(8))  # None: mail or folder; "webb": the nämnd's page
 
 
 class AnswerRow(Base):
