@@ -197,3 +197,22 @@ def _span_html(span: Span, escape) -> str:  # type: ignore[no-untyped-def]
     if span.href:
         text = f'<a href="{escape(span.href)}">{text}</a>'
     return text
+
+
+def blocks_to_markup(blocks: list[Block]) -> str:
+    """Blocks as the tiny markup a textarea shows without JavaScript (one paragraph a line)."""
+    lines = []
+    for block in blocks:
+        prefix = {"bullet": "- ", "number": "1. "}.get(block.list or "", "")
+        lines.append(prefix + "".join(_span_markup(span) for span in block.spans))
+    return "\n".join(lines)
+
+
+def _span_markup(span: Span) -> str:
+    text = span.text
+    if span.href:
+        return f"[{text}]({span.href})"
+    for on, mark in ((span.underline, "__"), (span.italic, "*"), (span.bold, "**")):
+        if on:
+            text = f"{mark}{text}{mark}"
+    return text

@@ -276,6 +276,11 @@ def _receipts(session, dossier: Dossier) -> list[Receipt]:  # type: ignore[no-un
     ]
 
 
+def receipt_text(path: str | None) -> str:
+    """The body of a receipt mail (the page shows it at once after an upload or "Skicka in")."""
+    return _body(Path(path)) if path else ""
+
+
 def _body(path: Path) -> str:
     try:
         message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)

@@ -89,6 +89,7 @@ def routers() -> list[Any]:
     """Every router of the desk, in the order they are mounted (tests walk their routes)."""
     from remiss.web.routes import (
         annex,
+        answer,
         api,
         auth,
         board,
@@ -100,7 +101,7 @@ def routers() -> list[Any]:
         upload,
     )
 
-    modules = (auth, create, board, organisation, upload, quarantine, chase, annex, log_page, api)
+    modules = (auth, create, board, organisation, upload, quarantine, chase, annex, log_page, api, answer)
     return [module.router for module in modules]
 
 
