@@ -15,6 +15,7 @@ from prefect import flow, task, unmapped
 from prefect.cache_policies import NO_CACHE
 from remiss_flows._shared import spread, task_runner, work
 
+from remiss import progress
 from remiss.services.intake.collect import CollectResult, collect_paths, expand_paths
 
 
@@ -38,5 +39,6 @@ def collect_responses(
         now: Mottagningstid att räkna med; utelämnad: nu.
     """
     files = [str(p) for p in expand_paths([Path(p) for p in paths])]
+    progress.start("collect", len(files), "Läser in filer")
     futures = collect_batch.map(unmapped(home), unmapped(round_id), spread(files), unmapped(now))
     return [result for batch in futures.result() for result in batch]

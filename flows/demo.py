@@ -13,7 +13,7 @@ from remiss_flows.chase import chase_missing
 from remiss_flows.collect import collect_batch
 from remiss_flows.launch import launch_round
 
-from remiss import resources
+from remiss import progress, resources
 from remiss.demo.simulate import Arrival, DemoRun, simulate_returns
 from remiss.services import operations
 from remiss.services.intake.received import CollectResult
@@ -30,7 +30,9 @@ def demo_cycle(home: str) -> DemoRun:
     round_id, _ = operations.create_round(workspace(home), resources.bundled_round())
     issued = launch_round(round_id, home)
     collected: list[CollectResult] = []
-    for arrival in simulate(home, round_id):
+    arrivals = simulate(home, round_id)
+    progress.start("collect", sum(len(a.files) for a in arrivals), "Läser in svaren")
+    for arrival in arrivals:
         collected += collect_batch(home, round_id, [str(p) for p in arrival.files], arrival.at)
     after_deadline = work(home, round_id).round.definition.deadline + dt.timedelta(days=1)
     reminders = chase_missing(round_id, home, after_deadline)

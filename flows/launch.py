@@ -7,6 +7,7 @@ from prefect.cache_policies import NO_CACHE
 from remiss_flows._shared import spread, task_runner, work
 from remiss_flows.mail import send_outbox
 
+from remiss import progress
 from remiss.services import operations
 from remiss.services.launch import Issued
 
@@ -27,6 +28,7 @@ def launch_round(round_id: str, home: str | None = None) -> list[Issued]:
         home: Arbetsmapp; utelämnad: arbetarens REMISS_HOME.
     """
     pending = operations.pending_launch(work(home, round_id))
+    progress.start("launch", len(pending), "Skickar ut mallar")
     futures = issue_batch.map(unmapped(home), unmapped(round_id), spread(pending))
     issued = [issued for batch in futures.result() for issued in batch]
     send_outbox(home, round_id)  # the requests, when SMTP is configured; else the .eml files are all

@@ -27,6 +27,7 @@ from prefect.settings import PREFECT_API_URL, temporary_settings
 from prefect.types.entrypoint import EntrypointType
 from remiss_flows._shared import work
 from remiss_flows.chase import chase_missing
+from remiss_flows.handoff import handoff_endpoint
 
 from remiss.errors import RemissError
 
@@ -62,6 +63,7 @@ def serve_chase(
             local_server(Path(home) / "prefect", port) as api_url,
             temporary_settings({PREFECT_API_URL: api_url}),
             desk_server(desk),
+            handoff_endpoint(home, api_url),
         ):
             os.environ["PREFECT_API_URL"] = api_url  # for the flow-run subprocesses, whatever Prefect passes
             deployments = [

@@ -87,7 +87,17 @@ def run_cli(*args: str, expect: int = 0) -> str:
 
 
 def run_json(*args: str, expect: int = 0) -> object:
-    return json.loads(run_cli(*args, "--json", expect=expect))
+    """The command's JSON (stdout only: warnings go to stderr and do not break it)."""
+    result = CliRunner().invoke(app, [*args, "--json"], catch_exceptions=False)
+    assert result.exit_code == expect, result.output
+    return json.loads(result.stdout)
+
+
+def run_both(*args: str, expect: int = 0) -> tuple[str, str]:
+    """(stdout, stderr) of a command, for what it says where."""
+    result = CliRunner().invoke(app, list(args), catch_exceptions=False)
+    assert result.exit_code == expect, result.output
+    return result.stdout, result.stderr
 
 
 def issued(home: Path, round_id: str, org_id: str, suffix: str) -> Path:

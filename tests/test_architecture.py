@@ -16,8 +16,9 @@ ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "remiss"
 FLOWS = ROOT / "flows"
 
-# The foundations every layer may use: errors, Swedish dates, file identity, workspace, bundled files.
-FOUNDATIONS = {"errors", "swedish", "identity", "settings", "resources"}
+# The foundations every layer may use: errors, Swedish dates, file identity, workspace, bundled files,
+# progress events, remiss's values as JSON.
+FOUNDATIONS = {"errors", "swedish", "identity", "settings", "resources", "progress", "wire"}
 # What each part of remiss may import from remiss itself (besides itself and the foundations).
 ALLOWED: dict[str, set[str]] = {
     "foundations": set(),

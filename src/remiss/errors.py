@@ -122,12 +122,17 @@ def _database_error(exc: BaseException) -> RemissError | None:
 
 # Driver messages that users meet, in Swedish; the driver's own words otherwise.
 _DATABASE_REASONS = (
-    ("Could not parse SQLAlchemy URL", "adressen kan inte tolkas (t.ex. sqlite:///sökväg/remiss.db "
-     "eller postgresql+psycopg://användare@värd/databas)"),
+    (
+        "Could not parse SQLAlchemy URL",
+        "adressen kan inte tolkas (t.ex. sqlite:///sökväg/remiss.db "
+        "eller postgresql+psycopg://användare@värd/databas)",
+    ),
     ("Can't load plugin", "databastypen är okänd (sqlite eller postgresql+psycopg)"),
     ("No module named", "drivrutinen för databastypen saknas (sqlite och postgresql+psycopg ingår)"),
-    ("unable to open database file", "databasfilen kan inte öppnas eller skapas (finns mappen, och får "
-     "remiss skriva där?)"),
+    (
+        "unable to open database file",
+        "databasfilen kan inte öppnas eller skapas (finns mappen, och får remiss skriva där?)",
+    ),
     ("file is not a database", "filen är ingen SQLite-databas (skadad, eller en annan sorts fil)"),
     ("database is locked", "databasen är låst av en annan process; försök igen om en stund"),
     ("readonly database", "databasen är skrivskyddad"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,18 @@ class Workspace:
 
     def round_outbox(self, round_id: str, organisation_id: str) -> Path:
         return self.outbox / round_id / organisation_id
+
+
+def settings_fingerprint() -> str:
+    """A digest of every REMISS_* setting and the workspace they resolve to.
+
+    `remiss serve` publishes it; a command hands its work to serve only when its own is the
+    same, so the work runs with the database, mail settings and limits the command would use.
+    """
+    workspace = Workspace.from_env()
+    items = sorted((k, v) for k, v in os.environ.items() if k.startswith("REMISS_") and k != "REMISS_HOME")
+    text = repr((str(workspace.home), workspace.database_url, items))
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _current_folder() -> Path:

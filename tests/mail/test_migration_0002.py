@@ -37,7 +37,7 @@ def test_0001_database_is_refused_then_upgraded_with_old_messages_left_unsent(ur
     database = Database(url)
     with pytest.raises(StoreError, match="Kör `remiss db upgrade`"):
         database.ensure_schema()
-    assert database.upgrade_schema() == ("0001", "0002")
+    assert database.upgrade_schema() == ("0001", migrate.head_revision(database.engine))
     database.ensure_schema()
     with database.session() as session:
         row = session.execute(text("SELECT deliver, cc, claimed_until FROM outbox")).one()

@@ -85,8 +85,11 @@ def test_round_create_reports_a_deadline_on_a_day_off(tmp_path, monkeypatch, dea
     assert expected in " ".join(result.stderr.split())
 
 
-def test_round_create_is_silent_about_a_working_deadline(tmp_path, monkeypatch):
+def test_round_create_is_silent_about_a_working_deadline_ahead(tmp_path, monkeypatch):
     monkeypatch.setenv("REMISS_HOME", str(tmp_path))
-    path = write_round(tmp_path, "vardag-2016", D(2016, 5, 13), ["kultur"], {})
+    ahead = calendar.shift_working_days(
+        calendar.stockholm_today() + dt.timedelta(days=60), 0
+    )  # no past-date warning either
+    path = write_round(tmp_path, "vardag-2016", ahead, ["kultur"], {})
     result = CliRunner().invoke(app, ["round", "create", str(path)])
     assert result.exit_code == 0 and result.stderr == ""

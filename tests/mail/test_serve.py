@@ -71,11 +71,28 @@ def test_serve_runs_the_scheduled_chase_and_stops_its_server(workspace, launched
             "Kulturförvaltningen": 1,
         }
         assert (workspace.home / "prefect" / "prefect.db").is_file()  # the server's SQLite is ours
+
+        # A command hands its flow to the running serve: the run is on serve's server.
+        handed = subprocess.run(
+            [sys.executable, "-m", "remiss.cli", "send", round_id, "--json"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert handed.returncode == 0, handed.stderr
+        waiting = json.loads(handed.stdout)["waiting"]  # the requests were written before SMTP was set
+        assert sorted(waiting) == [f"request:{round_id}:{org}" for org in sorted(RECIPIENTS)]
+        runs = httpx.post(
+            f"http://127.0.0.1:{port}/api/flow_runs/filter", json={"flows": {"name": {"any_": ["send-mail"]}}}
+        ).json()
+        assert [r["state_type"] for r in runs] == ["COMPLETED"]
     finally:
         process.send_signal(signal.SIGTERM)
         output = process.communicate(timeout=90)[0]
     assert f"Prefect-UI: http://127.0.0.1:{port}" in output
     assert not (workspace.home / "prefect" / "server.pid").exists()
+    assert not (workspace.home / "prefect" / "handoff.json").exists()
     with pytest.raises(OSError), socket.create_connection(("127.0.0.1", port), timeout=2):
         pass
     assert _processes_mentioning(f"--port {port}") == []

@@ -189,3 +189,20 @@ def test_the_token_stays_out_of_the_access_log():
     assert RedactTokens().filter(record)
     assert "hemligtoken123" not in record.getMessage() and "/svar/…/mall/word" in record.getMessage()
     assert any(isinstance(f, RedactTokens) for f in logging.getLogger("uvicorn.access").filters)
+
+
+def test_a_closed_round_is_read_only(app, two):
+    from remiss.services.lifecycle.state import close_round
+
+    work, (org, token), _ = two
+    client = TestClient(app)
+    csrf = _csrf(client.get(f"/svar/{token}").text)
+    close_round(work)
+    page = client.get(f"/svar/{token}")
+    assert page.status_code == 200 and "stängd" in page.text
+    assert "Skicka in</button>" not in page.text and "Ladda upp</button>" not in page.text
+    tag = list(rich_answers(work, org)[0])[1]
+    refused = client.post(f"/svar/{token}/skicka", data={"csrf": csrf, "format": "text", tag: "sent svar"})
+    assert refused.status_code == 409 and "stängd" in refused.text
+    with work.db.session() as session:
+        assert session.scalar(select(ReceivedFileRow).where(ReceivedFileRow.organisation_id == org)) is None

@@ -1,7 +1,8 @@
 """The `remiss` command: a thin layer over the flows (work) and the store (read-only views).
 
 Read-only commands never import Prefect, so they answer in about a second; commands that
-do work run the Prefect flows in `remiss_flows` on the ephemeral API.
+do work run the Prefect flows in `remiss_flows` on the ephemeral API, or hand them to a
+running `remiss serve` (see `handoff.py`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,13 @@ from typing import Annotated, NoReturn
 
 import typer
 
+<<<<<<< HEAD
 from remiss.cli import failures
+from remiss.cli.handoff import run_flow
+from remiss.cli.progress import progress_bars
+=======
+from remiss.cli import failures, lifecycle
+>>>>>>> lifecycle
 from remiss.cli.render import (
     annex_report,
     collect_table,
@@ -42,7 +49,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-round_app = typer.Typer(help="Skapa och skicka ut remissomgångar.", no_args_is_help=True)
+round_app = typer.Typer(help="Skapa, skicka ut och förvalta remissomgångar.", no_args_is_help=True)
 app.add_typer(round_app, name="round")
 db_app = typer.Typer(help="Databasens schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -67,8 +74,8 @@ def round_create(
     file: Annotated[Path, typer.Argument(metavar="FIL", help="Omgångens YAML-fil.")], json: JsonOption = False
 ) -> None:
     """Validera en omgångsdefinition och spara den; skriver ut omgångens id."""
-    from remiss.domain.calendar import deadline_notice
     from remiss.services import operations
+    from remiss.services.lifecycle.dates import date_warnings
     from remiss.services.work import open_work
 
     workspace = Workspace.from_env()
@@ -77,23 +84,29 @@ def round_create(
         emit_json({"id": round_id, "created": created})
     else:
         print(round_id if created else f"{round_id} (fanns redan, oförändrad)")
-    notice = deadline_notice(open_work(workspace, round_id).round.definition.deadline)
-    if notice:
-        errors.print(f"[yellow]Obs:[/] {file.name}: {notice}", highlight=False, soft_wrap=True)
+    deadline = open_work(workspace, round_id).round.definition.deadline
+    lifecycle.warn([f"{file.name}: {w}" for w in date_warnings(deadline, f"Sista svarsdag {deadline}")])
 
 
 @round_app.command("launch")
 def round_launch(round_id: RoundArg, json: JsonOption = False) -> None:
     """Skapa Word- och Excelmall och e-post till varje mottagare (bara det som inte redan skickats)."""
     from remiss.cli import checks
+    from remiss.services.lifecycle.dates import date_warnings
 
     if checks.nothing_to_launch(round_id, quiet=json):
         if json:
             emit_json([])
         return
+<<<<<<< HEAD
+    issued = run_flow("launch", "launch_round", round_id, _home(), progress=progress_bars(json))
+=======
+    deadline = checks.round_context(round_id).definition.deadline
+    lifecycle.warn(date_warnings(deadline, f"Sista svarsdag {deadline}", working_day=False))
     from remiss_flows.launch import launch_round
 
     issued = launch_round(round_id, _home())
+>>>>>>> lifecycle
     if json:
         emit_json(issued)
     else:
@@ -103,23 +116,28 @@ def round_launch(round_id: RoundArg, json: JsonOption = False) -> None:
 @app.command()
 def collect(
     round_id: RoundArg,
-    paths: Annotated[
-        list[Path], typer.Argument(metavar="SÖKVÄG", help="Filer och mappar med inkomna svar.")
-    ],
+    paths: Annotated[list[Path], typer.Argument(metavar="SÖKVÄG", help="Filer och mappar med inkomna svar.")],
     json: JsonOption = False,
 ) -> None:
     """Läs in inkomna Word- och Excelfiler: identifiera, spara, läs svaren, avvisa felaktiga filer."""
     from remiss.cli import checks
+    from remiss.services.lifecycle.state import ensure_open
 
     checks.launched_round(round_id, "samla in")
+    ensure_open(checks.round_work(round_id))  # a closed round says so before Prefect starts
     checks.existing_paths(paths)
     checks.intake_limits()
-    from remiss_flows.collect import collect_responses
 
-    from remiss.services.intake.pool import shared_pool
+    def start_parsers() -> None:  # run here: the parsing workers start while Prefect's API starts
+        from remiss.services.intake.pool import shared_pool
 
-    shared_pool().start()  # the parsing workers start while Prefect's API starts
-    results = collect_responses(round_id, [str(p) for p in paths], _home())
+        shared_pool().start()
+
+    files = [str(p.resolve()) for p in paths]
+    progress = progress_bars(json)
+    results = run_flow(
+        "collect", "collect_responses", round_id, files, _home(), progress=progress, prepare=start_parsers
+    )
     keys = ("file", "outcome", "organisation", "identified_by", "reason", "late", "warnings", "receipt")
     emit_json(results, keys) if json else collect_table(results)
     if any(r.outcome is Outcome.REJECTED for r in results):
@@ -144,7 +162,8 @@ def status(
     xlsx = checks.output_file(xlsx, "--xlsx", ".xlsx") if xlsx is not None else None
     work = open_work(Workspace.from_env(), round_id, today=today)
     found = operations.status(work)
-    emit_json(found) if json else status_table(found, f"Status för {round_id}")
+    closed = " (stängd: inga fler svar tas emot)" if work.round.closed else ""
+    emit_json(found) if json else status_table(found, f"Status för {round_id}{closed}")
     if xlsx is not None:
         path = write_tracking_workbook(xlsx, work.round.definition, found, work.today)
         errors.print(f"Bevakningslista: {path}", highlight=False, soft_wrap=True)
@@ -155,16 +174,17 @@ def chase(round_id: RoundArg, json: JsonOption = False, today: DayOption = None)
     """Skriv påminnelser till dem som saknas eller är ofullständiga (högst en per dag och förvaltning)."""
     from remiss.cli import checks
 
-    if not checks.round_context(round_id).launched:
+    ctx = checks.round_context(round_id)
+    if not ctx.launched or ctx.closed:
         if json:
             emit_json([])
+        elif ctx.closed:
+            errors.print(f"[yellow]Obs:[/] omgången '{round_id}' är stängd; inga påminnelser.")
         else:
             errors.print(f"[yellow]Obs:[/] omgången '{round_id}' är inte utskickad än; inga påminnelser.")
         return
     checks.smtp_settings()
-    from remiss_flows.chase import chase_missing
-
-    reminders = chase_missing(round_id, _home(), today)
+    reminders = run_flow("chase", "chase_missing", round_id, _home(), today)
     if json:
         emit_json(reminders)
         return
@@ -204,10 +224,16 @@ def annex(
     checks.round_context(round_id)
     target = output or Path(f"bilaga-{round_id}{'-per-atgard' if by_measure else ''}.docx")
     target = checks.output_file(target, "-o/--output", ".docx")
-    from remiss_flows.annex import publish_annex
-
-    options = {"by_measure": by_measure, "pdf": pdf, "xlsx": xlsx, "check": check}
-    result = publish_annex(round_id, str(target.resolve()), _home(), final=final, **options)
+    options = {"by_measure": by_measure, "pdf": pdf, "xlsx": xlsx, "check": check, "final": final}
+    result = run_flow(
+        "annex",
+        "publish_annex",
+        round_id,
+        str(target.resolve()),
+        _home(),
+        progress=progress_bars(json),
+        **options,
+    )
     emit_json(result) if json else annex_report(result)
     if result.problems:
         raise typer.Exit(1)
@@ -232,7 +258,10 @@ def demo(
         ) from None
     from remiss_flows.demo import demo_cycle
 
-    result = demo_cycle(str(home))
+    from remiss.progress import reporting
+
+    with reporting(progress_bars(json)):
+        result = demo_cycle(str(home))
     if json:
         emit_json({**to_json(result), "collected": len(result.collected)})
         return
@@ -249,13 +278,14 @@ def extend(
     until: Annotated[
         dt.date, typer.Argument(parser=parse_date, metavar="DATUM", help="Ny sista svarsdag (ÅÅÅÅ-MM-DD).")
     ],
+    by: lifecycle.ByOption = None,
     json: JsonOption = False,
 ) -> None:
     """Ge en förvaltning anstånd: ett eget sista svarsdatum som påminnelser och status följer."""
     from remiss.services import operations
     from remiss.services.work import open_work
 
-    granted = operations.extend(open_work(Workspace.from_env(), round_id), organisation, until)
+    granted = operations.extend(open_work(Workspace.from_env(), round_id, by=by), organisation, until)
     if json:
         emit_json(granted)
     else:
@@ -263,8 +293,7 @@ def extend(
             f"{granted.name} ({granted.organisation}) har anstånd till {granted.until} "
             f"(omgångens sista svarsdag: {granted.round_deadline})."
         )
-    if granted.notice:
-        errors.print(f"[yellow]Obs:[/] {granted.notice}", highlight=False, soft_wrap=True)
+    lifecycle.warn([*granted.warnings, *([granted.notice] if granted.notice else [])])
 
 
 @app.command()
@@ -280,9 +309,7 @@ def send(
     if round_id is not None:
         checks.round_context(round_id)
     checks.smtp_settings()
-    from remiss_flows.mail import send_mail
-
-    report = send_mail(_home(), round_id)
+    report = run_flow("mail", "send_mail", _home(), round_id)
     emit_json(report) if json else outbox_report(report)
 
 
@@ -290,14 +317,14 @@ def send(
 def fetch(round_id: RoundArg, json: JsonOption = False) -> None:
     """Hämta inkomna svar från funktionsbrevlådan (IMAP, REMISS_IMAP_HOST) och läs in bifogade filer."""
     from remiss.cli import checks
+    from remiss.services.lifecycle.state import ensure_open
 
     checks.launched_round(round_id, "hämta")
+    ensure_open(checks.round_work(round_id))
     checks.imap_settings()
     checks.smtp_settings()
     checks.intake_limits()
-    from remiss_flows.fetch import fetch_responses
-
-    taken = fetch_responses(round_id, _home())
+    taken = run_flow("fetch", "fetch_responses", round_id, _home())
     emit_json(taken) if json else fetch_table(taken)
     if any(f.outcome is Outcome.REJECTED for m in taken for f in m.files):
         raise typer.Exit(3)
@@ -359,6 +386,9 @@ def db_upgrade() -> None:
     database = Database(Workspace.from_env().database_url)
     before, after = database.upgrade_schema()
     print(f"Schema: {before or 'tomt'} -> {after} ({database.safe_url})")
+
+
+lifecycle.register(app, round_app)
 
 
 def main(argv: Sequence[str] | None = None) -> NoReturn:

@@ -39,14 +39,15 @@ _OUTCOME_LABELS = {
 
 
 class FileState(StrEnum):
-    """A stored file's row: kept as an answer, or kept in quarantine."""
+    """A stored file's row: kept as an answer, kept in quarantine, or taken back by a coordinator."""
 
     ACCEPTED = "accepted"
     REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"  # accepted once, then withdrawn: kept, but it no longer counts
 
     @property
     def label(self) -> str:
-        return _OUTCOME_LABELS[Outcome(self.value)]
+        return "tillbakadragen" if self is FileState.WITHDRAWN else _OUTCOME_LABELS[Outcome(self.value)]
 
 
 class AnswerStatus(StrEnum):

@@ -85,8 +85,8 @@ class AnswerPage:
 
 
 def closed(work: Work) -> bool:
-    """A closed round is read-only on the page (the lifecycle's close; absent before it)."""
-    return bool(getattr(work.round, "closed", False))
+    """A closed round is read-only on the page."""
+    return work.round.closed
 
 
 def input_names(work: Work, org_id: str) -> tuple[set[str], dict[str, tuple[str, ExcelColumn]]]:

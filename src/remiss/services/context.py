@@ -9,22 +9,31 @@ from functools import cached_property
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from remiss.domain import Assignment, Catalog, Organisation, RoundDefinition
+from remiss.domain import Assignment, Catalog, Organisation, Role, RoundDefinition
 from remiss.domain.loading import parse_round
 from remiss.errors import NotFoundError
 from remiss.identity import FileIdentity
-from remiss.store.schema import OrganisationRow, RecipientRow, RoundRow
+from remiss.store.schema import AssignmentRow, OrganisationRow, RecipientRow, RoundRow
+
+Assigned = dict[str, list[tuple[str, str]]]  # organisation -> [(measure key, role)], as stored
 
 
 @dataclass(frozen=True)
 class RoundContext:
-    """Loaded once per flow run and passed by round id between tasks."""
+    """Loaded once per flow run and passed by round id between tasks.
+
+    `definition.deadline` is the round's deadline in force (moved with `remiss round
+    deadline`, stored on the round row); `recipients` are those still asked (a withdrawn
+    recipient is left out); `assigned` is who answers what, as the store holds it.
+    """
 
     definition: RoundDefinition
     catalog: Catalog
     secret: str
     recipients: dict[str, RecipientRow]
     launched: bool
+    closed: bool = False
+    assigned: Assigned | None = None  # None: worked out from the definition (a round not stored)
 
     @property
     def round_id(self) -> str:
@@ -42,7 +51,10 @@ class RoundContext:
         """Worked out once per organisation: launch, collect and receipts ask many times."""
         cache = self._assignments
         if org_id not in cache:
-            cache[org_id] = self.definition.assignments_for(org_id, self.catalog)
+            if self.assigned is None:
+                cache[org_id] = self.definition.assignments_for(org_id, self.catalog)
+            else:
+                cache[org_id] = _from_store(self.definition, self.assigned.get(org_id, []))
         return list(cache[org_id])
 
     @cached_property
@@ -59,7 +71,8 @@ class RoundContext:
     def deadline_for(self, org_id: str) -> dt.date:
         """The round's deadline, or the organisation's extension (anstånd) if granted."""
         extended = self.recipients[org_id].extended_to
-        return extended or self.definition.deadline
+        deadline = self.definition.deadline
+        return max(extended, deadline) if extended else deadline
 
 
 def load_context(session: Session, round_id: str) -> RoundContext:
@@ -69,13 +82,46 @@ def load_context(session: Session, round_id: str) -> RoundContext:
         raise NotFoundError(f"Omgången '{round_id}' finns inte (kända omgångar: {known}).")
     catalog = Catalog(organisations=[_organisation(o) for o in session.scalars(select(OrganisationRow))])
     definition = parse_round(row.definition_yaml, catalog, name=f"omgången {round_id}")
+    if row.deadline != definition.deadline:
+        definition = definition.model_copy(update={"deadline": row.deadline})
     recipients = {
         r.organisation_id: r
-        for r in session.scalars(select(RecipientRow).where(RecipientRow.round_id == round_id))
+        for r in session.scalars(
+            select(RecipientRow).where(RecipientRow.round_id == round_id, RecipientRow.withdrawn_at.is_(None))
+        )
     }
     for recipient in recipients.values():
         session.expunge(recipient)
-    return RoundContext(definition, catalog, row.secret, recipients, row.launched_at is not None)
+    return RoundContext(
+        definition,
+        catalog,
+        row.secret,
+        recipients,
+        row.launched_at is not None,
+        row.closed_at is not None,
+        stored_assignments(session, round_id),
+    )
+
+
+def stored_assignments(session: Session, round_id: str) -> Assigned:
+    """Who answers what in `round_id`: plain tuples, one query (a city round has tens of thousands)."""
+    assigned: Assigned = {}
+    rows = session.execute(
+        select(AssignmentRow.organisation_id, AssignmentRow.measure_key, AssignmentRow.role).where(
+            AssignmentRow.round_id == round_id
+        )
+    )
+    for org_id, key, role in rows:
+        assigned.setdefault(org_id, []).append((key, role))
+    return assigned
+
+
+def _from_store(definition: RoundDefinition, rows: list[tuple[str, str]]) -> list[Assignment]:
+    """The stored assignments as domain objects, in the definition's report order."""
+    measures = definition.measures_by_key
+    order = {key: position for position, key in enumerate(measures)}
+    found = sorted((order[key], key, role) for key, role in rows if key in measures)
+    return [Assignment(*measures[key], Role(role)) for _, key, role in found]
 
 
 def _organisation(row: OrganisationRow) -> Organisation:

@@ -49,8 +49,14 @@ def file_names(ctx: RoundContext, org_id: str) -> tuple[str, str]:
     return f"{stem}.docx", f"{stem}.xlsx"
 
 
-def issue(session: Session, work: Work, org_id: str) -> Issued:
-    """Write and record one organisation's templates and request e-mail (sent later if `work.deliver`)."""
+def issue(
+    session: Session, work: Work, org_id: str, *, key: str | None = None, eml_name: str = "begaran.eml"
+) -> Issued:
+    """Write and record one organisation's templates and request e-mail (sent later if `work.deliver`).
+
+    A resend passes its own outbox `key` and `eml_name`: the templates are built again (the
+    deadline may have moved) and their records updated, and the request is a new message.
+    """
     ctx = work.round
     org, assignments, identity = ctx.organisation(org_id), ctx.assignments(org_id), ctx.identity(org_id)
     folder = work.workspace.round_outbox(ctx.round_id, org_id)
@@ -61,31 +67,49 @@ def issue(session: Session, work: Work, org_id: str) -> Issued:
     }
     for kind, (path, data) in documents.items():
         write_atomic(path, data)
-        session.add(
-            IssuedDocumentRow(
-                round_id=ctx.round_id, organisation_id=org_id, kind=kind, path=str(path), sha256=sha256(data)
-            )
-        )
+        _record_document(session, ctx.round_id, org_id, kind, path, sha256(data))
     attachments = [documents[FileKind.DOCX][0], documents[FileKind.XLSX][0]]
-    eml = _write_request(session, ctx, org_id, folder, attachments, work.deliver, by=work.by)
-    audit.record(session, "round.issued", ctx.round_id, org_id, files=[docx_name, xlsx_name])
+    key = key or f"request:{ctx.round_id}:{org_id}"
+    eml = _write_request(session, ctx, org_id, folder / eml_name, attachments, work.deliver, key, by=work.by)
+    if key.startswith("request:"):
+        audit.record(
+            session, "round.issued", ctx.round_id, org_id, actor=work.by, files=[docx_name, xlsx_name]
+        )
     return Issued(org_id, *attachments, eml)
 
 
-def mark_launched(session: Session, ctx: RoundContext) -> None:
+def _record_document(
+    session: Session, round_id: str, org_id: str, kind: str, path: Path, digest: str
+) -> None:
+    """One row per (round, organisation, kind): a template issued again updates its row."""
+    row = session.scalar(
+        select(IssuedDocumentRow).where(
+            IssuedDocumentRow.round_id == round_id,
+            IssuedDocumentRow.organisation_id == org_id,
+            IssuedDocumentRow.kind == kind,
+        )
+    )
+    if row is None:
+        row = IssuedDocumentRow(round_id=round_id, organisation_id=org_id, kind=kind)
+        session.add(row)
+    row.path, row.sha256, row.issued_at = str(path), digest, utcnow()
+
+
+def mark_launched(session: Session, ctx: RoundContext, actor: str | None = None) -> None:
     row = session.get(RoundRow, ctx.round_id)
     if row is not None and row.launched_at is None:
         row.launched_at = utcnow()
-        audit.record(session, "round.launched", ctx.round_id)
+        audit.record(session, "round.launched", ctx.round_id, actor=actor)
 
 
 def _write_request(
     session: Session,
     ctx: RoundContext,
     org_id: str,
-    folder: Path,
+    path: Path,
     attachments: list[Path],
     deliver: bool,
+    key: str,
     *,
     by: str,
 ) -> Path:
@@ -98,11 +122,9 @@ def _write_request(
         deadline=long_date(ctx.deadline_for(org_id)),
         link=links.mail_link(session, ctx.round_id, org_id, by=by),  # each request mail: a fresh link
     )
-    key = f"request:{ctx.round_id}:{org_id}"
     message = compose.build_message(
         to=list(org.email), subject=subject, body=body, key=key, attachments=attachments
     )
-    path = folder / "begaran.eml"
     outbox.record(
         session,
         key=key,

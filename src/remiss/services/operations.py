@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from remiss import progress
 from remiss.mail.settings import SmtpSettings
 from remiss.services import launch as launch_service
 from remiss.services import outbox, rounds
@@ -40,8 +41,9 @@ def issue_many(work: Work, org_ids: list[str]) -> list[launch_service.Issued]:
     for org_id in org_ids:
         with work.db.session() as session:
             issued.append(launch_service.issue(session, work, org_id))
+        progress.advance("launch")
     with work.db.session() as session:
-        launch_service.mark_launched(session, work.round)
+        launch_service.mark_launched(session, work.round, work.by)
     return issued
 
 
@@ -57,8 +59,8 @@ def status(work: Work) -> list[OrganisationStatus]:
 
 def chase(work: Work) -> list[chase_service.Reminder]:
     """Record the reminders the round's policy makes due `work.today` (nothing before launch)."""
-    if not work.round.launched:
-        return []
+    if not work.round.launched or work.round.closed:
+        return []  # nothing is asked before launch, and nothing more once the round is closed
     with work.db.session() as session:
         launched_on = chase_service.launch_day(session, work.round_id, work.today)
     reminders = []
@@ -92,5 +94,6 @@ def send_outbox(
 
 
 def extend(work: Work, org_id: str, until: dt.date) -> extensions.Extension:
+    """An extension (anstånd) for `org_id`, logged under `work.by`, warned about if `until` has passed."""
     with work.db.session() as session:
-        return extensions.grant_extension(session, work, org_id, until)
+        return extensions.grant_extension(session, work.round, org_id, until)

@@ -71,7 +71,7 @@ def request_completion(
     if not message:
         raise ConfigError(f"Skriv vad {org.forvaltning} behöver komplettera.")
     if new_deadline is not None:
-        extensions.grant_extension(session, ctx.round_id, org_id, new_deadline)
+        extensions.grant_extension(session, ctx, org_id, new_deadline)
     row = ReviewRow(
         round_id=ctx.round_id,
         organisation_id=org_id,

@@ -12,7 +12,7 @@ from remiss.domain.loading import load_round_and_catalog
 from remiss.errors import StateError
 from remiss.identity import make_token, new_secret
 from remiss.store import audit
-from remiss.store.schema import AssignmentRow, MeasureRow, OrganisationRow, RecipientRow, RoundRow
+from remiss.store.schema import AssignmentRow, OrganisationRow, RecipientRow, RoundRow
 
 
 def read_round_file(path: Path) -> tuple[RoundDefinition, Catalog]:
@@ -70,33 +70,36 @@ def _insert_round(session: Session, definition: RoundDefinition, catalog: Catalo
         )
     )
     session.flush()
-    for position, (key, (report, measure)) in enumerate(definition.measures_by_key.items()):
+    for org_id in definition.recipient_ids(catalog):
+        add_recipient_rows(session, definition, catalog, secret, org_id)
+
+
+def add_recipient_rows(
+    session: Session, definition: RoundDefinition, catalog: Catalog, secret: str, org_id: str
+) -> RecipientRow:
+    """One recipient with its token and the åtgärder it answers, worked out now and kept.
+
+    The stored assignments are what every later step reads, so a catalog changed by a
+    later round never changes who answers what in this one.
+    """
+    recipient = RecipientRow(
+        round_id=definition.id, organisation_id=org_id, token=make_token(secret, definition.id, org_id)
+    )
+    session.add(recipient)
+    for assignment in definition.assignments_for(org_id, catalog):
         session.add(
-            MeasureRow(
+            AssignmentRow(
                 round_id=definition.id,
-                key=key,
-                report_id=report.id,
-                number=measure.number,
-                title=measure.title,
-                position=position,
+                measure_key=assignment.key,
+                organisation_id=org_id,
+                role=assignment.role,
             )
         )
-    for org_id in definition.recipient_ids(catalog):
-        token = make_token(secret, definition.id, org_id)
-        session.add(RecipientRow(round_id=definition.id, organisation_id=org_id, token=token))
-        for assignment in definition.assignments_for(org_id, catalog):
-            session.add(
-                AssignmentRow(
-                    round_id=definition.id,
-                    measure_key=assignment.key,
-                    organisation_id=org_id,
-                    role=assignment.role,
-                )
-            )
+    return recipient
 
 
 def _delete_round(session: Session, round_id: str) -> None:
-    for model in (AssignmentRow, RecipientRow, MeasureRow):
+    for model in (AssignmentRow, RecipientRow):
         session.query(model).filter(model.round_id == round_id).delete()
     session.query(RoundRow).filter(RoundRow.id == round_id).delete()
     session.flush()

@@ -61,6 +61,7 @@ class RoundRow(Base):
     secret: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     launched_at: Mapped[dt.datetime | None]
+    closed_at: Mapped[dt.datetime | None]  # closed: nothing more is accepted, nobody is chased
 
 
 class RecipientRow(Base):
@@ -72,20 +73,12 @@ class RecipientRow(Base):
     organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id"), primary_key=True)
     token: Mapped[str] = mapped_column(String(64))
     extended_to: Mapped[dt.date | None] = mapped_column(Date)
-
-
-class MeasureRow(Base):
-    __tablename__ = "measures"
-
-    round_id: Mapped[str] = mapped_column(ForeignKey("rounds.id"), primary_key=True)
-    key: Mapped[str] = mapped_column(String(80), primary_key=True)
-    report_id: Mapped[str] = mapped_column(String(40))
-    number: Mapped[str] = mapped_column(String(20))
-    title: Mapped[str] = mapped_column(Text)
-    position: Mapped[int]
+    withdrawn_at: Mapped[dt.datetime | None]  # no longer asked; the row stays for the history
 
 
 class AssignmentRow(Base):
+    """Who answers which åtgärd, fixed when the recipient is added: the one source services read."""
+
     __tablename__ = "assignments"
 
     round_id: Mapped[str] = mapped_column(ForeignKey("rounds.id"), primary_key=True)
@@ -128,7 +121,7 @@ class ReceivedFileRow(Base):
     organisation_id: Mapped[str | None] = mapped_column(ForeignKey("organisations.id"))
     received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     stored_path: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16))  # accepted | rejected
+    status: Mapped[str] = mapped_column(String(16))  # accepted | rejected | withdrawn
     reason: Mapped[str | None] = mapped_column(Text)
     reason_code: Mapped[str | None] = mapped_column(String(32))
     identified_by: Mapped[str | None] = mapped_column(String(32))
@@ -137,6 +130,7 @@ class ReceivedFileRow(Base):
     late: Mapped[bool] = mapped_column(default=False)
     sender: Mapped[str | None] = mapped_column(String(320))
     warnings: Mapped[list[str]] = mapped_column(default=list)
+    withdrawn_at: Mapped[dt.datetime | None]  # a coordinator took it back: it no longer counts
     channel: Mapped[str | None] = mapped_column(String(8))  # None: mail or folder; "webb": the nämnd's page
 
 
@@ -243,4 +237,5 @@ class AuditRow(Base):
     round_id: Mapped[str | None] = mapped_column(String(40), index=True)
     organisation_id: Mapped[str | None] = mapped_column(String(40))
     action: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str | None] = mapped_column(String(100))  # who did it (None before 0003)
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)

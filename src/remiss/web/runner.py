@@ -44,7 +44,7 @@ class PlainRunner:
         return [asdict(r) for r in collect_paths(work, paths)]
 
     def annex(self, round_id: str, output: Path, by: str, **options: Any) -> dict[str, Any]:
-        return publish_annex(open_work(self.workspace, round_id, by=by), output, **options).as_dict()
+        return asdict(publish_annex(open_work(self.workspace, round_id, by=by), output, **options))
 
     def chase(self, round_id: str, today: dt.date, by: str) -> list[dict[str, Any]]:
         work = open_work(self.workspace, round_id, today=today, by=by)
@@ -55,4 +55,4 @@ class PlainRunner:
         return [{k: str(v) for k, v in asdict(i).items()} for i in issued]
 
     def send(self, round_id: str) -> dict[str, Any]:
-        return operations.send_outbox(self.workspace, smtp_from_env(), round_id).as_dict()
+        return asdict(operations.send_outbox(self.workspace, smtp_from_env(), round_id))

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from remiss import progress
 from remiss.documents.annex.check import check_docx, check_pdf
 from remiss.documents.annex.document import build_annex
 from remiss.documents.annex.pdf import convert_to_pdf
@@ -60,6 +61,7 @@ def write_annex(work: Work, output: Path, *, final: bool = False, by_measure: bo
                 session,
                 "annex.final",
                 round_id,
+                actor=work.by,
                 output=str(output),
                 by_measure=by_measure,
                 versions=gather.used_versions(session, round_id),
@@ -79,19 +81,24 @@ def publish_annex(
     check: bool = False,
 ) -> AnnexResult:
     """The annex, and beside it on request the PDF, the workbook and the check's failures."""
+    progress.start("annex", 1 + pdf + xlsx + check, "Sammanställer bilagan")
     path = write_annex(work, output, final=final, by_measure=by_measure)
+    progress.advance("annex")
     result = AnnexResult(annex=str(path), final=final, by_measure=by_measure)
     if pdf:
         pdf_path = path.with_suffix(".pdf")
         result.pages = convert_to_pdf(path, pdf_path)
         result.pdf = str(pdf_path)
+        progress.advance("annex")
     if xlsx:
         result.xlsx = str(write_workbook(work, path.with_suffix(".xlsx")))
+        progress.advance("annex")
     if check:
         result.checked = True
         result.problems = check_docx(path.read_bytes(), path.name)
         if result.pdf:
             result.problems += check_pdf(Path(result.pdf).read_bytes(), Path(result.pdf).name)
+        progress.advance("annex")
     return result
 
 

@@ -145,5 +145,13 @@ def _write(
             escalated=bool(cc),
         )
     )
-    audit.record(session, "reminder.written", ctx.round_id, org.id, status=status.status, slot=slot.label)
+    audit.record(
+        session,
+        "reminder.written",
+        ctx.round_id,
+        org.id,
+        actor=work.by,
+        status=status.status,
+        slot=slot.label,
+    )
     return Reminder(org.id, status.status, str(path), True, slot.label, slot.day.isoformat(), cc, key)

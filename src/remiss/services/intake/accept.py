@@ -212,6 +212,7 @@ def _finish(
         "file.accepted",
         work.round_id,
         row.organisation_id,
+        actor=work.by,
         file=item.name,
         version=row.version,
         late=row.late,

@@ -21,9 +21,11 @@ from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
 
+from remiss import progress
 from remiss.documents.package import Limits, check_size
 from remiss.domain.outcomes import FileState, Outcome
-from remiss.errors import RejectedFile
+from remiss.errors import RejectedFile, StateError
+from remiss.services.context import RoundContext
 from remiss.services.files import safe_name, sha256, write_atomic
 from remiss.services.intake.accept import Ready, store_accepted
 from remiss.services.intake.examine import Examined
@@ -40,9 +42,9 @@ from remiss.services.intake.received import (
 )
 from remiss.services.work import Work
 from remiss.store import audit
-from remiss.store.schema import ReceivedFileRow, utcnow
+from remiss.store.schema import ReceivedFileRow
 
-__all__ = ["SIDECAR", "CollectResult", "collect_file", "collect_paths", "expand_paths"]
+__all__ = ["SIDECAR", "CollectResult", "closed_message", "collect_file", "collect_paths", "expand_paths"]
 STORE_BATCH = 16  # accepted files stored per transaction
 
 
@@ -82,8 +84,10 @@ def collect_paths(
 
     Files are examined in parallel but stored in the order given (oldest first, from
     expand_paths), so the later of two versions in one run is the one that becomes current.
-    Each file is received at `work.now`, or when it is read.
+    Each file is received at `work.now`, or when it is read. A closed round takes nothing:
+    StateError, before any file is read.
     """
+    refuse_if_closed(work.round)
     results: dict[int, CollectResult] = {}
     pending: dict[int, Incoming] = {}
     seen: dict[str, tuple[int, str]] = {}  # sha256 -> (index, name) of its first path in this run
@@ -93,11 +97,12 @@ def collect_paths(
 
     def incoming() -> Iterator[tuple[int, bytes, str]]:
         for index, path in enumerate(paths):
-            item = _receive(work, path, work.now or utcnow(), seen, index)
+            item = _receive(work, path, work.moment(), seen, index)
             if isinstance(item, int):
                 same[index] = item
             elif isinstance(item, CollectResult):
                 results[index] = item
+                progress.advance("collect")
             else:
                 pending[index] = item
                 order.append(index)
@@ -108,6 +113,7 @@ def collect_paths(
     def store_ready() -> None:
         stored = store_accepted(work, [r for _, r in ready], sender, channel=channel)
         results.update(zip((index for index, _ in ready), stored, strict=True))
+        progress.advance("collect", len(ready))
         ready.clear()
 
     # Files go to the workers from a thread of their own, so the workers go on while a batch is stored.
@@ -124,6 +130,7 @@ def collect_paths(
                 )
             if isinstance(done, RejectedFile):
                 results[first] = _quarantine(work, item, done, item.data)
+                progress.advance("collect")
                 continue
             ready.append((first, (item, done)))
             if len(ready) >= STORE_BATCH:
@@ -132,7 +139,21 @@ def collect_paths(
         store_ready()
     for index, first in same.items():
         results[index] = same_run(paths[index], results[first])
+        progress.advance("collect")
     return [results[index] for index in range(len(paths))]
+
+
+def refuse_if_closed(ctx: RoundContext) -> None:
+    """A closed round accepts no files, from a folder or a mailbox."""
+    if ctx.closed:
+        raise StateError(closed_message(ctx.round_id))
+
+
+def closed_message(round_id: str) -> str:
+    return (
+        f"Omgången '{round_id}' är stängd: inga fler svar tas emot. "
+        f"Öppna den igen med `remiss round reopen {round_id}` om svar ändå ska tas emot."
+    )
 
 
 def _receive(
@@ -215,7 +236,9 @@ def _quarantine(
                     version=None,
                 )
             )
-            audit.record(session, "file.rejected", ctx.round_id, None, file=item.name, code=refusal.code)
+            audit.record(
+                session, "file.rejected", ctx.round_id, None, actor=work.by, file=item.name, code=refusal.code
+            )
     except IntegrityError:
         return raced(db, item, stored)
     return CollectResult(str(item.path), Outcome.REJECTED, None, refusal.reason, code=refusal.code)

@@ -31,7 +31,7 @@ from remiss.services import outbox
 from remiss.services.context import RoundContext
 from remiss.services.files import safe_name, sha256, write_atomic
 from remiss.services.intake import receipts
-from remiss.services.intake.collect import collect_file
+from remiss.services.intake.collect import collect_file, refuse_if_closed
 from remiss.services.work import Work
 from remiss.store import audit
 from remiss.store.database import Database
@@ -63,7 +63,12 @@ class TakenMessage:
 
 
 def fetch_mail(work: Work, settings: ImapSettings) -> list[TakenMessage]:
-    """Take every new message in the mailbox; returns one report line per message."""
+    """Take every new message in the mailbox; returns one report line per message.
+
+    A closed round takes nothing: StateError before the mailbox is opened, so its messages
+    stay unread for when the round is reopened.
+    """
+    refuse_if_closed(work.round)
     taken = []
     with Mailbox(settings) as mailbox:
         for uid in mailbox.unprocessed():
@@ -229,4 +234,12 @@ def _record(
             refusal_outbox_id=refusal_ids[0] if refusal_ids else None,
         )
     )
-    audit.record(session, "mail.taken", ctx.round_id, None, key=key, sender=sender, files=len(report.files))
+    audit.record(
+        session,
+        "mail.taken",
+        ctx.round_id,
+        None,
+        key=key,
+        sender=sender,
+        files=len(report.files),
+    )

@@ -52,6 +52,8 @@ def describe_duplicate(earlier: ReceivedFileRow) -> str:
     when = earlier.received_at.strftime("%Y-%m-%d %H:%M")
     if earlier.status == FileState.REJECTED:
         return f"Samma fil som {earlier.original_name}, som avvisades {when}: {earlier.reason}"
+    if earlier.status == FileState.WITHDRAWN:
+        return f"Samma fil som {earlier.original_name}, mottagen {when} och tillbakadragen; den räknas inte."
     return f"Samma fil som {earlier.original_name}, mottagen {when} (version {earlier.version})."
 
 

@@ -169,7 +169,7 @@ def extend(
     if day is None:
         raise ConfigError("Ange den nya sista svarsdagen.")
     with common.transaction(request) as session:
-        extensions.grant_extension(session, round_id, org_id, day)
+        extensions.grant_extension(session, load_context(session, round_id), org_id, day)
     return _back(round_id, org_id, "anstand")
 
 

@@ -69,6 +69,9 @@ def attribute(
     service = attribute_service()
     if service is None:
         raise StateError("Den här versionen av remiss kan ännu inte tillskriva filer i karantän.")
+    from remiss.services.work import open_work
+
     with acting(who.identity.name):
-        service(common.desk(request).workspace, round_id, file_id, organisation, actor=who.identity.name)
+        work = open_work(common.desk(request).workspace, round_id, by=who.identity.name)
+        service(work, str(file_id), organisation)
     return RedirectResponse(f"/omgangar/{round_id}/karantan?klart=1", status_code=303)
