@@ -27,11 +27,13 @@ def link_token(workspace: Workspace, round_id: str, org_id: str) -> str:
     return LINK.findall(body)[-1]
 
 
-def silent(work: Work, count: int = 1) -> list[str]:
-    """Nämnder with åtgärder that have sent nothing yet."""
+def silent(work: Work, count: int = 1, *, order: str = "") -> list[str]:
+    """Nämnder with åtgärder that have sent nothing yet (`order`: "fewest" or "most" åtgärder first)."""
     with work.db.session() as session:
         sent = set(session.scalars(select(ReceivedFileRow.organisation_id)))
     found = [o for o in work.round.recipient_ids if o not in sent and len(work.round.assignments(o)) >= 1]
+    if order:
+        found.sort(key=lambda o: len(work.round.assignments(o)), reverse=order == "most")
     return found[:count]
 
 

@@ -140,3 +140,17 @@ def test_an_upload_through_one_link_cannot_answer_for_another(workspace, tmp_pat
         assert (
             session.scalar(select(ReceivedFileRow).where(ReceivedFileRow.organisation_id == theirs)) is None
         )
+
+
+def test_resending_the_templates_sends_a_new_link_and_the_old_one_is_replaced(workspace):
+    from remiss.services.lifecycle.resend import resend
+
+    work = open_work(workspace, ROUND)
+    org = silent(work)[0]
+    old = link_token(workspace, ROUND, org)
+    resend(work, org, request_id="igen")
+    new = link_token(workspace, ROUND, org)
+    assert new != old
+    with work.db.session() as session:
+        assert links.resolve(session, old).state is links.LinkState.REPLACED
+        assert links.resolve(session, new).state is links.LinkState.LIVE
