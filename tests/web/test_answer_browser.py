@@ -71,9 +71,9 @@ def test_a_namnd_answers_in_the_browser_and_another_uploads(workspace, monkeypat
     work = open_work(workspace, ROUND)
     writer, uploader = silent(work, 2, order="fewest")
     token, other = link_token(workspace, ROUND, writer), link_token(workspace, ROUND, uploader)
-    general_id = "falt-" + list(rich_answers(work, writer)[0])[0].replace(":", "-").replace("/", "-").replace(
-        ".", "-"
-    )
+    general_id = "falt-" + next(iter(rich_answers(work, writer)[0])).replace(":", "-").replace(
+        "/", "-"
+    ).replace(".", "-")
     app = create_app(workspace, clock=lambda: TODAY)
     with served(app, free_port()) as base, sync_playwright() as p:
         browser, page, problems = _browser(p)
