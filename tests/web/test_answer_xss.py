@@ -23,6 +23,12 @@ from remiss.services.work import open_work
 ROUND = "sh-2016"
 X = "window.__xss=1;alert(1)"
 # A representative selection of the OWASP XSS Filter Evasion Cheat Sheet.
+ENTITIES = "".join(f"&#{ord(c):07d}" for c in "javascript:")  # &#0000106&#0000097…
+DECIMAL = "".join(f"&#{ord(c)};" for c in "javascript:alert(1)")
+SVG_B64 = (
+    "PHN2ZyB4bWxuczpzdmc9Imh0dHA6Ly93d3cudzMub3JnLzIwMDAvc3ZnIiB4bWxucz0iaHR0cDovL3d3dy53My5vcmcv"
+    "MjAwMC9zdmciPjxzY3JpcHQ+YWxlcnQoMSk8L3NjcmlwdD48L3N2Zz4="
+)
 PAYLOADS = [
     f"<SCRIPT>{X}</SCRIPT>",
     f"<SCRIPT SRC=http://xss.rocks/xss.js></SCRIPT><script>{X}</script>",
@@ -33,14 +39,14 @@ PAYLOADS = [
     f'<IMG """><SCRIPT>{X}</SCRIPT>">',
     f'<IMG SRC=# onmouseover="{X}">',
     f'<IMG SRC=/ onerror="{X}"></img>',
-    f'<img src=x onerror="&#0000106&#0000097&#0000118&#0000097&#0000115&#0000099&#0000114&#0000105&#0000112&#0000116&#0000058{X}">',
-    "<IMG SRC=&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;&#97;&#108;&#101;&#114;&#116;&#40;&#49;&#41;>",
+    f'<img src=x onerror="{ENTITIES}{X}">',
+    f"<IMG SRC={DECIMAL}>",
     '<IMG SRC="jav&#x09;ascript:alert(1);">',
     '<IMG SRC="jav&#x0A;ascript:alert(1);">',
     '<IMG SRC=" &#14;  javascript:alert(1);">',
     f'<SCRIPT/XSS SRC="http://xss.rocks/xss.js"></SCRIPT><BODY onload!#$%&()*~+-_.,:;?@[/|\\]^`={X}>',
     f"<<SCRIPT>{X};//\\<</SCRIPT>",
-    f"<SCRIPT SRC=http://xss.rocks/xss.js?< B >",
+    "<SCRIPT SRC=http://xss.rocks/xss.js?< B >",
     f"</TITLE><SCRIPT>{X}</SCRIPT>",
     f'<INPUT TYPE="IMAGE" SRC="javascript:{X}">',
     f'<BODY BACKGROUND="javascript:{X}">',
@@ -49,10 +55,10 @@ PAYLOADS = [
     f'<IFRAME SRC="javascript:{X}"></IFRAME>',
     f'<iframe srcdoc="<script>{X}</script>"></iframe>',
     f'<OBJECT TYPE="text/x-scriptlet" DATA="javascript:{X}"></OBJECT>',
-    f'<EMBED SRC="data:image/svg+xml;base64,PHN2ZyB4bWxuczpzdmc9Imh0dH A6Ly93d3cudzMub3JnLzIwMDAvc3ZnIiB4bWxucz0iaHR0cDovL3d3dy53My5vcmcv MjAwMC9zdmciIHhtbG5zOnhsaW5rPSJodHRwOi8vd3d3LnczLm9yZy8xOTk5L3hs aW5rIiB2ZXJzaW9uPSIxLjAiIHg9IjAiIHk9IjAiIHdpZHRoPSIxOTQiIGhlaWdodD0iMjAw IiBpZD0ieHNzIj48c2NyaXB0IHR5cGU9InRleHQvZWNtYXNjcmlwdCI+YWxlcnQoIlh TUyIpOzwvc2NyaXB0Pjwvc3ZnPg==" type="image/svg+xml" AllowScriptAccess="always"></EMBED>',
+    f'<EMBED SRC="data:image/svg+xml;base64,{SVG_B64}" type="image/svg+xml"></EMBED>',
     f'<a href="javascript:{X}">klicka</a>',
     f'<a href="JaVaScRiPt:{X}">klicka</a>',
-    f'<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">klicka</a>',
+    '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">klicka</a>',
     f'<a href="vbscript:msgbox(1)" onclick="{X}">klicka</a>',
     f'<p style="background-image: url(javascript:{X})">stil</p>',
     f'<DIV STYLE="width: expression({X});">uttryck</DIV>',
