@@ -34,11 +34,11 @@ def two(workspace):
 
 
 def _routes() -> list[tuple[str, str]]:
-    from remiss.web.app import routers
+    from remiss.web.app import public_routers
 
     return [
         (method, route.path)
-        for router in routers()
+        for router in public_routers()
         for route in router.routes
         if route.path.startswith("/svar/")
         for method in sorted(route.methods or ())
@@ -206,3 +206,23 @@ def test_a_closed_round_is_read_only(app, two):
     assert refused.status_code == 409 and "stängd" in refused.text
     with work.db.session() as session:
         assert session.scalar(select(ReceivedFileRow).where(ReceivedFileRow.organisation_id == org)) is None
+
+
+def test_the_desk_makes_a_new_link_or_blocks_it(coordinator, workspace):
+    from tests.web.conftest import csrf_of
+
+    work = open_work(workspace, ROUND)
+    org = silent(work)[0]
+    old = link_token(workspace, ROUND, org)
+    desk_page = coordinator.get(f"/omgangar/{ROUND}/org/{org}")
+    assert "Skapa ny länk" in desk_page.text and "Spärra svarslänken" in desk_page.text
+    csrf = csrf_of(coordinator)
+    made = coordinator.post(f"/omgangar/{ROUND}/org/{org}/svarslank/ny", data={"csrf": csrf})
+    assert made.status_code == 200 and made.headers["cache-control"] == "no-store"
+    new = re.search(r"/svar/([A-Za-z0-9_-]{32,})", made.text).group(1)
+    with work.db.session() as session:
+        assert links.resolve(session, old).state is links.LinkState.REPLACED
+        assert links.resolve(session, new).state is links.LinkState.LIVE
+    blocked = coordinator.post(f"/omgangar/{ROUND}/org/{org}/svarslank/sparra", data={"csrf": csrf})
+    assert blocked.status_code == 200 and "Länken är spärrad" in blocked.text
+    assert TestClient(coordinator.app).get(f"/svar/{new}").status_code == 410

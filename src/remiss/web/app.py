@@ -89,7 +89,7 @@ def routers() -> list[Any]:
     """Every router of the desk, in the order they are mounted (tests walk their routes)."""
     from remiss.web.routes import (
         annex,
-        answer,
+        answer_links,
         api,
         auth,
         board,
@@ -101,12 +101,31 @@ def routers() -> list[Any]:
         upload,
     )
 
-    modules = (auth, create, board, organisation, upload, quarantine, chase, annex, log_page, api, answer)
+    modules = (
+        auth,
+        create,
+        board,
+        organisation,
+        upload,
+        quarantine,
+        chase,
+        annex,
+        log_page,
+        api,
+        answer_links,
+    )
     return [module.router for module in modules]
 
 
+def public_routers() -> list[Any]:
+    """Routes without a login: a nämnd's own page, where its link is the capability."""
+    from remiss.web.routes import answer
+
+    return [answer.router]
+
+
 def _routes(app: FastAPI) -> None:
-    for router in routers():
+    for router in routers() + public_routers():
         app.include_router(router)
 
 
