@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shutil
 import statistics
 import sys
 import tempfile
@@ -171,10 +172,24 @@ def main() -> None:
     parser.add_argument("--measures", type=int, default=120)
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--keep", type=Path, help="set up once in this folder and measure a copy of it each run"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="remiss-desk-bench-") as folder:
         started = time.perf_counter()
-        ws, held = set_up(Path(folder), max(args.orgs, HELD_BACK + 5), args.measures)
+        orgs = max(args.orgs, HELD_BACK + 5)
+        if args.keep and (args.keep / "held.json").is_file():
+            shutil.copytree(args.keep, Path(folder), dirs_exist_ok=True)
+            ws = Workspace.from_env(Path(folder))
+            held = [Path(folder) / p for p in json.loads((Path(folder) / "held.json").read_text())]
+        else:
+            ws, held = set_up(Path(folder), orgs, args.measures)
+            if args.keep:
+                (Path(folder) / "held.json").write_text(
+                    json.dumps([str(p.relative_to(folder)) for p in held])
+                )
+                shutil.copytree(Path(folder), args.keep, dirs_exist_ok=True)
         setup = time.perf_counter() - started
         result = {**measure(ws, held, args.repeats), "setup_s": round(setup, 1)}
     if args.json:

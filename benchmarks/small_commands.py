@@ -36,22 +36,24 @@ from typing import Any
 from remiss import resources
 from remiss.demo.simulate import simulate_returns
 from remiss.services import operations
+from remiss.services.work import open_work
 from remiss.settings import Workspace
 
 ROUND, SINGLE = "sh-2016", "sh-2016-en"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 BIN = Path(sys.executable).parent
 
+_W = "from remiss.services.work import open_work as w; from remiss.settings import Workspace as W; "
 PLAIN = {
-    "collect": "from remiss.services import operations as o; from remiss.settings import Workspace as W; "
-    "from pathlib import Path as P; import sys; o.collect_many(W.from_env(), {round!r}, [P(sys.argv[1])])",
-    "launch": "from remiss.services import operations as o; from remiss.settings import Workspace as W; "
-    "o.launch(W.from_env(), {single!r}); o.send_outbox(W.from_env(), None, {single!r})",
-    "chase": "from remiss.services import operations as o; from remiss.settings import Workspace as W; "
-    "import datetime as d; o.chase(W.from_env(), {round!r}, d.date(2016, 5, 2)); "
-    "o.send_outbox(W.from_env(), None); o.status(W.from_env(), {round!r}, d.date(2016, 5, 2))",
-    "status": "from remiss.services import operations as o; from remiss.settings import Workspace as W; "
-    "import datetime as d; o.status(W.from_env(), {round!r}, d.date(2016, 5, 2))",
+    "collect": _W + "from remiss.services.intake.collect import collect_paths as c; "
+    "from pathlib import Path as P; import sys; c(w(W.from_env(), {round!r}), [P(sys.argv[1])])",
+    "launch": _W + "from remiss.services import operations as o; "
+    "o.launch(w(W.from_env(), {single!r})); o.send_outbox(W.from_env(), None, {single!r})",
+    "chase": _W + "from remiss.services import operations as o; import datetime as d; "
+    "day = d.date(2016, 5, 2); o.chase(w(W.from_env(), {round!r}, today=day)); "
+    "o.send_outbox(W.from_env(), None); o.status(w(W.from_env(), {round!r}, today=day))",
+    "status": _W + "from remiss.services import operations as o; import datetime as d; "
+    "o.status(w(W.from_env(), {round!r}, today=d.date(2016, 5, 2)))",
 }
 COMMANDS = {
     "collect": ["collect", ROUND, "{file}", "--json"],
@@ -67,7 +69,7 @@ def prepare(folder: Path) -> tuple[Path, Path]:
     home.mkdir(parents=True)
     ws = Workspace(home=home, database_url=f"sqlite:///{home / 'remiss.db'}")
     operations.create_round(ws, resources.bundled_round())
-    operations.launch(ws, ROUND)
+    operations.launch(open_work(ws, ROUND))
     single = folder / "single.yaml"
     text = resources.bundled_round().read_text(encoding="utf-8")
     text = text.replace(f"id: {ROUND}\n", f"id: {SINGLE}\n", 1)
@@ -75,7 +77,7 @@ def prepare(folder: Path) -> tuple[Path, Path]:
     text = text.replace("catalog: ../catalog.yaml", f"catalog: {resources.default_catalog()}")
     single.write_text(text, encoding="utf-8")
     operations.create_round(ws, single)
-    arrival = simulate_returns(ws, operations.context(ws, ROUND))[0]
+    arrival = simulate_returns(ws, open_work(ws, ROUND).round)[0]
     returned = folder / arrival.files[0].name
     shutil.copy(arrival.files[0], returned)
     return home, returned

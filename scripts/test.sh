@@ -25,6 +25,8 @@ fc-list 2>/dev/null | grep -qi carlito || need+=(fonts-crosextra-carlito fonts-c
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || command -v initdb >/dev/null || need+=(postgresql)
 # Dovecot for the tests' throwaway IMAP server (tests/mail/support.py); they start their own.
 command -v dovecot >/dev/null || [ -x /usr/sbin/dovecot ] || need+=(dovecot-imapd)
+# Debian's chromium for the desk's browser tests (Playwright's own download is not reachable).
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq
@@ -40,6 +42,10 @@ stamp=.venv/.remiss-installed
 if [ ! -f "$stamp" ] || ! cmp -s pyproject.toml "$stamp"; then
   .venv/bin/pip install -q --disable-pip-version-check -e '.[test]'
   cp pyproject.toml "$stamp"
+fi
+# axe-core for the desk's accessibility checks, from npm, kept out of git (tests/web/.axe/).
+if [ ! -f tests/web/.axe/node_modules/axe-core/axe.min.js ] && command -v npm >/dev/null; then
+  npm install --silent --prefix tests/web/.axe axe-core@4 >/dev/null || echo "axe-core not installed from npm." >&2
 fi
 .venv/bin/ruff check .
 exec .venv/bin/python -m pytest ${fast[@]+"${fast[@]}"} "$@"

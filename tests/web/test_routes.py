@@ -268,3 +268,66 @@ def test_reminders_are_previewed_then_written(workspace):
     answer = client.post(f"/omgangar/{ROUND}/paminnelser", data={"csrf": csrf_of(client)})
     assert f"{previews} påminnelser skrivna" in answer.text
     assert "Inga påminnelser är aktuella i dag." in client.get(f"/omgangar/{ROUND}/paminnelser").text
+
+
+def test_the_annex_is_built_in_the_background_and_downloaded_by_job_id(coordinator):
+    import io
+    import time
+    import zipfile
+
+    answer = coordinator.post(
+        f"/omgangar/{ROUND}/bilaga", data={"csrf": csrf_of(coordinator), "xlsx": "true"}
+    )
+    assert answer.status_code == 200
+    for _ in range(120):
+        jobs = coordinator.get(f"/omgangar/{ROUND}/bilaga/jobb").text
+        if "hx-trigger" not in jobs:
+            break
+        time.sleep(0.5)
+    assert "klar" in jobs, jobs
+    links = re.findall(r'href="(/omgangar/[^"]+/(docx|xlsx))"', jobs)
+    assert {kind for _, kind in links} == {"docx", "xlsx"}
+    docx = coordinator.get(next(link for link, kind in links if kind == "docx"))
+    assert "word/document.xml" in zipfile.ZipFile(io.BytesIO(docx.content)).namelist()
+    assert coordinator.get(f"/omgangar/{ROUND}/bilaga/okant-jobb/docx").status_code == 404
+
+
+def test_concurrent_uploads_store_every_file_once(app, workspace):
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+    from tests.mail.support import free_port
+    from tests.web.browser import served
+
+    from remiss.store.schema import ReceivedFileRow
+
+    pending = sorted(p for p in (workspace.home / "inkommet").rglob("*.docx"))
+    db = app.state.desk.db
+    with db.session() as session:
+        known = set(session.scalars(select(ReceivedFileRow.original_name)))
+    fresh = [p for p in pending if p.name not in known][:9]
+    shared, own = fresh[0], fresh[1:]
+
+    def one(path: Path) -> str:
+        client = httpx.Client(base_url=base, timeout=120)
+        login(client)
+        token = csrf_of(client)
+        files = [("filer", (p.name, p.read_bytes())) for p in (shared, path)]
+        answer = client.post(
+            f"/omgangar/{ROUND}/ladda-upp",
+            data={"csrf": token},
+            files=files,
+            headers={"X-Remiss-Upload": "1"},
+        )
+        assert answer.status_code == 200, answer.text
+        return answer.text
+
+    with served(app, free_port()) as base, ThreadPoolExecutor(len(own)) as pool:
+        answers = list(pool.map(one, own))
+    assert sum(a.count("Redan mottagen") for a in answers) == len(own) - 1  # the shared file, once
+    with db.session() as session:
+        names = [p.name for p in fresh]
+        rows = session.scalars(
+            select(ReceivedFileRow.original_name).where(ReceivedFileRow.original_name.in_(names))
+        )
+        assert sorted(rows) == sorted(names)

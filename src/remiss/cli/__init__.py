@@ -16,13 +16,9 @@ from typing import Annotated, NoReturn
 
 import typer
 
-<<<<<<< HEAD
-from remiss.cli import failures
+from remiss.cli import failures, lifecycle
 from remiss.cli.handoff import run_flow
 from remiss.cli.progress import progress_bars
-=======
-from remiss.cli import failures, lifecycle
->>>>>>> lifecycle
 from remiss.cli.render import (
     annex_report,
     collect_table,
@@ -98,15 +94,9 @@ def round_launch(round_id: RoundArg, json: JsonOption = False) -> None:
         if json:
             emit_json([])
         return
-<<<<<<< HEAD
-    issued = run_flow("launch", "launch_round", round_id, _home(), progress=progress_bars(json))
-=======
     deadline = checks.round_context(round_id).definition.deadline
     lifecycle.warn(date_warnings(deadline, f"Sista svarsdag {deadline}", working_day=False))
-    from remiss_flows.launch import launch_round
-
-    issued = launch_round(round_id, _home())
->>>>>>> lifecycle
+    issued = run_flow("launch", "launch_round", round_id, _home(), progress=progress_bars(json))
     if json:
         emit_json(issued)
     else:

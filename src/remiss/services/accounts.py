@@ -79,10 +79,10 @@ def add_user(session: Session, name: str, password: str, role: Role, *, by: str 
     hashed = _HASHER.hash(password)
     if row is None:
         session.add(UserRow(name=name, role=role.value, password_hash=hashed))
-        audit.record(session, "user.added", None, None, user=name, role=role.value, by=by)
+        audit.record(session, "user.added", None, None, user=name, role=role.value, actor=by)
     else:
         row.password_hash, row.role, row.disabled = hashed, role.value, False
-        audit.record(session, "user.changed", None, None, user=name, role=role.value, by=by)
+        audit.record(session, "user.changed", None, None, user=name, role=role.value, actor=by)
 
 
 def list_users(session: Session) -> list[tuple[str, Role]]:
@@ -119,7 +119,7 @@ def open_session(session: Session, identity: Identity, now: dt.datetime | None =
             expires_at=expires,
         )
     )
-    audit.record(session, "user.login", None, None, user=identity.name, by=identity.name)
+    audit.record(session, "user.login", None, None, user=identity.name, actor=identity.name)
     return OpenedSession(token, csrf, identity, expires)
 
 
@@ -138,7 +138,7 @@ def find_session(session: Session, token: str, now: dt.datetime | None = None) -
 def close_session(session: Session, token: str) -> None:
     row = session.get(WebSessionRow, _digest(token))
     if row is not None:
-        audit.record(session, "user.logout", None, None, user=row.user_name, by=row.user_name)
+        audit.record(session, "user.logout", None, None, user=row.user_name, actor=row.user_name)
         session.delete(row)
 
 

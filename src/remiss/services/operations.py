@@ -96,4 +96,4 @@ def send_outbox(
 def extend(work: Work, org_id: str, until: dt.date) -> extensions.Extension:
     """An extension (anstånd) for `org_id`, logged under `work.by`, warned about if `until` has passed."""
     with work.db.session() as session:
-        return extensions.grant_extension(session, work.round, org_id, until)
+        return extensions.grant_extension(session, work, org_id, until)

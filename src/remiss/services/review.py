@@ -21,7 +21,7 @@ from remiss.services import outbox
 from remiss.services.chase import extensions
 from remiss.services.context import RoundContext
 from remiss.services.status import OrganisationStatus
-from remiss.settings import Workspace
+from remiss.services.work import Work
 from remiss.store import audit
 from remiss.store.desk_schema import ReviewRow
 from remiss.store.schema import ReceivedFileRow, utcnow
@@ -55,23 +55,17 @@ class Review:
 
 
 def request_completion(
-    session: Session,
-    workspace: Workspace,
-    ctx: RoundContext,
-    org_id: str,
-    message: str,
-    *,
-    by: str,
-    new_deadline: dt.date | None = None,
-    deliver: bool = False,
+    session: Session, work: Work, org_id: str, message: str, *, new_deadline: dt.date | None = None
 ) -> Review:
-    """Record the request, mail it to the nämnd (outbox), and grant the new deadline if given."""
+    """Record the request, mail it to the nämnd (outbox; sent if `work.deliver`), and grant the
+    new deadline if given. `work.by` is who asked."""
+    ctx, by = work.round, work.by
     org = _recipient(ctx, org_id)
     message = message.strip()
     if not message:
         raise ConfigError(f"Skriv vad {org.forvaltning} behöver komplettera.")
     if new_deadline is not None:
-        extensions.grant_extension(session, ctx, org_id, new_deadline)
+        extensions.grant_extension(session, work, org_id, new_deadline)
     row = ReviewRow(
         round_id=ctx.round_id,
         organisation_id=org_id,
@@ -94,7 +88,7 @@ def request_completion(
     )
     key = f"completion:{ctx.round_id}:{org_id}:{row.id}"
     mail = compose.build_message(to=list(org.email), subject=subject, body=body, key=key)
-    path = workspace.round_outbox(ctx.round_id, org_id) / f"komplettering-{row.id}.eml"
+    path = work.workspace.round_outbox(ctx.round_id, org_id) / f"komplettering-{row.id}.eml"
     sent = outbox.record(
         session,
         key=key,
@@ -103,7 +97,7 @@ def request_completion(
         path=path,
         round_id=ctx.round_id,
         organisation_id=org_id,
-        deliver=deliver,
+        deliver=work.deliver,
     )
     row.outbox_id = sent.id
     audit.record(
@@ -111,14 +105,15 @@ def request_completion(
         "review.completion",
         ctx.round_id,
         org_id,
-        by=by,
+        actor=by,
         message=message,
         new_deadline=new_deadline.isoformat() if new_deadline else None,
     )
     return _review(row, answered=False)
 
 
-def approve(session: Session, ctx: RoundContext, org_id: str, *, by: str) -> Review:
+def approve(session: Session, work: Work, org_id: str) -> Review:
+    ctx, by = work.round, work.by
     _recipient(ctx, org_id)
     row = ReviewRow(
         round_id=ctx.round_id,
@@ -129,7 +124,7 @@ def approve(session: Session, ctx: RoundContext, org_id: str, *, by: str) -> Rev
         at=utcnow(),
     )
     session.add(row)
-    audit.record(session, "review.approved", ctx.round_id, org_id, by=by)
+    audit.record(session, "review.approved", ctx.round_id, org_id, actor=by)
     return _review(row, answered=False)
 
 

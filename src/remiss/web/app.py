@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import os
 import secrets
+import threading
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -44,6 +45,11 @@ class Desk:
     jobs: Jobs = field(default_factory=Jobs)
     max_upload_bytes: int = 0
     clock: Callable[[], dt.date] = stockholm_today  # the desk's "today" (tests replay a date)
+    # Uploads collected at once (REMISS_DESK_INTAKE, default 2): each collection writes to the
+    # store and waits for its lock, so twenty at once would only hold twenty connections waiting.
+    intake: threading.BoundedSemaphore = field(
+        default_factory=lambda: threading.BoundedSemaphore(int(os.environ.get("REMISS_DESK_INTAKE") or 2))
+    )
 
     def today(self) -> dt.date:
         return self.clock()
@@ -67,6 +73,7 @@ def create_app(
         secure=base.startswith("https://") if secure is None else secure,
         base_url=base,
         clock=clock or stockholm_today,
+        jobs=Jobs(workspace.home / "remiss-web.log"),
         max_upload_bytes=int(float(os.environ.get("REMISS_MAX_UPLOAD_MB") or 100) * 1024 * 1024),
     )
     app = FastAPI(
@@ -95,6 +102,7 @@ def routers() -> list[Any]:
         board,
         chase,
         create,
+        lifecycle,
         log_page,
         organisation,
         quarantine,
@@ -106,6 +114,7 @@ def routers() -> list[Any]:
         create,
         board,
         organisation,
+        lifecycle,
         upload,
         quarantine,
         chase,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import threading
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,9 +33,10 @@ class Job:
 
 
 class Jobs:
-    def __init__(self) -> None:
+    def __init__(self, log: Path | None = None) -> None:
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
+        self.log = log  # where an unexpected error's traceback goes
 
     def start(self, round_id: str, title: str, by: str, work: Callable[[Job], None]) -> Job:
         job = Job(secrets.token_urlsafe(12), round_id, title, by)
@@ -47,13 +49,24 @@ class Jobs:
                 job.phase = "Klar"
             except RemissError as exc:
                 job.error, job.phase = str(exc), "Misslyckades"
-            except Exception as exc:  # shown in Swedish; the page never sees a traceback
-                job.error, job.phase = f"Oväntat fel: {type(exc).__name__}", "Misslyckades"
+            except Exception as exc:  # shown in Swedish; the traceback goes to the log file
+                where = self._write_log(exc)
+                job.error, job.phase = f"Något gick fel när bilagan byggdes{where}.", "Misslyckades"
             finally:
                 job.done = True
 
         threading.Thread(target=run, name=f"remiss-job-{job.id}", daemon=True).start()
         return job
+
+    def _write_log(self, exc: Exception) -> str:
+        if self.log is None:
+            return ""
+        try:
+            with self.log.open("a", encoding="utf-8") as out:
+                out.write("".join(traceback.format_exception(exc)))
+        except OSError:
+            return ""
+        return f"; detaljer finns i {self.log.name} på servern"
 
     def get(self, job_id: str) -> Job | None:
         return self._jobs.get(job_id)

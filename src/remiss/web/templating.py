@@ -46,6 +46,16 @@ def day(value: dt.date | str | None) -> str:
     return long_date(value)
 
 
+def days_left(deadline: dt.date | str, today: dt.date | None = None) -> str:
+    """'12', or 'passerad' once the deadline is behind us (in Stockholm)."""
+    from remiss.domain.calendar import stockholm_today
+
+    if isinstance(deadline, str):
+        deadline = dt.date.fromisoformat(deadline)
+    left = (deadline - (today or stockholm_today())).days
+    return str(left) if left >= 0 else "passerad"
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(
@@ -56,6 +66,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(when=when, day=day)
+    env.globals.update(days_left=days_left)
     env.globals.update(STATUS_LABELS=STATUS_LABELS, GROUP_LABELS=GROUP_LABELS, OUTCOME_LABELS=OUTCOME_LABELS)
     return env
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from remiss.domain import calendar
 from remiss.errors import NotFoundError, StateError
-from remiss.services.context import RoundContext
+from remiss.services.work import Work
 from remiss.store import audit
 from remiss.store.schema import RecipientRow
 
@@ -29,12 +29,12 @@ class Extension:
     warnings: list[str] = field(default_factory=list)  # Swedish: the date has passed, …
 
 
-def grant_extension(session: Session, ctx: RoundContext, org_id: str, until: dt.date) -> Extension:
-    """Give `org_id` until `until` to answer the round; a later call moves the date again.
+def grant_extension(session: Session, work: Work, org_id: str, until: dt.date) -> Extension:
+    """Give `org_id` until `until` to answer the work's round; a later call moves the date again.
 
-    Takes the session and round of the caller's transaction (the desk grants it with a review).
+    Takes the caller's transaction (the desk grants it with a review); `work.by` is who granted it.
     """
-    round_id = ctx.round_id
+    ctx, round_id = work.round, work.round_id
     recipient = session.get(RecipientRow, (round_id, org_id))
     if recipient is None or recipient.withdrawn_at is not None:
         known = ", ".join(ctx.recipient_ids)

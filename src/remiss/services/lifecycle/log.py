@@ -101,5 +101,10 @@ _TEXTS: dict[str, Callable[[Detail], str]] = {
     ),
     "mail.failed": lambda d: f"E-post kunde inte skickas ({d.get('key')}): {d.get('error')}",
     "annex.final": lambda d: f"Slutlig bilaga skrevs: {_name(d, 'output')}.",
+    "review.completion": lambda d: (
+        f"Komplettering begärdes: {d.get('message')}"
+        + (f" Ny sista svarsdag {d['new_deadline']}." if d.get("new_deadline") else "")
+    ),
+    "review.approved": lambda d: "Svaret godkändes.",
 }
 _STATUS = {"missing": "saknas", "incomplete": "ofullständig", "complete": "komplett"}

@@ -21,17 +21,7 @@ router = APIRouter(prefix="/api", tags=["omgångar"])
 
 @router.get("/rounds", summary="Alla omgångar med antal per status")
 def rounds(request: Request, _who: Annotated[Viewer, Depends(viewer)]) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": s.id,
-            "title": s.title,
-            "deadline": s.deadline.isoformat(),  # type: ignore[attr-defined]
-            "days_left": s.days_left,
-            "state": s.state,
-            "counts": s.counts,
-        }
-        for s in summaries(request)
-    ]
+    return [asdict(s) for s in summaries(request)]
 
 
 @router.get("/rounds/{round_id}/status", summary="Status per förvaltning (som `remiss status --json`)")

@@ -10,6 +10,8 @@ from fastapi.responses import Response
 
 from remiss.services import board as board_service
 from remiss.services.context import load_context
+from remiss.services.lifecycle.state import state_of
+from remiss.store.schema import RoundRow
 from remiss.web import templating
 from remiss.web.routes import common
 from remiss.web.security import Viewer, viewer
@@ -24,6 +26,7 @@ def _board_context(
     desk = common.desk(request)
     with desk.db.session() as session:
         ctx = load_context(session, round_id)
+        row = session.get(RoundRow, round_id)
         board = board_service.build_board(
             session,
             ctx,
@@ -42,6 +45,11 @@ def _board_context(
         "sorts": board_service.SORTS,
         "updated": templating.when(templating.now()),
         "round_id": round_id,
+        "state": state_of(row) if row else None,
+        "deadline": row.deadline if row else ctx.definition.deadline,
+        "others": sorted(
+            (o for o in ctx.catalog.organisations if o.id not in ctx.recipients), key=lambda o: o.forvaltning
+        ),
     }
 
 
@@ -57,9 +65,20 @@ def board_page(
     status: Filter = "",
     sortera: Filter = "grupp",
     ordning: Filter = "stigande",
+    klart: Filter = "",
 ) -> Response:
+    from remiss.web.routes.lifecycle import BOARD_NOTICES
+
     found = _board_context(request, round_id, grupp, status, sortera, ordning)
-    return templating.page(request, "board.html", who, title=f"Tavla {round_id}", nav="tavla", **found)
+    return templating.page(
+        request,
+        "board.html",
+        who,
+        title=f"Tavla {round_id}",
+        nav="tavla",
+        notice=BOARD_NOTICES.get(klart, ""),
+        **found,
+    )
 
 
 @router.get("/omgangar/{round_id}/tavla", include_in_schema=False)

@@ -11,13 +11,14 @@ from markupsafe import Markup
 
 from remiss.documents.model import GENERAL
 from remiss.errors import ConfigError, NotFoundError
-from remiss.mail.settings import smtp_configured
 from remiss.services import review
 from remiss.services.chase import extensions
 from remiss.services.context import load_context
 from remiss.services.dossier import Version, organisation_dossier
+from remiss.services.work import open_work
 from remiss.store.schema import ReceivedFileRow
 from remiss.web import templating
+from remiss.web.actor import acting
 from remiss.web.answers import answer_html, word_diff
 from remiss.web.routes import common
 from remiss.web.security import Viewer, changer, viewer
@@ -68,8 +69,8 @@ def organisation_page(
         answer=lambda v, key, field_id: _answer(v, GENERAL if key == "__general__" else key, field_id),
         mail_kinds=MAIL_KINDS,
         notice=NOTICES.get(klart, ""),
-        can_resend=False,
-        can_withdraw=False,
+        can_resend=True,
+        can_withdraw=True,
     )
 
 
@@ -131,20 +132,10 @@ def ask_completion(
     message: Annotated[str, Form()] = "",
     new_deadline: Annotated[str, Form()] = "",
 ) -> Response:
-    desk = common.desk(request)
     until = _date(new_deadline, "Ny sista svarsdag")
-    with desk.db.session() as session:
-        ctx = load_context(session, round_id)
-        review.request_completion(
-            session,
-            desk.workspace,
-            ctx,
-            org_id,
-            message,
-            by=who.identity.name,
-            new_deadline=until,
-            deliver=smtp_configured(),
-        )
+    work = open_work(common.desk(request).workspace, round_id, by=who.identity.name)
+    with acting(who.identity.name), work.db.session() as session:
+        review.request_completion(session, work, org_id, message, new_deadline=until)
     return _back(round_id, org_id, "komplettera")
 
 
@@ -152,8 +143,9 @@ def ask_completion(
 def approve(
     request: Request, round_id: str, org_id: str, who: Annotated[Viewer, Depends(changer)]
 ) -> Response:
-    with common.transaction(request) as session:
-        review.approve(session, load_context(session, round_id), org_id, by=who.identity.name)
+    work = open_work(common.desk(request).workspace, round_id, by=who.identity.name)
+    with acting(who.identity.name), work.db.session() as session:
+        review.approve(session, work, org_id)
     return _back(round_id, org_id, "godkand")
 
 
@@ -168,8 +160,9 @@ def extend(
     day = _date(until, "Anstånd")
     if day is None:
         raise ConfigError("Ange den nya sista svarsdagen.")
-    with common.transaction(request) as session:
-        extensions.grant_extension(session, load_context(session, round_id), org_id, day)
+    work = open_work(common.desk(request).workspace, round_id, by=who.identity.name)
+    with acting(who.identity.name), work.db.session() as session:
+        extensions.grant_extension(session, work, org_id, day)
     return _back(round_id, org_id, "anstand")
 
 

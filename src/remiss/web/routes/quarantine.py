@@ -4,27 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
 from sqlalchemy import select
 
 from remiss.services.context import load_context
+from remiss.services.lifecycle.received import ATTRIBUTABLE
 from remiss.store.schema import ReceivedFileRow
 from remiss.web import templating
-from remiss.web.actor import acting
 from remiss.web.routes import common
-from remiss.web.security import Viewer, changer, viewer
+from remiss.web.security import Viewer, viewer
 
 router = APIRouter()
-
-
-def attribute_service():  # type: ignore[no-untyped-def]
-    """The lifecycle's `attribute` service, when this remiss has it (else None: no button)."""
-    try:
-        from remiss.services.lifecycle import attribute  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return getattr(attribute, "attribute_file", None)
 
 
 @router.get("/omgangar/{round_id}/karantan", include_in_schema=False)
@@ -51,27 +42,6 @@ def quarantine_page(
         ctx=ctx,
         files=files,
         organisations=organisations,
-        can_attribute=attribute_service() is not None,
+        attributable=ATTRIBUTABLE,
         notice="Filen är tillskriven förvaltningen och inläst." if klart else "",
     )
-
-
-@router.post("/omgangar/{round_id}/karantan/{file_id}/tillskriv", include_in_schema=False)
-def attribute(
-    request: Request,
-    round_id: str,
-    file_id: int,
-    who: Annotated[Viewer, Depends(changer)],
-    organisation: Annotated[str, Form()] = "",
-) -> Response:
-    from remiss.errors import StateError
-
-    service = attribute_service()
-    if service is None:
-        raise StateError("Den här versionen av remiss kan ännu inte tillskriva filer i karantän.")
-    from remiss.services.work import open_work
-
-    with acting(who.identity.name):
-        work = open_work(common.desk(request).workspace, round_id, by=who.identity.name)
-        service(work, str(file_id), organisation)
-    return RedirectResponse(f"/omgangar/{round_id}/karantan?klart=1", status_code=303)
