@@ -9,6 +9,7 @@ and ended-link states are checked too.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import select
@@ -162,7 +163,7 @@ def test_a_namnd_answers_in_the_browser_and_another_uploads(workspace, monkeypat
 
         # The desk asks the first for a completion; it shows on the page and is answered
         with work.db.session() as session:
-            review.request_completion(session, workspace, work.round, writer, "Beskriv kostnaden.", by="anna")
+            review.request_completion(session, replace(work, by="anna"), writer, "Beskriv kostnaden.")
         page.goto(f"{base}/svar/{token}")
         page.get_by_role("heading", name="Samordnarna ber nämnden komplettera svaret").wait_for()
         assert "Beskriv kostnaden." in page.content()

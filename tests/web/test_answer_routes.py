@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from dataclasses import replace
 
 import pytest
 from fastapi.testclient import TestClient
@@ -165,9 +166,7 @@ def test_late_and_a_completion_request_show_on_the_page(app, two, workspace):
 
     work, (org, token), _ = two
     with work.db.session() as session:
-        review.request_completion(
-            session, workspace, work.round, org, "Beskriv kostnaden för 1.1.", by="anna"
-        )
+        review.request_completion(session, replace(work, by="anna"), org, "Beskriv kostnaden för 1.1.")
     late = create_app(workspace, clock=lambda: dt.date(2016, 6, 1))
     page = TestClient(late).get(f"/svar/{token}")
     assert "Sista svarsdagen har passerat" in page.text and "tas fortfarande emot" in page.text
