@@ -18,6 +18,7 @@ import typer
 
 from remiss.cli import failures, lifecycle
 from remiss.cli.handoff import run_flow
+from remiss.cli.links import link_app
 from remiss.cli.progress import progress_bars
 from remiss.cli.render import (
     annex_report,
@@ -50,6 +51,7 @@ app.add_typer(round_app, name="round")
 db_app = typer.Typer(help="Databasens schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
+app.add_typer(link_app, name="link")
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Skriv resultatet som JSON (för skript).")]
 RoundArg = Annotated[str, typer.Argument(metavar="OMGÅNG", help="Omgångens id, t.ex. sh-2016.")]
