@@ -1,0 +1,67 @@
+"""Pasting from Word into the page's editor keeps lists and emphasis (Word's HTML has no <ul>:
+its list items are paragraphs with mso-list styles and a marker span), and the draft saved
+from it holds real lists."""
+
+from __future__ import annotations
+
+import pytest
+from tests.mail.support import free_port
+from tests.web.answer_support import link_token, silent
+from tests.web.browser import CHROMIUM, need_browser, served
+from tests.web.conftest import TODAY
+
+from remiss.services import answering
+from remiss.services.work import open_work
+
+pytestmark = pytest.mark.slow
+ROUND = "sh-2016"
+WORD_HTML = """<html xmlns:o="urn:schemas-microsoft-com:office:office"><head><style>p.MsoNormal{}</style></head>
+<body lang=SV><div class=WordSection1>
+<p class=MsoNormal>Nämnden <b>tillstyrker</b> med <i>två</i> förbehåll:</p>
+<p class=MsoListParagraphCxSpFirst style='text-indent:-18.0pt;mso-list:l0 level1 lfo1'><![if !supportLists]><span
+style='font-family:Symbol;mso-list:Ignore'>·<span style='font:7.0pt "Times New Roman"'>&nbsp;&nbsp; </span></span><![endif]>tidig dialog</p>
+<p class=MsoListParagraphCxSpLast style='text-indent:-18.0pt;mso-list:l0 level1 lfo1'><![if !supportLists]><span
+style='font-family:Symbol;mso-list:Ignore'>·<span style='font:7.0pt "Times New Roman"'>&nbsp;&nbsp; </span></span><![endif]>kort <span style='font-weight:bold'>ledtid</span></p>
+<p class=MsoListParagraphCxSpFirst style='text-indent:-18.0pt;mso-list:l1 level1 lfo2'><![if !supportLists]><span
+style='mso-list:Ignore'>1.<span style='font:7.0pt "Times New Roman"'>&nbsp; </span></span><![endif]>först</p>
+<p class=MsoListParagraphCxSpLast style='text-indent:-18.0pt;mso-list:l1 level1 lfo2'><![if !supportLists]><span
+style='mso-list:Ignore'>2.<span style='font:7.0pt "Times New Roman"'>&nbsp; </span></span><![endif]>sedan</p>
+</div></body></html>"""
+
+
+def test_pasting_from_word_keeps_lists_and_emphasis(workspace):
+    need_browser()
+    from playwright.sync_api import sync_playwright
+
+    from remiss.web import create_app
+
+    work = open_work(workspace, ROUND)
+    org = silent(work, order="fewest")[0]
+    token = link_token(workspace, ROUND, org)
+    with served(create_app(workspace, clock=lambda: TODAY), free_port()) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        page = browser.new_page()
+        page.goto(f"{base}/svar/{token}")
+        editor = page.locator(".rik").first
+        editor.click()
+        page.evaluate(
+            """([html]) => {
+                const data = new DataTransfer();
+                data.setData('text/html', html);
+                data.setData('text/plain', 'fel väg');
+                document.activeElement.dispatchEvent(
+                    new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true}));
+            }""",
+            [WORD_HTML],
+        )
+        assert [li.inner_text() for li in editor.locator("ul > li").all()] == ["tidig dialog", "kort ledtid"]
+        assert [li.inner_text() for li in editor.locator("ol > li").all()] == ["först", "sedan"]
+        assert editor.locator("strong").all_inner_texts() == ["tillstyrker", "ledtid"]
+        assert editor.locator("em").all_inner_texts() == ["två"]
+        assert "·" not in editor.inner_text() and "1." not in editor.inner_text()
+        page.get_by_text("Utkast sparat").wait_for()
+        browser.close()
+    draft = answering.answer_page(work, org).draft
+    saved = next(html for html in draft.values() if "tidig dialog" in html)
+    assert "<ul><li>tidig dialog</li><li>kort <strong>ledtid</strong></li></ul>" in saved
+    assert "<ol><li>först</li><li>sedan</li></ol>" in saved
