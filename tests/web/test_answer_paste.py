@@ -15,18 +15,28 @@ from remiss.services.work import open_work
 
 pytestmark = pytest.mark.slow
 ROUND = "sh-2016"
-WORD_HTML = """<html xmlns:o="urn:schemas-microsoft-com:office:office"><head><style>p.MsoNormal{}</style></head>
-<body lang=SV><div class=WordSection1>
-<p class=MsoNormal>Nämnden <b>tillstyrker</b> med <i>två</i> förbehåll:</p>
-<p class=MsoListParagraphCxSpFirst style='text-indent:-18.0pt;mso-list:l0 level1 lfo1'><![if !supportLists]><span
-style='font-family:Symbol;mso-list:Ignore'>·<span style='font:7.0pt "Times New Roman"'>&nbsp;&nbsp; </span></span><![endif]>tidig dialog</p>
-<p class=MsoListParagraphCxSpLast style='text-indent:-18.0pt;mso-list:l0 level1 lfo1'><![if !supportLists]><span
-style='font-family:Symbol;mso-list:Ignore'>·<span style='font:7.0pt "Times New Roman"'>&nbsp;&nbsp; </span></span><![endif]>kort <span style='font-weight:bold'>ledtid</span></p>
-<p class=MsoListParagraphCxSpFirst style='text-indent:-18.0pt;mso-list:l1 level1 lfo2'><![if !supportLists]><span
-style='mso-list:Ignore'>1.<span style='font:7.0pt "Times New Roman"'>&nbsp; </span></span><![endif]>först</p>
-<p class=MsoListParagraphCxSpLast style='text-indent:-18.0pt;mso-list:l1 level1 lfo2'><![if !supportLists]><span
-style='mso-list:Ignore'>2.<span style='font:7.0pt "Times New Roman"'>&nbsp; </span></span><![endif]>sedan</p>
-</div></body></html>"""
+
+
+def _item(marker: str, text: str, list_id: str) -> str:
+    """One list paragraph as Word writes it to the clipboard."""
+    return (
+        f"<p class=MsoListParagraph style='text-indent:-18.0pt;mso-list:{list_id} level1 lfo1'>"
+        "<![if !supportLists]><span style='font-family:Symbol;mso-list:Ignore'>"
+        f"{marker}<span style='font:7.0pt \"Times New Roman\"'>&nbsp;&nbsp; </span></span>"
+        f"<![endif]>{text}</p>"
+    )
+
+
+WORD_HTML = (
+    '<html xmlns:o="urn:schemas-microsoft-com:office:office"><head><style>p.MsoNormal{}</style></head>'
+    "<body lang=SV><div class=WordSection1>"
+    "<p class=MsoNormal>Nämnden <b>tillstyrker</b> med <i>två</i> förbehåll:</p>"
+    + _item("·", "tidig dialog", "l0")
+    + _item("·", "kort <span style='font-weight:bold'>ledtid</span>", "l0")
+    + _item("1.", "först", "l1")
+    + _item("2.", "sedan", "l1")
+    + "</div></body></html>"
+)
 
 
 def test_pasting_from_word_keeps_lists_and_emphasis(workspace):
