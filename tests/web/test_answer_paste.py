@@ -1,8 +1,10 @@
-"""Pasting from Word into the page's editor keeps lists and emphasis (Word's HTML has no <ul>:
+"""Pasting from Word into the page's editor keeps lists and emphasis, and a closed tab loses nothing (Word's HTML has no <ul>:
 its list items are paragraphs with mso-list styles and a marker span), and the draft saved
 from it holds real lists."""
 
 from __future__ import annotations
+
+import time
 
 import pytest
 from tests.mail.support import free_port
@@ -75,3 +77,27 @@ def test_pasting_from_word_keeps_lists_and_emphasis(workspace):
     saved = next(html for html in draft.values() if "tidig dialog" in html)
     assert "<ul><li>tidig dialog</li><li>kort <strong>ledtid</strong></li></ul>" in saved
     assert "<ol><li>först</li><li>sedan</li></ol>" in saved
+
+
+def test_nothing_is_lost_when_the_tab_closes_at_once(workspace):
+    need_browser()
+    from playwright.sync_api import sync_playwright
+
+    from remiss.web import create_app
+
+    work = open_work(workspace, ROUND)
+    org = silent(work, order="fewest")[0]
+    token = link_token(workspace, ROUND, org)
+    with served(create_app(workspace, clock=lambda: TODAY), free_port()) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        page = browser.new_page()
+        page.goto(f"{base}/svar/{token}")
+        page.locator(".rik").first.click()
+        page.keyboard.type("Skrivet precis innan fliken stängdes")
+        page.close(run_before_unload=True)  # before the autosave's pause has passed
+        for _ in range(50):
+            if any("precis innan" in html for html in answering.answer_page(work, org).draft.values()):
+                break
+            time.sleep(0.1)
+        browser.close()
+    assert any("precis innan fliken" in html for html in answering.answer_page(work, org).draft.values())
