@@ -154,15 +154,22 @@ class _Reader:
         heading = self.index.measure_heading(assignment.report.title, assignment.measure.number)
         if heading is None:
             return {}
+        blocks, owners = self.index.blocks, self.index.owners
+        loose = [
+            i for i in self.index.measure_section(heading) if owners[i] is None and blocks[i] not in covered
+        ]
+        # The template's own loose blocks: description, responsibility line, one label per field.
+        # No more loose blocks than that: nothing was typed beside the fields (reading their
+        # text is most of this check's cost, and nearly every section is left as it was).
+        if len(loose) <= bool(assignment.measure.description) + 1 + len(expected):
+            return {}
         template = {normalised(assignment.measure.description), normalised(responsibility_line(assignment))}
         template |= {normalised(e.field.placeholder) for e in expected}
         labels = {label_key(e.field.label): n for n, e in enumerate(expected)}
         found: dict[int, list[etree._Element]] = {}
         target = 0
-        for i in self.index.measure_section(heading):
-            block = self.index.blocks[i]
-            if block in covered or self.index.owners[i] is not None:
-                continue
+        for i in loose:
+            block = blocks[i]
             text = normalised("".join(block.itertext(_T)))  # the text nodes only: quick, and enough here
             key = label_key(text)
             if key in labels:
