@@ -79,7 +79,7 @@ def test_a_draft_without_javascript_then_skicka_in_shows_the_receipt(app, two):
         and "Kvittens" in sent.text
         and "Det här lästes ur filen" in sent.text
     )
-    assert "Webbsidan" in sent.text
+    assert "Webbsidan" in sent.text and "nämndens svar från webbsidan" in sent.text
     with work.db.session() as session:
         rows = list(session.scalars(select(ReceivedFileRow).where(ReceivedFileRow.organisation_id == org)))
     assert [(r.kind, r.channel, r.is_current) for r in rows] == [("docx", "webb", True)]

@@ -144,6 +144,7 @@ def receipt_context(
         "problems": [v.problem for v in extracted.values if v.problem],
         "warnings": extracted.warnings,
         "has_measures": bool(assignments),
+        "web": row.channel == "webb",  # sent in from the nämnd's page, not as a file
     }
 
 
