@@ -154,3 +154,28 @@ def test_resending_the_templates_sends_a_new_link_and_the_old_one_is_replaced(wo
     with work.db.session() as session:
         assert links.resolve(session, old).state is links.LinkState.REPLACED
         assert links.resolve(session, new).state is links.LinkState.LIVE
+
+
+def test_a_file_after_a_web_answer_is_simply_the_next_version(workspace):
+    work = open_work(workspace, ROUND)
+    org = silent(work)[0]
+    html, markup = rich_answers(work, org)
+    answering.save_draft(work, org, html)
+    assert [r.version for r in answering.submit(work, org)] == [1]
+    markup = {tag: [*paragraphs, "Tillägg i filen."] for tag, paragraphs in markup.items()}
+    docx = fill_response_docx(answering.template_path(work, org, FileKind.DOCX)[1], markup)
+    result = answering.upload(work, org, [("svar.docx", docx)])[0]
+    assert result.outcome is Outcome.SUPERSEDED and result.version == 2
+    answering.save_draft(work, org, {next(iter(html)): "<p>Till sist från sidan.</p>"})
+    assert [r.version for r in answering.submit(work, org)] == [3]
+    with work.db.session() as session:
+        rows = session.scalars(
+            select(ReceivedFileRow)
+            .where(ReceivedFileRow.organisation_id == org)
+            .order_by(ReceivedFileRow.version)
+        )
+        assert [(r.version, r.channel, r.is_current) for r in rows] == [
+            (1, "webb", False),
+            (2, None, False),
+            (3, "webb", True),
+        ]
