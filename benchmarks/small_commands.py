@@ -6,8 +6,11 @@ every run in a fresh copy of the same prepared workspace and in a fresh process:
 
   plain     `python -c` calling `remiss.services.operations` (interpreter start-up and
             imports included, as for the command);
-  cold      the `remiss` command with no `remiss serve` running (it starts Prefect's
-            ephemeral API itself);
+  cold      the `remiss` command with no `remiss serve` running: small work (up to
+            REMISS_SMALL_WORK files or organisations) runs as plain service calls, the rest
+            as a flow on Prefect's ephemeral API, started by the command itself;
+  flow      the same with REMISS_SMALL_WORK=0: every command runs its flow (the cost
+            that small work no longer pays without serve);
   served    the `remiss` command while `remiss serve` runs for the workspace.
 
 CPU seconds are the command's process and its waited-for children (resource.getrusage
@@ -136,6 +139,8 @@ def measure(name: str, base: Path, returned: Path, scratch: Path, mode: str, env
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(base, target)
     env = env_of(target)
+    if mode == "flow":
+        env = {**env, "REMISS_SMALL_WORK": "0"}
     if mode == "plain":
         code = PLAIN[name].format(round=ROUND, single=SINGLE)
         args = [sys.executable, "-c", code, str(returned)]
@@ -159,9 +164,9 @@ def main(argv: list[str] | None = None) -> int:
         prefect_home = folder / "prefect-home"
         scratch = folder / "runs"
         scratch.mkdir()
-        modes = ["plain", "cold"]
+        modes = ["plain", "cold", "flow"]
         for name in names:  # a first cold run migrates the fresh PREFECT_HOME; not measured
-            measure(name, base, returned, scratch, "cold", lambda h: _env(h, prefect_home))
+            measure(name, base, returned, scratch, "flow", lambda h: _env(h, prefect_home))
             break
         for mode in modes:
             for name in names:
@@ -174,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
             serve_results(names, base, returned, folder, prefect_home, args.repeat, results)
     for name in names:
         plain = results[name]["plain"]["cpu_s"]
-        for mode in ("cold", "served"):
+        for mode in ("cold", "flow", "served"):
             if mode in results[name]:
                 results[name][mode]["ratio"] = round(results[name][mode]["cpu_s"] / plain, 2)
     if args.json:
@@ -236,8 +241,8 @@ def _wait_ready(serve: subprocess.Popen[str]) -> None:
 def table(results: dict[str, dict[str, Any]]) -> str:
     lines = [
         "| command | plain cpu s | wall s | cold cpu s | wall s | cold/plain "
-        "| served cpu s | wall s | served/plain |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| flow cpu s | flow/plain | served cpu s | wall s | served/plain |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, r in results.items():
         served = r.get("served")
@@ -248,6 +253,8 @@ def table(results: dict[str, dict[str, Any]]) -> str:
             f"{r['cold']['cpu_s']:.2f}",
             f"{r['cold']['wall_s']:.2f}",
             f"{r['cold']['ratio']:.2f}×",
+            f"{r['flow']['cpu_s']:.2f}",
+            f"{r['flow']['ratio']:.2f}×",
             f"{served['cpu_s']:.2f}" if served else "–",
             f"{served['wall_s']:.2f}" if served else "–",
             f"{served['ratio']:.2f}×" if served else "–",

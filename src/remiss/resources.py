@@ -34,3 +34,8 @@ def default_catalog() -> Path:
 
 def bundled_round(round_id: str = "sh-2016") -> Path:
     return config_dir() / "rounds" / f"{round_id}.yaml"
+
+
+def example_round(round_id: str) -> Path:
+    """One of the example rounds a new user can start from (config/rounds/examples/)."""
+    return config_dir() / "rounds" / "examples" / f"{round_id}.yaml"

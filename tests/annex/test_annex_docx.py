@@ -10,7 +10,7 @@ from pathlib import Path
 import docx
 import pytest
 from lxml import etree
-from tests.annex.conftest import CHART, LINK, MAP, ROUND, place
+from tests.annex.conftest import CHART, LINK, MAP, ROUND, assignments, place
 from tests.helpers import run_cli, run_json
 
 from remiss.documents.ooxml import PKG_RELS, R, W
@@ -143,11 +143,21 @@ def test_tracked_changes_accepted_comments_and_control_wrappers_gone(annex, body
         assert "word/comments.xml" not in package.namelist()
 
 
-def test_missing_forvaltning_and_empty_field_are_marked(paragraphs) -> None:
+def test_missing_forvaltning_is_marked_and_an_empty_optional_field_is_not(paragraphs) -> None:
     assert section(paragraphs, "Kyrkogårdsförvaltningen", "Miljöförvaltningen") == ["Skrivning saknas."]
     kultur = section(paragraphs, "Kulturförvaltningen", "Kyrkogårdsförvaltningen")
-    assert "Pågående arbete: Skrivning saknas." in kultur
+    assert not [p for p in kultur if p.startswith("Pågående arbete")]  # optional, left empty: nothing
+    assert "Skrivning saknas." not in " ".join(kultur)
     assert kultur[0] == "Övergripande kommentar: Kulturnämnden välkomnar kommissionens rapporter."
+
+
+def test_each_atgard_is_followed_by_its_description(paragraphs) -> None:
+    """As seed 001 prints it: heading, the åtgärd's description, then the answers."""
+    first = assignments("kultur")[0]
+    heading = f"{first.measure.number} Åtgärd: {first.measure.title}"
+    at = paragraphs.index(heading, paragraphs.index("Kulturförvaltningen"))
+    assert paragraphs[at + 1] == " ".join(first.measure.description.split())
+    assert paragraphs[at + 2].startswith("Kommentar: Nämnden stöder åtgärden")
 
 
 def test_appendix_and_draft_mark(annex) -> None:

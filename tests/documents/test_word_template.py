@@ -12,7 +12,7 @@ from lxml import etree
 
 from remiss.documents.ooxml import W, w
 from remiss.documents.properties import read_custom_properties
-from remiss.documents.word.template import NO_MEASURES, build_response_docx
+from remiss.documents.word.template import build_response_docx, no_measures_text
 from remiss.documents.word.wordml import field_alias, field_tag, repeated_numbers
 from remiss.domain.round import Assignment, Role
 from remiss.identity import parse_reference
@@ -141,7 +141,7 @@ def test_heading_block_names_round_recipient_deadline_and_sender(definition, cat
     ):
         assert line in texts
     assert definition.fields.general.label in texts
-    assert NO_MEASURES not in texts
+    assert no_measures_text(definition.vocabulary) not in texts
 
 
 def test_organisation_without_measures_gets_only_the_general_comment(definition, catalog, identity_for):
@@ -149,7 +149,7 @@ def test_organisation_without_measures_gets_only_the_general_comment(definition,
     data = build(definition, catalog, identity_for, none)
     assert set(controls(data)) == {field_tag("general", definition.fields.general.id)}
     texts = paragraph_texts(data)
-    assert NO_MEASURES in texts
+    assert no_measures_text(definition.vocabulary) in texts
     assert not [t for t in texts if t.startswith("Delrapport: ")]
 
 

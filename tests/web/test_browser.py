@@ -15,6 +15,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from tests.lifecycle.support import unidentified
 from tests.mail.support import SmtpServer, free_port
 from tests.web.browser import CHROMIUM, Clock, check_accessibility, need_browser, served
 from tests.web.conftest import PASSWORD
@@ -99,16 +100,18 @@ def test_a_coordinators_day(tmp_path, monkeypatch):
             files = [f for a in arrivals[:4] for f in a.files]
             junk = tmp_path / "anteckningar.docx"
             junk.write_bytes(b"inte ett Word-dokument")
+            stranger = arrivals[6].organisation  # its answer comes with nothing that says whose it is
+            nameless = tmp_path / "svar.docx"
+            nameless.write_bytes(unidentified(workspace, stranger))
             page.get_by_role("link", name="Ladda upp").click()
             check_accessibility(page, "uppladdningen")
-            page.get_by_label("Dra filerna hit, eller välj dem").set_input_files(
-                [*map(str, files), str(junk)]
-            )
+            chosen = [*map(str, files), str(junk), str(nameless)]
+            page.get_by_label("Dra filerna hit, eller välj dem").set_input_files(chosen)
             page.get_by_role("button", name="Ladda upp").click()
-            page.locator("#utfall tbody tr").nth(len(files)).wait_for()
+            page.locator("#utfall tbody tr").nth(len(files) + 1).wait_for()
             outcomes = page.locator("#utfall tbody tr").all_inner_texts()
             assert sum("Mottagen" in o for o in outcomes) == len(files), outcomes
-            assert "Avvisad" in outcomes[-1]
+            assert "Avvisad" in outcomes[-2] and "Avvisad" in outcomes[-1], outcomes
             check_accessibility(page, "uppladdningen med utfall")
 
             # The board changes without a reload when a file arrives (here: collected by mail)
@@ -162,6 +165,12 @@ def test_a_coordinators_day(tmp_path, monkeypatch):
             page.get_by_role("link", name="Karantän").click()
             assert "anteckningar.docx" in page.locator("main").inner_text()
             check_accessibility(page, "karantänen")
+            page.locator("select[id^=org-]").select_option(stranger)
+            page.get_by_role("button", name="Tillskriv").click()
+            page.get_by_text("Filen är tillskriven förvaltningen och inläst.").wait_for()
+            assert "svar.docx" not in page.locator("main").inner_text()
+            page.goto(base + f"/omgangar/{ROUND}/org/{stranger}")
+            assert "svar.docx" in page.locator("main").inner_text()
             page.get_by_role("link", name="Logg").click()
             check_accessibility(page, "loggen")
 

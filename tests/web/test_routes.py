@@ -331,3 +331,49 @@ def test_concurrent_uploads_store_every_file_once(app, workspace):
             select(ReceivedFileRow.original_name).where(ReceivedFileRow.original_name.in_(names))
         )
         assert sorted(rows) == sorted(names)
+
+
+def test_the_round_lifecycle_from_the_desk(coordinator, workspace):
+    token = csrf_of(coordinator)
+    db = coordinator.app.state.desk.db
+    with db.session() as session:
+        row = session.scalar(
+            select(ReceivedFileRow).where(
+                ReceivedFileRow.kind == "docx", ReceivedFileRow.status == "accepted"
+            )
+        )
+    org = row.organisation_id
+
+    answer = coordinator.post(f"/omgangar/{ROUND}/sista-svarsdag", data={"csrf": token, "day": "2016-05-06"})
+    assert "Sista svarsdagen är flyttad." in answer.text and "6 maj 2016" in answer.text
+
+    answer = coordinator.post(f"/omgangar/{ROUND}/org/{org}/skicka-igen", data={"csrf": token})
+    assert "Mallarna och förfrågan är skickade igen." in answer.text
+
+    answer = coordinator.post(f"/omgangar/{ROUND}/org/{org}/filer/{row.id}/aterkalla", data={"csrf": token})
+    assert "Filen är återkallad" in answer.text
+    with db.session() as session:
+        assert session.get(ReceivedFileRow, row.id).status == "withdrawn"
+
+    answer = coordinator.post(f"/omgangar/{ROUND}/stang", data={"csrf": token})
+    assert "Omgången är stängd" in answer.text and "stängd" in answer.text
+    pending = next(
+        p for p in sorted((workspace.home / "inkommet").rglob("*.docx")) if p.name != row.original_name
+    )
+    refused = coordinator.post(
+        f"/omgangar/{ROUND}/ladda-upp",
+        data={"csrf": token},
+        files=[("filer", (pending.name, pending.read_bytes()))],
+        headers={"X-Remiss-Upload": "1"},
+    )
+    assert refused.status_code >= 400 and "stängd" in refused.text
+    answer = coordinator.post(f"/omgangar/{ROUND}/oppna", data={"csrf": token})
+    assert "Omgången är öppen igen." in answer.text
+
+    answer = coordinator.post(
+        f"/omgangar/{ROUND}/mottagare/ta-bort", data={"csrf": token, "organisation": org}
+    )
+    assert "Mottagaren är borttagen" in answer.text and f'id="org-{org}"' not in answer.text
+
+    log = coordinator.get(f"/omgangar/{ROUND}/logg").text
+    assert log.count("<td>samordnare</td>") >= 5  # every step above, under the logged-in user

@@ -10,14 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
 
 from remiss.cli import failures, lifecycle
-from remiss.cli.handoff import run_flow
+from remiss.cli.handoff import run_flow, small_work
 from remiss.cli.links import link_app
 from remiss.cli.progress import progress_bars
 from remiss.cli.render import (
@@ -98,7 +98,8 @@ def round_launch(round_id: RoundArg, json: JsonOption = False) -> None:
         return
     deadline = checks.round_context(round_id).definition.deadline
     lifecycle.warn(date_warnings(deadline, f"Sista svarsdag {deadline}", working_day=False))
-    issued = run_flow("launch", "launch_round", round_id, _home(), progress=progress_bars(json))
+    plain = _plain_launch(round_id)
+    issued = run_flow("launch", "launch_round", round_id, _home(), progress=progress_bars(json), plain=plain)
     if json:
         emit_json(issued)
     else:
@@ -128,12 +129,58 @@ def collect(
     files = [str(p.resolve()) for p in paths]
     progress = progress_bars(json)
     results = run_flow(
-        "collect", "collect_responses", round_id, files, _home(), progress=progress, prepare=start_parsers
+        "collect",
+        "collect_responses",
+        round_id,
+        files,
+        _home(),
+        progress=progress,
+        prepare=start_parsers,
+        plain=_plain_collect(round_id, paths),
     )
     keys = ("file", "outcome", "organisation", "identified_by", "reason", "late", "warnings", "receipt")
     emit_json(results, keys) if json else collect_table(results)
     if any(r.outcome is Outcome.REJECTED for r in results):
         raise typer.Exit(3)
+
+
+def _plain_launch(round_id: str) -> Callable[[], object] | None:
+    """Launching a few organisations as plain calls (see handoff.small_work), else None."""
+    from remiss import progress
+    from remiss.services import operations
+    from remiss.services.work import open_work
+
+    work = open_work(Workspace.from_env(), round_id)
+    pending = operations.pending_launch(work)
+    if not small_work(len(pending)) or os.environ.get("REMISS_SMTP_BLOCK"):
+        return None  # a Prefect Secret block holds the SMTP settings: only the flow reads it
+
+    def launch() -> object:
+        from remiss.mail.settings import smtp_from_env
+
+        progress.start("launch", len(pending), "Skickar ut mallar")
+        issued = operations.issue_many(work, pending)
+        operations.send_outbox(work.workspace, smtp_from_env(), round_id)
+        return issued
+
+    return launch
+
+
+def _plain_collect(round_id: str, paths: list[Path]) -> Callable[[], object] | None:
+    """Collecting a few files as plain calls (see handoff.small_work), else None."""
+    from remiss import progress
+    from remiss.services.intake.collect import collect_paths, expand_paths
+    from remiss.services.work import open_work
+
+    files = expand_paths([p.resolve() for p in paths])
+    if not small_work(len(files)):
+        return None
+
+    def collect() -> object:
+        progress.start("collect", len(files), "Läser in filer")
+        return collect_paths(open_work(Workspace.from_env(), round_id), files)
+
+    return collect
 
 
 @app.command()

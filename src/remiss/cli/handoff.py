@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from remiss import wire
-from remiss.errors import RemissError
+from remiss.errors import ConfigError, RemissError
 from remiss.progress import Listener, reporting
 from remiss.settings import Workspace, settings_fingerprint
 
@@ -31,17 +31,42 @@ def run_flow(
     *args: Any,
     progress: Listener | None = None,
     prepare: Callable[[], object] | None = None,
+    plain: Callable[[], Any] | None = None,
     **kwargs: Any,
 ) -> Any:
-    """`remiss_flows.<module>.<name>(*args, **kwargs)`, by serve if it runs; `prepare` only runs locally."""
+    """`remiss_flows.<module>.<name>(*args, **kwargs)`, by serve if it runs; `prepare` only runs locally.
+
+    `plain` is the same work as plain service calls, given by a command whose work is small
+    (see `small_work`): without serve, it runs instead of the flow, so that one file or one
+    organisation does not pay for importing Prefect and starting its API (several times the
+    work itself). Everything it does is in the store and the audit log as from the flow.
+    """
     result = _hand_off(name, args, kwargs, progress)
     if result is not _NOT_HANDED:
         return result
     if prepare is not None:
         prepare()
+    if plain is not None:
+        with reporting(progress):
+            return plain()
     flow = getattr(importlib.import_module(f"remiss_flows.{module}"), name)
     with reporting(progress):
         return flow(*args, **kwargs)
+
+
+def small_work(count: int) -> bool:
+    """Whether `count` files or organisations are few enough to run as plain calls without serve.
+
+    REMISS_SMALL_WORK sets the limit (default 10; 0 runs every command as a flow).
+    """
+    raw = os.environ.get("REMISS_SMALL_WORK", "10").strip()
+    try:
+        limit = int(raw)
+    except ValueError:
+        raise ConfigError(f"REMISS_SMALL_WORK ska vara ett heltal (0 eller mer), inte '{raw}'.") from None
+    if limit < 0:
+        raise ConfigError(f"REMISS_SMALL_WORK ska vara ett heltal (0 eller mer), inte '{raw}'.")
+    return count <= limit
 
 
 def _published() -> dict[str, Any] | None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from remiss.domain.outcomes import AnswerStatus, FileKind
+from remiss.domain.round import DEFAULT_WORDS, Vocabulary
 
 GENERAL = "general"  # measure_key of the general comment
 
@@ -66,7 +67,8 @@ class Evidence:
 @dataclass(frozen=True)
 class AnnexField:
     label: str  # e.g. "Kommentar"
-    xml: str  # cleaned fragment; "" prints the round's missing text
+    xml: str  # cleaned fragment; "" prints the round's missing text when the field is required
+    required: bool = True  # an empty optional field prints nothing at all
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,7 @@ class AnnexMeasure:
     number: str
     title: str
     fields: list[AnnexField]
-    description: str = ""  # printed under the åtgärd's heading in the per-åtgärd view
+    description: str = ""  # printed under the åtgärd's heading (the round's annex.descriptions)
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,7 @@ class AnnexDocument:
     general: list[AnnexEntry] = field(default_factory=list)  # general comments, per-åtgärd view
     appendix: list[AppendixGroup] = field(default_factory=list)
     status_line: str = ""  # under the appendix heading: what the statuses are as of when
+    words: Vocabulary = DEFAULT_WORDS  # the round's words in headings: "Delrapport: …", "4.1.1 Åtgärd: …"
 
 
 # --- The compiled workbook (`remiss annex --xlsx`) --------------------------------------
@@ -175,7 +178,8 @@ class WorkbookRow:
     measure: str
     role: str
     answers: list[str]
-    values: list[str | float | None]
+    values: list[str | float | None]  # only values the Excel check accepted; refused ones are in problems
+    problems: list[str] = field(default_factory=list)  # why a typed value was refused (Swedish)
 
 
 @dataclass(frozen=True)
@@ -187,3 +191,4 @@ class CompiledWorkbook:
     rows: list[WorkbookRow]
     general_label: str
     general: list[tuple[str, str, str, str]]  # (group, organisation id, förvaltning, plain text)
+    words: Vocabulary = DEFAULT_WORDS

@@ -111,6 +111,104 @@ class ResponseFields(_Strict):
         return self
 
 
+class Noun(_Strict):
+    """A word the round uses for its items or their groups, as texts need it.
+
+    Written in YAML as `[Fråga, frågor]` (singular as a heading prints it, plural as a
+    sentence uses it) or as a mapping with `singular` and `plural`. Texts only ever need
+    these two forms: "Fråga 2", "varje fråga", "3 frågor", "Frågor" at a sentence's start.
+    """
+
+    singular: str = Field(min_length=1, max_length=40)
+    plural: str = Field(min_length=1, max_length=40)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_pair(cls, value: object) -> object:
+        if isinstance(value, str):
+            raise ValueError(f"'{value}' ska vara två ord, singular och plural, t.ex. [Fråga, frågor]")
+        if isinstance(value, list | tuple):
+            if len(value) != 2 or not all(isinstance(v, str) for v in value):
+                raise ValueError("ska vara två ord, singular och plural, t.ex. [Fråga, frågor]")
+            return {"singular": value[0], "plural": value[1]}
+        return value
+
+    @field_validator("singular", "plural")
+    @classmethod
+    def _one_word_or_phrase(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if not value or any(c in value for c in ":{}<>"):
+            raise ValueError(f"'{value}' kan inte användas som ord (inga kolon eller klammer)")
+        return value
+
+    @property
+    def title(self) -> str:
+        """The singular with a capital: 'Fråga' in '2 Fråga: …' and 'Fråga 2'."""
+        return capitalised(self.singular)
+
+    @property
+    def one(self) -> str:
+        """The singular inside a sentence: 'varje fråga'."""
+        return lowered(self.singular)
+
+    @property
+    def many(self) -> str:
+        """The plural inside a sentence: '3 frågor'."""
+        return lowered(self.plural)
+
+    @property
+    def many_title(self) -> str:
+        """The plural at a sentence's or a column's start: 'Frågor'."""
+        return capitalised(self.plural)
+
+    def count(self, n: int) -> str:
+        """'1 fråga', '3 frågor'."""
+        return f"{n} {self.one if n == 1 else self.many}"
+
+
+def capitalised(word: str) -> str:
+    return word[:1].upper() + word[1:]
+
+
+def lowered(word: str) -> str:
+    """The first letter in lower case, unless the word is an abbreviation ('KPI', 'EU-mål')."""
+    if len(word) > 1 and word[1].isupper():
+        return word
+    return word[:1].lower() + word[1:]
+
+
+class Roles(_Strict):
+    """What the two roles are called in texts: 'Ansvarig' / 'Delansvar', or e.g. 'Huvudansvarig'."""
+
+    ansvarig: str = Field(default="Ansvarig", min_length=1, max_length=40)
+    delansvar: str = Field(default="Delansvar", min_length=1, max_length=40)
+
+    def of(self, role: str) -> str:
+        """'Ansvarig' (a column's value, a lead-in)."""
+        return self.ansvarig if role == "ansvarig" else self.delansvar
+
+    def in_text(self, role: str) -> str:
+        """'ansvarig' (inside a sentence or in parentheses)."""
+        return lowered(self.of(role))
+
+
+class Vocabulary(_Strict):
+    """The round's own words for what is asked (item) and how it is grouped (group)."""
+
+    item: Noun = Field(default_factory=lambda: Noun(singular="Åtgärd", plural="åtgärder"))
+    group: Noun = Field(default_factory=lambda: Noun(singular="Delrapport", plural="delrapporter"))
+    roles: Roles = Field(default_factory=Roles)
+
+
+DEFAULT_WORDS = Vocabulary()  # the bundled round's words: Åtgärd / åtgärder, Delrapport / delrapporter
+
+
+class AnnexOptions(_Strict):
+    """How the compiled annex prints the round."""
+
+    descriptions: bool = True  # each item's description under its heading, as seed 001 does
+
+
 class Measure(_Strict):
     """An åtgärd: numbered within its delrapport (numbers repeat across delrapporter)."""
 
@@ -206,6 +304,8 @@ class RoundDefinition(_Strict):
     fields: ResponseFields
     reports: list[Report] = Field(min_length=1)
     reminders: ReminderPolicy = Field(default_factory=ReminderPolicy)
+    vocabulary: Vocabulary = Field(default_factory=Vocabulary)
+    annex: AnnexOptions = Field(default_factory=AnnexOptions)
 
     @field_validator("recipients", mode="before")
     @classmethod
@@ -222,6 +322,12 @@ class RoundDefinition(_Strict):
         if dupes:
             raise ValueError(f"delrapport-id används mer än en gång: {', '.join(sorted(dupes))}")
         return reports
+
+    @cached_property
+    def shares_responsibility(self) -> bool:
+        """Whether any item has delansvar: if none has, every recipient is simply ansvarig and the
+        template does not print a role line under each item (a plain remiss of questions)."""
+        return any(m.delansvar for r in self.reports for m in r.measures)
 
     @cached_property
     def measures_by_key(self) -> dict[str, tuple[Report, Measure]]:

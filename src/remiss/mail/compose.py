@@ -18,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from remiss import resources
 from remiss.errors import MailError
 from remiss.mail.settings import sender_address
+from remiss.swedish import join_and
 
 
 class _HeaderClasses(HeaderRegistry):
@@ -37,12 +38,14 @@ POLICY = policy.default.clone(header_factory=_HeaderClasses())
 
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
-    return Environment(
+    environment = Environment(
         loader=FileSystemLoader(resources.templates_dir() / "mail"),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
         autoescape=False,  # plain-text mail, never HTML
     )
+    environment.filters["join_and"] = join_and  # 'a, b och c'
+    return environment
 
 
 def render(template: str, **context: Any) -> tuple[str, str]:

@@ -102,6 +102,24 @@ def mark_launched(session: Session, ctx: RoundContext, actor: str | None = None)
         audit.record(session, "round.launched", ctx.round_id, actor=actor)
 
 
+def render_request(ctx: RoundContext, org_id: str, *, link: str | None = None) -> tuple[str, str]:
+    """(subject, body) of the request to one organisation, naming the round's own fields and words
+    (launch sends it with the nämnd's answer `link`; the desk previews it without)."""
+    fields = ctx.definition.fields
+    return compose.render(
+        MessageKind.REQUEST,
+        definition=ctx.definition,
+        org=ctx.organisation(org_id),
+        assignments=ctx.assignments(org_id),
+        deadline=long_date(ctx.deadline_for(org_id)),
+        general_field=_quoted([fields.general.label])[0],
+        general_required=fields.general.required,
+        word_fields=_quoted([f.label for f in fields.word]),
+        excel_fields=_quoted([c.label for c in fields.excel]),
+        link=link,
+    )
+
+
 def _write_request(
     session: Session,
     ctx: RoundContext,
@@ -114,14 +132,8 @@ def _write_request(
     by: str,
 ) -> Path:
     org = ctx.organisation(org_id)
-    subject, body = compose.render(
-        MessageKind.REQUEST,
-        definition=ctx.definition,
-        org=org,
-        assignments=ctx.assignments(org_id),
-        deadline=long_date(ctx.deadline_for(org_id)),
-        link=links.mail_link(session, ctx.round_id, org_id, by=by),  # each request mail: a fresh link
-    )
+    link = links.mail_link(session, ctx.round_id, org_id, by=by)  # each request mail: a fresh link
+    subject, body = render_request(ctx, org_id, link=link)
     message = compose.build_message(
         to=list(org.email), subject=subject, body=body, key=key, attachments=attachments
     )
@@ -136,3 +148,8 @@ def _write_request(
         deliver=deliver,
     )
     return path
+
+
+def _quoted(labels: list[str]) -> list[str]:
+    """'”Tidshorisont”': the round's own labels, as the files show them."""
+    return [f"”{label}”" for label in labels]

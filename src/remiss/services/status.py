@@ -43,20 +43,38 @@ class OrganisationStatus:
 
 
 def count_line(rows: Sequence[OrganisationStatus]) -> str:
-    """'20 kompletta, 1 ofullständiga, 10 saknas (2 sena) av 31', as the status table ends."""
-    counts = Counter(r.status for r in rows)
-    late = sum(1 for r in rows if r.late)
-    return (
-        f"{counts[AnswerStatus.COMPLETE]} kompletta, {counts[AnswerStatus.INCOMPLETE]} ofullständiga, "
-        f"{counts[AnswerStatus.MISSING]} saknas ({late} sena) av {len(rows)}"
+    """'20 kompletta, 1 ofullständig, 10 saknas av 31; 2 kom in efter sista svarsdag', as the
+    status table, the tracking workbook and the demo end."""
+    return summary_line(rows).rstrip(".")
+
+
+def summary_line(rows: Sequence[OrganisationStatus]) -> str:
+    """'20 kompletta, 1 ofullständig, 10 saknas av 31; 2 kom in efter sista svarsdag.'
+
+    Late counts only organisations whose file came after their deadline: one that sent
+    nothing is missing, not late (each row's `late` is also true for it once the day passed).
+    """
+    count = Counter(r.status for r in rows)
+    late = sum(1 for r in rows if r.late and r.status != AnswerStatus.MISSING and r.received)
+    complete, incomplete = count[AnswerStatus.COMPLETE], count[AnswerStatus.INCOMPLETE]
+    parts = (
+        f"{complete} {'komplett' if complete == 1 else 'kompletta'}",
+        f"{incomplete} {'ofullständig' if incomplete == 1 else 'ofullständiga'}",
+        f"{count[AnswerStatus.MISSING]} saknas",
     )
+    return f"{', '.join(parts)} av {len(rows)}; {late} kom in efter sista svarsdag."
 
 
 def round_status(session: Session, ctx: RoundContext, today: dt.date) -> list[OrganisationStatus]:
     files = _accepted_files(session, ctx.round_id)
     current_ids = [f.id for fs in files.values() for f in fs if f.is_current]
-    answers = _by_file(session.scalars(select(AnswerRow).where(AnswerRow.file_id.in_(current_ids))))
-    values = _by_file(session.scalars(select(ValueRow).where(ValueRow.file_id.in_(current_ids))))
+    # Only the columns status reads: never the answers' text and XML (most of a big round's bytes).
+    answer_columns = (AnswerRow.file_id, AnswerRow.measure_key, AnswerRow.field_id, AnswerRow.empty)
+    value_columns = (
+        ValueRow.file_id, ValueRow.measure_key, ValueRow.column_id, ValueRow.raw, ValueRow.problem
+    )  # fmt: skip
+    answers = _by_file(session.execute(select(*answer_columns).where(AnswerRow.file_id.in_(current_ids))))
+    values = _by_file(session.execute(select(*value_columns).where(ValueRow.file_id.in_(current_ids))))
     reminders = _reminders(session, ctx.round_id)
     return [
         _status_of(ctx, org_id, files.get(org_id, []), answers, values, reminders.get(org_id, []), today)

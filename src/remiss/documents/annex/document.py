@@ -34,11 +34,12 @@ from remiss.documents.annex.notes import AnnexNotes
 from remiss.documents.annex.sections import APPENDIX_TITLE, TOC_LEVELS, Outline, appendix_xml, toc_xml
 from remiss.documents.model import AnnexDocument, AnnexEntry, AnnexField, MeasureSection
 from remiss.documents.ooxml import w
+from remiss.documents.word.wordml import item_heading, report_heading_start
 from remiss.errors import DocumentError, RejectedFile
 from remiss.swedish import long_date
 
 GENERAL_TITLE = "Övergripande kommentarer"
-BY_MEASURE_SUBTITLE = "Svaren per åtgärd"
+BY_MEASURE_SUBTITLE = "Svaren per {item}"
 _HOLDER_NSMAP = package.NAMESPACES  # the same prefixes document.xml declares
 _HOLDER_ITEMS = set(_HOLDER_NSMAP.items())
 
@@ -54,7 +55,8 @@ class _Writer:
         self.outline = Outline()
 
     def field(self, field: AnnexField, owner: str) -> str:
-        """The answer with its label as a bold lead-in; the label and missing_text when empty."""
+        """The answer with its label as a bold lead-in; when empty, the label and missing_text
+        for a required field and nothing at all for an optional one."""
         missing_text = self.doc.missing_text
         label = field.label.strip().rstrip(":")
         if field.xml.strip():
@@ -68,7 +70,14 @@ class _Writer:
             if FragmentCleaner(self.numbering, self.media, self.notes).clean(root):
                 add_label(root, label)
                 return _serialize_children(root)
+        if not field.required:
+            return ""
         return package.paragraph(missing_text, bold_lead=f"{label}: " if label else "")
+
+    def fields(self, fields: list[AnnexField], owner: str) -> str:
+        """An item's answers; the missing text alone when it has only optional fields, all empty."""
+        written = "".join(self.field(field, owner) for field in fields)
+        return written or package.paragraph(self.doc.missing_text)
 
 
 def build_annex(doc: AnnexDocument) -> bytes:
@@ -117,8 +126,8 @@ def toc_entries(doc: AnnexDocument) -> list[tuple[int, str]]:
             entries.append((1, GENERAL_TITLE))
             entries += [(2, entry.name) for entry in _general_entries(doc)]
         for report in doc.by_measure:
-            entries.append((1, f"Delrapport: {report.title}"))
-            entries += [(2, _measure_heading(m.number, m.title)) for m in report.measures]
+            entries.append((1, _report_heading(doc, report.title)))
+            entries += [(2, item_heading(m.number, m.title, doc.words)) for m in report.measures]
     if doc.appendix:
         entries.append((1, APPENDIX_TITLE))
         entries += [(2, group.heading) for group in doc.appendix]
@@ -126,20 +135,16 @@ def toc_entries(doc: AnnexDocument) -> list[tuple[int, str]]:
 
 
 def _title_page(doc: AnnexDocument) -> str:
-    draft = (
-        f'<w:p><w:r><w:rPr><w:b/><w:color w:val="{package.DRAFT_COLOUR}"/></w:rPr>'
-        f'<w:t xml:space="preserve">{package.text(package.draft_mark(doc.draft_stamp))}</w:t></w:r></w:p>'
-        if doc.draft_stamp
-        else ""
-    )
-    view = package.paragraph(BY_MEASURE_SUBTITLE, "Subtitle") if doc.by_measure is not None else ""
+    """Bilaga, title, diarienummer, date. A draft's red UTKAST line is the page header's, which
+    the title page shows like every other page: it is not repeated in the body."""
+    subtitle = BY_MEASURE_SUBTITLE.format(item=doc.words.item.one)
+    view = package.paragraph(subtitle, "Subtitle") if doc.by_measure is not None else ""
     return (
         package.paragraph("Bilaga", "Title")
         + package.paragraph(doc.title, "Subtitle")
         + view
         + package.paragraph(f"Diarienummer: {doc.diarienummer}")
         + package.paragraph(long_date(doc.date))
-        + draft
     )
 
 
@@ -159,11 +164,14 @@ def _entry(writer: _Writer, entry: AnnexEntry) -> str:
         return "".join(out)
     if general is not None:
         out.append(writer.field(general, entry.name))
+    words = writer.doc.words
     for report in entry.reports:
-        out.append(writer.outline.heading(3, f"Delrapport: {report.title}"))
+        out.append(writer.outline.heading(3, _report_heading(writer.doc, report.title)))
         for measure in report.measures:
-            out.append(writer.outline.heading(4, _measure_heading(measure.number, measure.title)))
-            out.extend(writer.field(field, entry.name) for field in measure.fields)
+            out.append(writer.outline.heading(4, item_heading(measure.number, measure.title, words)))
+            if measure.description:
+                out.append(package.paragraph(measure.description))
+            out.append(writer.fields(measure.fields, entry.name))
     return "".join(out)
 
 
@@ -178,30 +186,33 @@ def _by_measure(writer: _Writer) -> Iterator[str]:
             assert field is not None
             yield writer.outline.heading(2, entry.name) + writer.field(field, entry.name)
     for report in doc.by_measure or []:
-        yield writer.outline.heading(1, f"Delrapport: {report.title}")
+        yield writer.outline.heading(1, _report_heading(doc, report.title))
         for measure in report.measures:
             yield _measure(writer, measure)
 
 
 def _measure(writer: _Writer, measure: MeasureSection) -> str:
-    out = [writer.outline.heading(2, _measure_heading(measure.number, measure.title))]
+    words = writer.doc.words
+    out = [writer.outline.heading(2, item_heading(measure.number, measure.title, words))]
     if measure.description:
         out.append(package.paragraph(measure.description))
     if measure.responsibility:
         out.append(package.paragraph(measure.responsibility, italic=True))
     if not measure.answers:
-        out.append(package.paragraph("Ingen förvaltning har denna åtgärd i omgången."))
+        nobody = f"Ingen förvaltning har fått {words.item.one} {measure.number} i omgången."
+        out.append(package.paragraph(nobody))
     for answer in measure.answers:
         out.append(writer.outline.heading(3, answer.organisation))
         if answer.missing:
             out.append(package.paragraph(writer.doc.missing_text))
         else:
-            out.extend(writer.field(field, answer.organisation) for field in answer.fields)
+            out.append(writer.fields(answer.fields, answer.organisation))
     return "".join(out)
 
 
-def _measure_heading(number: str, title: str) -> str:
-    return f"{number} Åtgärd: {title}"
+def _report_heading(doc: AnnexDocument, title: str) -> str:
+    """'Delrapport: …' in the round's words, as the Word template heads it."""
+    return report_heading_start(doc.words) + title
 
 
 def _general(entry: AnnexEntry) -> AnnexField | None:

@@ -27,19 +27,22 @@ _FIXED = (
     "Organisation (id)",
     "Förvaltning",
     "Status",
-    "Delrapport",
-    "Åtgärd",
-    "Åtgärdens titel",
+    "{group}",  # the round's words (vocabulary): Delrapport, Åtgärd
+    "{item}",
+    "{item} (rubrik)",
     "Roll",
 )
-_WIDTHS = {"Grupp": 18, "Organisation (id)": 16, "Förvaltning": 28, "Status": 13, "Delrapport": 30}
+PROBLEMS = "Värden som inte kunde användas"  # the Excel values the check refused, with why
+_WIDTHS = {"Grupp": 18, "Organisation (id)": 16, "Förvaltning": 28, "Status": 13, 5: 30}
 
 
 def build_workbook(book: CompiledWorkbook) -> bytes:
     wb = Workbook()
     answers = wb.active
-    answers.title = "Svar per åtgärd"
-    headers = [*_FIXED, *book.word_labels, *book.excel_labels]
+    words = book.words
+    answers.title = f"Svar per {words.item.one}"[:31]  # Excel's limit on a sheet name
+    fixed_headers = [h.format(group=words.group.title, item=words.item.title) for h in _FIXED]
+    headers = [*fixed_headers, *book.word_labels, *book.excel_labels, PROBLEMS]
     _header(answers, headers)
     for row in book.rows:
         fixed = (
@@ -61,6 +64,7 @@ def build_workbook(book: CompiledWorkbook) -> bytes:
                 answers.cell(r, c, value)
             elif value is not None:
                 _text(answers, r, c, value)
+        _text(answers, r, len(headers), "\n".join(row.problems))
     general = wb.create_sheet("Övergripande")
     _header(general, ["Grupp", "Organisation (id)", "Förvaltning", book.general_label])
     for values in book.general:
@@ -100,7 +104,7 @@ def _header(sheet: Worksheet, headers: list[str]) -> None:
 
 def _layout(sheet: Worksheet, headers: list[str], fixed: int) -> None:
     for c, title in enumerate(headers, start=1):
-        width = _WIDTHS.get(title, 12 if c <= fixed else 50)
+        width = _WIDTHS.get(title, _WIDTHS.get(c, 12) if c <= fixed else 50)
         sheet.column_dimensions[get_column_letter(c)].width = width
     wrap = Alignment(wrap_text=True, vertical="top")
     for row in sheet.iter_rows(min_row=2):

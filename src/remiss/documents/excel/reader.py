@@ -12,7 +12,7 @@ import datetime as dt
 import math
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +21,7 @@ from remiss.documents.excel.template import KEY_MARKER, SHEET_NAME, swedish_numb
 from remiss.documents.model import Extracted, ExtractedValue
 from remiss.documents.package import open_package, read_member
 from remiss.documents.xmlsafe import parse_untrusted
-from remiss.domain.round import Assignment, ExcelColumn, RoundDefinition
+from remiss.domain.round import DEFAULT_WORDS, Assignment, ExcelColumn, RoundDefinition, Vocabulary
 from remiss.errors import RejectedFile, RemissError
 
 SCAN_ROWS = 40  # how far down a sheet the hidden id row is looked for
@@ -105,11 +105,15 @@ def read_response_xlsx(
             "nyckelkolumnen saknas). Använd Excelfilen som skickades ut med remissen.",
             code="not-template",
         )
-    return _extract(layout, name, definition.fields.excel, assignments)
+    return _extract(layout, name, definition.fields.excel, assignments, definition.vocabulary)
 
 
 def _extract(
-    layout: SheetLayout, name: str, columns: list[ExcelColumn], assignments: list[Assignment]
+    layout: SheetLayout,
+    name: str,
+    columns: list[ExcelColumn],
+    assignments: list[Assignment],
+    words: Vocabulary = DEFAULT_WORDS,
 ) -> Extracted:
     result = Extracted()
     indexes: dict[str, int] = {}
@@ -120,12 +124,14 @@ def _extract(
         else:
             indexes[column.id] = index
     expected = {a.key for a in assignments}
+    numbers = [a.measure.number for a in assignments]
+    repeated = {n for n in numbers if numbers.count(n) > 1}  # named with their group in messages
     for assignment in assignments:
         found = layout.rows.get(assignment.key)
         if found is None:
             result.warnings.append(
-                f"Raden för åtgärd {assignment.measure.number} ({assignment.report.title}) saknas i "
-                f"{name}; värdena för den åtgärden kunde inte läsas."
+                f"Raden för {words.item.one} {assignment.measure.number} ({assignment.report.title}) saknas "
+                f"i {name}; värdena på den raden kunde inte läsas."
             )
             continue
         _row, cells = found
@@ -133,22 +139,34 @@ def _extract(
             if column.id in indexes:
                 index = indexes[column.id]
                 cell = cells[index] if index < len(cells) else None
-                result.values.append(interpret(cell, column, assignment))
+                result.values.append(interpret(cell, column, assignment, words, repeated))
     for key in sorted(set(layout.duplicates) & expected):
-        result.warnings.append(f"Åtgärden {key} finns på flera rader i {name}; bara den första raden lästes.")
+        result.warnings.append(
+            f"{words.item.title} {key} finns på flera rader i {name}; bara den första raden lästes."
+        )
     for key in sorted(set(layout.rows) - expected):
         result.warnings.append(
-            f"Raden med nyckeln {key} i {name} hör inte till nämndens åtgärder och lästes inte."
+            f"Raden med nyckeln {key} i {name} hör inte till nämndens {words.item.many} och lästes inte."
         )
     return result
 
 
-def interpret(cell: Any, column: ExcelColumn, assignment: Assignment) -> ExtractedValue:
-    """The typed value of one input cell, or a Swedish problem naming column and åtgärd."""
+def interpret(
+    cell: Any,
+    column: ExcelColumn,
+    assignment: Assignment,
+    words: Vocabulary = DEFAULT_WORDS,
+    repeated: Collection[str] = (),
+) -> ExtractedValue:
+    """The typed value of one input cell, or a Swedish problem naming column and item (åtgärd),
+    in the round's words; an item number in `repeated` is named with its group."""
     value = getattr(cell, "value", None)
     data_type = getattr(cell, "data_type", "n")
     raw = _text(value)
-    where = f"i kolumnen {column.label} för åtgärd {assignment.measure.number}"
+    item = assignment.measure.number
+    if item in repeated:
+        item += f" ({words.group.one} {assignment.report.title})"
+    where = f"i kolumnen {column.label} för {words.item.one} {item}"
 
     def result(typed: str | float | None, problem: str | None = None) -> ExtractedValue:
         return ExtractedValue(assignment.key, column.id, raw, typed, problem)

@@ -22,7 +22,7 @@ from openpyxl.writer.theme import theme_xml
 from remiss.documents.properties import CUSTOM_PART, custom_properties_xml
 from remiss.documents.zipped import zip_parts
 from remiss.domain.catalog import Organisation
-from remiss.domain.round import Assignment, ExcelColumn, RoundDefinition
+from remiss.domain.round import Assignment, ExcelColumn, RoundDefinition, Vocabulary
 from remiss.identity import FileIdentity
 
 SHEET_NAME = "Svar"
@@ -35,9 +35,9 @@ FIRST_INPUT_COLUMN = 6  # A key (hidden), B delrapport, C nummer, D åtgärd, E 
 # clash with a round's column ids (those match ^[a-z][a-z0-9_]*$).
 FIXED_COLUMNS = (
     (KEY_MARKER, "Nyckel", 18),
-    ("remiss:delrapport", "Delrapport", 32),
-    ("remiss:nummer", "Åtgärd", 9),
-    ("remiss:atgard", "Åtgärd (rubrik)", 48),
+    ("remiss:delrapport", "{group}", 32),  # headers in the round's words (its vocabulary)
+    ("remiss:nummer", "{item}", 9),
+    ("remiss:atgard", "{item} (rubrik)", 48),
     ("remiss:roll", "Roll", 12),
 )
 NUMBER_DEFAULT_BOUNDS = (-1e15, 1e15)
@@ -105,8 +105,9 @@ def build_response_xlsx(
     validations = ""
     if assignments:
         rows.append(_id_row(columns))
-        rows.append(_header_row(columns))
-        rows += [_data_row(FIRST_DATA_ROW + i, a, columns) for i, a in enumerate(assignments)]
+        rows.append(_header_row(columns, definition.vocabulary))
+        words = definition.vocabulary
+        rows += [_data_row(FIRST_DATA_ROW + i, a, columns, words) for i, a in enumerate(assignments)]
         last = FIRST_DATA_ROW + len(assignments) - 1
         if columns:  # the schema wants at least one dataValidation inside dataValidations
             items = "".join(_validation(c, i, last, lists) for i, c in _inputs(columns))
@@ -159,15 +160,16 @@ def _title_rows(
     has_rows: bool,
 ) -> list[str]:
     """Rows 1-6: round, diarienummer, nämnd, deadline, visible reference, instruction."""
+    words = definition.vocabulary
     if not has_rows:
         line = (
-            f"{org.namnd} har inga åtgärder att besvara i Excelfilen i denna remiss; "
+            f"{org.namnd} har inga {words.item.many} att besvara i Excelfilen i denna remiss; "
             "här finns inget att fylla i."
         )
     else:
         required = [c.label for c in columns if c.required]
         line = (
-            "Fyll i de gula cellerna, en rad per åtgärd; välj ur listan där det finns en. "
+            f"Fyll i de gula cellerna, en rad per {words.item.one}; välj ur listan där det finns en. "
             + (f"Kolumner märkta med * ska fyllas i: {', '.join(required)}. " if required else "")
             + "Övriga celler är låsta. Spara som .xlsx och skicka tillbaka filen."
         )
@@ -188,19 +190,20 @@ def _id_row(columns: list[ExcelColumn]) -> str:
     return f'<row r="{ID_ROW}" hidden="1">{cells}</row>'
 
 
-def _header_row(columns: list[ExcelColumn]) -> str:
-    labels = [c[1] for c in FIXED_COLUMNS] + [c.label + (" *" if c.required else "") for c in columns]
+def _header_row(columns: list[ExcelColumn], words: Vocabulary) -> str:
+    fixed = [c[1].format(group=words.group.title, item=words.item.title) for c in FIXED_COLUMNS]
+    labels = fixed + [c.label + (" *" if c.required else "") for c in columns]
     cells = "".join(_text_cell(i, HEADER_ROW, v, S_HEADER) for i, v in enumerate(labels, start=1))
     return f'<row r="{HEADER_ROW}">{cells}</row>'
 
 
-def _data_row(row: int, assignment: Assignment, columns: list[ExcelColumn]) -> str:
+def _data_row(row: int, assignment: Assignment, columns: list[ExcelColumn], words: Vocabulary) -> str:
     fixed = (
         assignment.key,
         assignment.report.title,
         assignment.measure.number,
         assignment.measure.title,
-        assignment.role.label,
+        words.roles.of(assignment.role),
     )
     cells = [_text_cell(i, row, v, S_FIXED) for i, v in enumerate(fixed, start=1)]
     for index, column in _inputs(columns):

@@ -19,18 +19,27 @@ from lxml import etree
 from remiss.documents.ooxml import w
 from remiss.documents.word.clean import normalised, paragraph_text
 from remiss.documents.word.wordml import (
-    MEASURE_HEADING_START,
-    REPORT_HEADING,
-    REPORT_HEADING_START,
+    DEFAULT_WORDS,
     TAG_PREFIX,
+    measure_heading_start,
+    report_heading_start,
 )
+from remiss.domain.round import Vocabulary
 
 # Headings that end an answer: levels 1-2 (the template's delrapport and åtgärd levels),
 # by style id (English and Swedish Word) or outline level, or by the template's own
 # heading text when an editor renamed the style. A respondent's Heading 3 inside an
 # answer stays part of the answer.
 _HEADING_STYLE = re.compile(r"^(heading|rubrik)\s?[12]$", re.IGNORECASE)
-_HEADING_TEXT = re.compile(rf"^(\d+(\.\d+)* Åtgärd\b|{re.escape(REPORT_HEADING_START)})")
+
+
+def _heading_text(words: Vocabulary) -> re.Pattern[str]:
+    """'4.1.1 Åtgärd…' or 'Delrapport: …' in the round's words."""
+    item, group = re.escape(words.item.title), re.escape(report_heading_start(words))
+    return re.compile(rf"^(\d+(\.\d+)* {item}\b|{group})")
+
+
+_DEFAULT_HEADING_TEXT = _heading_text(DEFAULT_WORDS)
 # Clark names, made once: the index visits every block of every returned file.
 _P, _TBL, _SDT, _SDT_CONTENT, _CUSTOM_XML = w("p"), w("tbl"), w("sdt"), w("sdtContent"), w("customXml")
 _VAL, _SDT_PR, _TAG, _ALIAS = w("val"), w("sdtPr"), w("tag"), w("alias")
@@ -45,8 +54,12 @@ def label_key(text: str) -> str:
 class BodyIndex:
     """The body as a flat list of blocks, with their text, headings, labels and owners."""
 
-    def __init__(self, body: etree._Element, labels: set[str], aliases: set[str]) -> None:
+    def __init__(
+        self, body: etree._Element, labels: set[str], aliases: set[str], words: Vocabulary = DEFAULT_WORDS
+    ) -> None:
         self.labels = {label_key(label) for label in labels}
+        self.words = words
+        self._heading_text = _DEFAULT_HEADING_TEXT if words == DEFAULT_WORDS else _heading_text(words)
         self.aliases = aliases
         self.blocks: list[etree._Element] = []
         self.owners: list[etree._Element | None] = []
@@ -128,7 +141,7 @@ class BodyIndex:
         level = _grandchild(block, _P_PR, _OUTLINE)
         if level is not None and level.get(_VAL) in ("0", "1"):
             return True
-        return bool(_HEADING_TEXT.match(self.texts[i]))
+        return bool(self._heading_text.match(self.texts[i]))
 
     def is_label(self, i: int, label: str | None = None) -> bool:
         key = self.texts.key(i)
@@ -169,15 +182,16 @@ class BodyIndex:
         stray-text check asks for every åtgärd of a file."""
         if self._measures is None:
             self._measures = self._index_measures()
-        report = normalised(REPORT_HEADING.format(title=report_title))
+        report = normalised(report_heading_start(self.words) + report_title)
         found = self._measures.get((report if report in self._measures_reports else None, number), [])
         return found[0] if len(found) == 1 else None
 
     def _index_measures(self) -> dict[tuple[str | None, str], list[int]]:
         found: dict[tuple[str | None, str], list[int]] = defaultdict(list)
         report: str | None = None
-        suffix = MEASURE_HEADING_START.format(number="")
-        report_letter = REPORT_HEADING_START[0]
+        suffix = measure_heading_start("", self.words)  # " Åtgärd", in the round's words
+        group = report_heading_start(self.words)  # "Delrapport: "
+        report_letter = group[0]
         for i, block in enumerate(self.blocks):
             # Only a paragraph whose text starts with a digit or the report heading's letter can
             # be one of these headings: the first text node says so without reading the rest.
@@ -186,7 +200,7 @@ class BodyIndex:
             if not (start.isdigit() or start == report_letter):
                 continue
             text = self.texts[i]
-            if text.startswith(REPORT_HEADING_START):
+            if text.startswith(group):
                 self._report_starts.add(i)
                 report = text if text not in self._measures_reports else None  # first one counts
                 self._measures_reports.add(text)
@@ -210,8 +224,8 @@ class BodyIndex:
 
     def find_measure_heading(self, report_title: str, number: str) -> int | None:
         """The åtgärd's heading, looked for under its delrapport's heading when that is there."""
-        start = MEASURE_HEADING_START.format(number=number)
-        report = REPORT_HEADING.format(title=report_title)
+        start = measure_heading_start(number, self.words)
+        report = report_heading_start(self.words) + report_title
         scope, report = range(len(self.blocks)), normalised(report)
         report_at = next((i for i in scope if self.texts[i] == report), None)
         if report_at is not None:
@@ -221,7 +235,8 @@ class BodyIndex:
 
     def _report_scope(self, report_at: int) -> range:
         end = report_at + 1
-        while end < len(self.blocks) and not self.texts[end].startswith(REPORT_HEADING_START):
+        group = report_heading_start(self.words)
+        while end < len(self.blocks) and not self.texts[end].startswith(group):
             end += 1
         return range(report_at + 1, end)
 

@@ -54,7 +54,7 @@ def read_response_docx(
         facts = BodyFacts(body, source)  # strips what no answer keeps, in place
         expected = _expected_fields(definition, assignments)
         labels = {definition.fields.general.label} | {f.label for f in definition.fields.word}
-        index = BodyIndex(body, labels, {e.alias for e in expected})
+        index = BodyIndex(body, labels, {e.alias for e in expected}, definition.vocabulary)
         reader = _Reader(index, facts, definition, name, PackageMedia.load(package))
         located = [reader.locate(e) for e in expected]
         reader.add_stray(expected, located)
@@ -158,12 +158,14 @@ class _Reader:
         loose = [
             i for i in self.index.measure_section(heading) if owners[i] is None and blocks[i] not in covered
         ]
-        # The template's own loose blocks: description, responsibility line, one label per field.
-        # No more loose blocks than that: nothing was typed beside the fields (reading their
-        # text is most of this check's cost, and nearly every section is left as it was).
-        if len(loose) <= bool(assignment.measure.description) + 1 + len(expected):
+        # The template's own loose blocks: description, responsibility line (none in a round
+        # without delansvar), one label per field. No more loose blocks than that: nothing was
+        # typed beside the fields (reading their text is most of this check's cost, and nearly
+        # every section is left as it was).
+        role_line = responsibility_line(assignment, self.definition)
+        if len(loose) <= bool(assignment.measure.description) + bool(role_line) + len(expected):
             return {}
-        template = {normalised(assignment.measure.description), normalised(responsibility_line(assignment))}
+        template = {normalised(assignment.measure.description), normalised(role_line)}
         template |= {normalised(e.field.placeholder) for e in expected}
         labels = {label_key(e.field.label): n for n, e in enumerate(expected)}
         found: dict[int, list[etree._Element]] = {}
@@ -232,7 +234,10 @@ class _Reader:
 
     def _unlabelled(self, section: range, assignment: Assignment) -> list[etree._Element]:
         """All labels deleted: everything typed under the heading except the template's text."""
-        template = {normalised(assignment.measure.description), normalised(responsibility_line(assignment))}
+        template = {
+            normalised(assignment.measure.description),
+            normalised(responsibility_line(assignment, self.definition)),
+        }
         return [self.index.blocks[i] for i in section if self.index.texts[i] not in template]
 
     def warnings(self, expected: list[_Expected]) -> list[str]:
@@ -249,7 +254,7 @@ class _Reader:
             )
         if self.stray:
             found.append(
-                f"{name}: text som stod utanför svarsfälten under åtgärdens rubrik lästes som svaren "
+                f"{name}: text som stod under rubriken men utanför svarsfälten lästes som svaren "
                 f"{_listed(self.stray)}. Kontrollera att de blev rätt."
             )
         if self.duplicated:
@@ -264,7 +269,8 @@ class _Reader:
         foreign = [tag for tag in foreign if self.index.is_answer_control(self.index.by_tag[tag][0])]
         if foreign:
             found.append(
-                f"{name}: filen innehåller svarsfält som inte hör till mottagarens åtgärder "
+                f"{name}: filen innehåller svarsfält som inte hör till mottagarens "
+                f"{self.definition.vocabulary.item.many} "
                 f"({', '.join(foreign)}); de lästes inte. Har fel mall använts?"
             )
         return found

@@ -18,6 +18,7 @@ from remiss.documents.model import GENERAL
 from remiss.documents.ooxml import w
 from remiss.documents.word.base import BasePackage, base_package, stamp
 from remiss.documents.word.wordml import (
+    DEFAULT_WORDS,
     STYLE_HEADING_1,
     STYLE_HEADING_2,
     STYLE_NO_SPACING,
@@ -33,17 +34,17 @@ from remiss.documents.word.wordml import (
     rich_text_control,
 )
 from remiss.domain.catalog import Organisation
-from remiss.domain.round import Assignment, Report, Role, RoundDefinition, WordField
+from remiss.domain.round import Assignment, Report, Role, RoundDefinition, Vocabulary, WordField
 from remiss.identity import FileIdentity
 from remiss.swedish import long_date
 
 DEFAULT_INSTRUCTIONS = (
-    "Skriv nämndens svar i de grå fälten under varje åtgärd. Lämna ett fält som det är om "
+    "Skriv nämndens svar i de grå fälten under varje {item}. Lämna ett fält som det är om "
     "nämnden inte har något att tillföra. Spara filen som Word-dokument (.docx) och skicka "
     "tillbaka den före sista svarsdagen."
 )
 NO_MEASURES = (
-    "Nämnden har inga åtgärder tilldelade i den här remissen, men är välkommen att lämna "
+    "Nämnden har inga {items} tilldelade i den här remissen, men är välkommen att lämna "
     "en övergripande kommentar."
 )
 
@@ -60,8 +61,19 @@ def build_response_docx(
     return stamp(base, document_xml, identity.reference, identity.as_properties())
 
 
-def responsibility_line(assignment: Assignment) -> str:
-    return assignment.measure.responsibility or f"Nämndens roll: {assignment.role.value}"
+def responsibility_line(assignment: Assignment, definition: RoundDefinition | None = None) -> str:
+    """The round's free text, else 'Nämndens roll: ansvarig' in the round's words; nothing when
+    no item of the round has delansvar (every recipient answers all it gets as ansvarig)."""
+    if assignment.measure.responsibility:
+        return assignment.measure.responsibility
+    if definition is not None and not definition.shares_responsibility:
+        return ""
+    words = definition.vocabulary if definition is not None else DEFAULT_WORDS
+    return f"Nämndens roll: {words.roles.in_text(assignment.role)}"
+
+
+def no_measures_text(words: Vocabulary) -> str:
+    return NO_MEASURES.format(items=words.item.many)
 
 
 class _Writer:
@@ -76,10 +88,10 @@ class _Writer:
         yield from self.heading_block(org)
         yield from self.instructions()
         if not assignments:
-            yield paragraph(NO_MEASURES)
+            yield paragraph(no_measures_text(self.definition.vocabulary))
         yield from self.general()
         for report, items in _by_report(assignments):
-            yield _delrapport_heading(report)
+            yield _delrapport_heading(report, self.definition.vocabulary)
             for assignment in items:
                 yield from self.measure(assignment)
 
@@ -97,7 +109,9 @@ class _Writer:
         yield paragraph()
 
     def instructions(self) -> Iterator[etree._Element]:
-        text = self.definition.instructions or DEFAULT_INSTRUCTIONS
+        text = self.definition.instructions or DEFAULT_INSTRUCTIONS.format(
+            item=self.definition.vocabulary.item.one
+        )
         yield paragraph("Instruktioner", bold=True, keep_next=True)
         for line in text.splitlines():
             if line.strip():
@@ -108,11 +122,13 @@ class _Writer:
         yield from self._field(general, field_tag(GENERAL, general.id), general_alias(general))
 
     def measure(self, assignment: Assignment) -> Iterator[etree._Element]:
-        measure = assignment.measure
-        yield paragraph(measure_heading(measure), style=STYLE_HEADING_2)
+        measure, words = assignment.measure, self.definition.vocabulary
+        yield paragraph(measure_heading(measure, words), style=STYLE_HEADING_2)
         if measure.description:
             yield paragraph(measure.description)
-        yield paragraph(responsibility_line(assignment), italic=True)
+        line = responsibility_line(assignment, self.definition)
+        if line:
+            yield paragraph(line, italic=True)
         for field in self.definition.fields.word:
             alias = field_alias(assignment.report, measure, field, self.repeated)
             yield from self._field(field, field_tag(assignment.key, field.id), alias)
@@ -142,9 +158,10 @@ class _RoundParts:
         self.definition = definition
         writer = _Writer(definition, itertools.repeat(0))
         self._fixed = self._serialize(writer.instructions())
-        self._no_measures = self._serialize([paragraph(NO_MEASURES)])
+        words = definition.vocabulary
+        self._no_measures = self._serialize([paragraph(no_measures_text(words))])
         self._general = self._serialize(writer.general())
-        self._reports = {id(r): self._serialize([_delrapport_heading(r)]) for r in definition.reports}
+        self._reports = {id(r): self._serialize([_delrapport_heading(r, words)]) for r in definition.reports}
         self._measures = {
             (id(measure), role): self._serialize(writer.measure(Assignment(report, measure, role)))
             for report in definition.reports
@@ -160,7 +177,8 @@ class _RoundParts:
         pieces.append(self._general)
         for report, items in _by_report(assignments):
             known = self._reports.get(id(report))  # parts are of this definition's own objects
-            pieces.append(known if known is not None else self._serialize([_delrapport_heading(report)]))
+            heading = [_delrapport_heading(report, self.definition.vocabulary)]
+            pieces.append(known if known is not None else self._serialize(heading))
             for a in items:
                 known = self._measures.get((id(a.measure), a.role))
                 pieces.append(known if known is not None else self._serialize(writer.measure(a)))
@@ -197,8 +215,8 @@ def _round_parts(definition: RoundDefinition, base: BasePackage) -> _RoundParts:
         return cached[2]
 
 
-def _delrapport_heading(report: Report) -> etree._Element:
-    return paragraph(report_heading(report), style=STYLE_HEADING_1)
+def _delrapport_heading(report: Report, words: Vocabulary) -> etree._Element:
+    return paragraph(report_heading(report, words), style=STYLE_HEADING_1)
 
 
 def _by_report(assignments: list[Assignment]) -> list[tuple[Report, list[Assignment]]]:

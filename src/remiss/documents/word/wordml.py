@@ -14,7 +14,7 @@ from collections.abc import Collection, Iterable
 from lxml import etree
 
 from remiss.documents.ooxml import w
-from remiss.domain.round import Measure, Report, RoundDefinition, WordField
+from remiss.domain.round import DEFAULT_WORDS, Measure, Report, RoundDefinition, Vocabulary, WordField
 
 TAG_PREFIX = "remiss:"
 
@@ -29,10 +29,10 @@ STYLE_LIST_NUMBER = "ListNumber"
 STYLE_PLACEHOLDER = "PlaceholderText"
 PLACEHOLDER_STYLE_NAME = "Placeholder Text"
 
-REPORT_HEADING_START = "Delrapport: "
-REPORT_HEADING = REPORT_HEADING_START + "{title}"
-MEASURE_HEADING = "{number} Åtgärd: {title}"
-MEASURE_HEADING_START = "{number} Åtgärd"
+# Headings in the round's own words (its vocabulary): "Delrapport: …" and "4.1.1 Åtgärd: …"
+# for the bundled round, "Avsnitt: …" and "2 Fråga: …" for a remiss of questions.
+REPORT_HEADING_START = "{group}: "
+MEASURE_HEADING_START = "{number} {item}"
 
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
@@ -65,12 +65,28 @@ def repeated_numbers(definition: RoundDefinition) -> frozenset[str]:
     return frozenset(number for number, count in counts.items() if count > 1)
 
 
-def report_heading(report: Report) -> str:
-    return REPORT_HEADING.format(title=report.title)
+def report_heading_start(words: Vocabulary = DEFAULT_WORDS) -> str:
+    """'Delrapport: ', what every group heading starts with."""
+    return REPORT_HEADING_START.format(group=words.group.title)
 
 
-def measure_heading(measure: Measure) -> str:
-    return MEASURE_HEADING.format(number=measure.number, title=measure.title)
+def measure_heading_start(number: str, words: Vocabulary = DEFAULT_WORDS) -> str:
+    """'4.1.1 Åtgärd', what the item's heading starts with."""
+    return MEASURE_HEADING_START.format(number=number, item=words.item.title)
+
+
+def report_heading(report: Report, words: Vocabulary = DEFAULT_WORDS) -> str:
+    """'Delrapport: Stad i samverkan – …' (template and annex print the same)."""
+    return report_heading_start(words) + report.title
+
+
+def measure_heading(measure: Measure, words: Vocabulary = DEFAULT_WORDS) -> str:
+    """'4.1.1 Åtgärd: Etablera lotsar …'."""
+    return item_heading(measure.number, measure.title, words)
+
+
+def item_heading(number: str, title: str, words: Vocabulary = DEFAULT_WORDS) -> str:
+    return f"{measure_heading_start(number, words)}: {title}"
 
 
 # --- builders ------------------------------------------------------------------------

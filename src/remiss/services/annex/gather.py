@@ -33,7 +33,7 @@ from remiss.domain import Assignment, Group
 from remiss.domain.outcomes import FileKind, FileState
 from remiss.domain.round import Role, measure_key
 from remiss.services.context import RoundContext
-from remiss.services.status import OrganisationStatus, round_status
+from remiss.services.status import OrganisationStatus, label_of, round_status
 from remiss.store.schema import AnswerRow, ReceivedFileRow, ValueRow
 from remiss.swedish import long_date
 
@@ -48,6 +48,12 @@ class StoredAnswer:
     text: str
 
 
+@dataclass(frozen=True)
+class StoredValue:
+    value: str | float | None  # None when empty or refused
+    problem: str | None = None  # why the typed value was refused
+
+
 def gather_annex(
     session: Session, ctx: RoundContext, day: dt.date, draft_stamp: str | None, by_measure: bool = False
 ) -> AnnexDocument:
@@ -58,6 +64,7 @@ def gather_annex(
     for org_id, entry in entries.items():
         groups[ctx.organisation(org_id).group].append(entry)
     statuses = round_status(session, ctx, day)
+    refused = current_values(session, ctx.round_id, refused_only=True)
     return AnnexDocument(
         title=ctx.definition.title,
         diarienummer=ctx.definition.diarienummer,
@@ -67,8 +74,9 @@ def gather_annex(
         draft_stamp=draft_stamp,
         by_measure=_by_measure(ctx, answers) if by_measure else None,
         general=list(entries.values()) if by_measure else [],
-        appendix=_appendix(ctx, statuses, current_versions(session, ctx.round_id)),
+        appendix=_appendix(ctx, statuses, current_versions(session, ctx.round_id), refused),
         status_line=_status_line(statuses, ctx, day),
+        words=ctx.definition.vocabulary,
     )
 
 
@@ -113,24 +121,31 @@ def current_answers(session: Session, round_id: str) -> dict[str, Answers]:
     return by_org
 
 
-def current_values(session: Session, round_id: str) -> dict[str, dict[tuple[str, str], str | float | None]]:
-    """organisation -> (measure key, column id) -> the current Excel file's value (raw text if invalid)."""
+def current_values(
+    session: Session, round_id: str, *, refused_only: bool = False
+) -> dict[str, dict[tuple[str, str], StoredValue]]:
+    """organisation -> (measure key, column id) -> the current Excel file's checked value.
+
+    A value the check refused (text in a number column, a choice outside the list, a formula)
+    has no value, only its problem: it must never pass for an answer. `refused_only`: just
+    those (the appendix's list), one small query instead of every value of the round.
+    """
     rows = session.execute(
         select(
             ReceivedFileRow.organisation_id,
             ValueRow.measure_key,
             ValueRow.column_id,
-            ValueRow.raw,
             ValueRow.value_text,
             ValueRow.value_number,
+            ValueRow.problem,
         )
         .join(ValueRow, ValueRow.file_id == ReceivedFileRow.id)
-        .where(*_current(round_id, FileKind.XLSX))
+        .where(*_current(round_id, FileKind.XLSX), *([ValueRow.problem.is_not(None)] if refused_only else []))
     )
-    by_org: dict[str, dict[tuple[str, str], str | float | None]] = defaultdict(dict)
-    for org_id, key, column_id, raw, text, number in rows:
-        value = number if number is not None else text if text is not None else (raw or None)
-        by_org[org_id][(key, column_id)] = value
+    by_org: dict[str, dict[tuple[str, str], StoredValue]] = defaultdict(dict)
+    for org_id, key, column_id, text, number, problem in rows:
+        value = None if problem else number if number is not None else text
+        by_org[org_id][(key, column_id)] = StoredValue(value, problem)
     return by_org
 
 
@@ -157,6 +172,7 @@ def _entry(ctx: RoundContext, org_id: str, answers: Answers | None) -> AnnexEntr
                 number=assignment.measure.number,
                 title=assignment.measure.title,
                 fields=_fields(ctx, answers, assignment.key),
+                description=_description(ctx, assignment.measure.description),
             )
         )
     return AnnexEntry(
@@ -168,7 +184,12 @@ def _entry(ctx: RoundContext, org_id: str, answers: Answers | None) -> AnnexEntr
 
 
 def _fields(ctx: RoundContext, answers: Answers, key: str) -> list[AnnexField]:
-    return [AnnexField(f.label, _xml(answers, key, f.id)) for f in ctx.definition.fields.word]
+    return [AnnexField(f.label, _xml(answers, key, f.id), f.required) for f in ctx.definition.fields.word]
+
+
+def _description(ctx: RoundContext, description: str) -> str:
+    """The item's description under its heading, unless the round's `annex.descriptions` is off."""
+    return description.strip() if ctx.definition.annex.descriptions else ""
 
 
 def _xml(answers: Answers, key: str, field_id: str) -> str:
@@ -191,7 +212,7 @@ def _by_measure(ctx: RoundContext, answers: dict[str, Answers]) -> list[MeasureR
                 MeasureSection(
                     number=measure.number,
                     title=measure.title,
-                    description=measure.description.strip(),
+                    description=_description(ctx, measure.description),
                     responsibility=measure.responsibility or _responsibility(ctx, assigned),
                     answers=[
                         MeasureAnswer(
@@ -209,31 +230,48 @@ def _by_measure(ctx: RoundContext, answers: dict[str, Answers]) -> list[MeasureR
 
 def _responsibility(ctx: RoundContext, assigned: list[tuple[str, Assignment]]) -> str:
     """'Ansvarig: Kulturförvaltningen. Delansvar: Bromma, Farsta.' from the round's assignments."""
-    parts = []
+    parts, roles = [], ctx.definition.vocabulary.roles
     for role in Role:
         names = [ctx.organisation(org_id).forvaltning for org_id, a in assigned if a.role == role]
         if names:
-            parts.append(f"{role.label}: {', '.join(names)}.")
+            parts.append(f"{roles.of(role)}: {', '.join(names)}.")
     return " ".join(parts)
 
 
 def _appendix(
-    ctx: RoundContext, statuses: list[OrganisationStatus], versions: dict[str, dict[str, int]]
+    ctx: RoundContext,
+    statuses: list[OrganisationStatus],
+    versions: dict[str, dict[str, int]],
+    values: dict[str, dict[tuple[str, str], StoredValue]] | None = None,
 ) -> list[AppendixGroup]:
     rows: dict[str, list[AppendixRow]] = defaultdict(list)
     for status in statuses:
         used = versions.get(status.organisation, {})
+        refused = _refused(ctx, status.organisation, (values or {}).get(status.organisation, {}))
         rows[ctx.organisation(status.organisation).group.heading].append(
             AppendixRow(
                 name=status.name,
                 status=status.status,
                 received=(status.received or "")[:10],
                 late=status.late and status.received is not None,
-                missing=[*status.empty, *status.problems],
+                missing=[*status.empty, *(refused or status.problems)],
                 versions=", ".join(f"{label} {used[kind]}" for kind, label in _KINDS if kind in used),
             )
         )
     return [AppendixGroup(group.heading, rows[group.heading]) for group in Group if rows.get(group.heading)]
+
+
+def _refused(ctx: RoundContext, org_id: str, values: dict[tuple[str, str], StoredValue]) -> list[str]:
+    """'4.1.1 Tidshorisont (ogiltigt värde)': the Excel values the check refused, as short as the
+    appendix's column needs (the reminder and the receipt give the whole reason)."""
+    assignments = ctx.assignments(org_id)
+    found = []
+    for assignment in assignments:
+        for column in ctx.definition.fields.excel:
+            value = values.get((assignment.key, column.id))
+            if value is not None and value.problem:
+                found.append(f"{label_of(assignment, assignments)} {column.label} (ogiltigt värde)")
+    return found
 
 
 def _status_line(statuses: list[OrganisationStatus], ctx: RoundContext, day: dt.date) -> str:

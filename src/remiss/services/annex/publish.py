@@ -114,7 +114,7 @@ def gather_workbook(session: Session, ctx: RoundContext, day: dt.date) -> Compil
     answers = gather.current_answers(session, ctx.round_id)
     values = gather.current_values(session, ctx.round_id)
     statuses = {s.organisation: s.status.label for s in round_status(session, ctx, day)}
-    fields = ctx.definition.fields
+    fields, words = ctx.definition.fields, ctx.definition.vocabulary
     rows, general = [], []
     for org_id in ctx.recipient_ids:
         org = ctx.organisation(org_id)
@@ -123,6 +123,7 @@ def gather_workbook(session: Session, ctx: RoundContext, day: dt.date) -> Compil
         general.append((org.group.heading, org_id, org.forvaltning, comment.text if comment else ""))
         for assignment in ctx.assignments(org_id):
             key = assignment.key
+            stored = [org_values.get((key, c.id)) for c in fields.excel]
             rows.append(
                 WorkbookRow(
                     group=org.group.heading,
@@ -132,9 +133,10 @@ def gather_workbook(session: Session, ctx: RoundContext, day: dt.date) -> Compil
                     report=assignment.report.title,
                     number=assignment.measure.number,
                     measure=assignment.measure.title,
-                    role=assignment.role.value,
+                    role=words.roles.in_text(assignment.role),
                     answers=[_text(org_answers.get((key, f.id))) for f in fields.word],
-                    values=[org_values.get((key, c.id)) for c in fields.excel],
+                    values=[v.value if v is not None else None for v in stored],
+                    problems=[v.problem for v in stored if v is not None and v.problem],
                 )
             )
     return CompiledWorkbook(
@@ -145,6 +147,7 @@ def gather_workbook(session: Session, ctx: RoundContext, day: dt.date) -> Compil
         rows=rows,
         general_label=fields.general.label,
         general=general,
+        words=words,
     )
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from remiss.documents.model import GENERAL, Extracted
 from remiss.domain.outcomes import FileKind, MessageKind
-from remiss.domain.round import RoundDefinition
+from remiss.domain.round import Assignment, RoundDefinition, Vocabulary
 from remiss.mail import compose
 from remiss.services import outbox
 from remiss.services.context import RoundContext
@@ -95,7 +95,7 @@ def receipt_context(
     """Everything templates/mail/receipt.txt.j2 prints, as plain values."""
     org_id = row.organisation_id or ""
     assignments = ctx.assignments(org_id)
-    fields = ctx.definition.fields
+    fields, words = ctx.definition.fields, ctx.definition.vocabulary
     sections: list[Section] = []
     empty: list[str] = []
     if row.kind == FileKind.DOCX:
@@ -114,7 +114,7 @@ def receipt_context(
                     empty.append(
                         f"{label_of(a, assignments)} {f.label}" + ("" if f.required else " (frivilligt)")
                     )
-            sections.append(Section(f"{a.measure.number} {a.measure.title}", items))
+            sections.append(Section(_heading(a, assignments, words), items))
     else:
         values = {(v.measure_key, v.column_id): v for v in extracted.values}
         for a in assignments:
@@ -125,7 +125,7 @@ def receipt_context(
                 items.append(Item(c.label, _excerpt(raw) if raw else "", value.problem if value else None))
                 if not raw and c.required:
                     empty.append(f"{label_of(a, assignments)} {c.label}")
-            sections.append(Section(f"{a.measure.number} {a.measure.title}", items))
+            sections.append(Section(_heading(a, assignments, words), items))
     deadline = ctx.deadline_for(org_id)
     return {
         "definition": ctx.definition,
@@ -144,6 +144,8 @@ def receipt_context(
         "problems": [v.problem for v in extracted.values if v.problem],
         "warnings": extracted.warnings,
         "has_measures": bool(assignments),
+        # The Excel file is asked for only when it has columns to fill in for the nämnd's items.
+        "other_needed": bool(assignments) and (row.kind == "xlsx" or bool(fields.excel)),
         "web": row.channel == "webb",  # sent in from the nämnd's page, not as a file
     }
 
@@ -177,6 +179,15 @@ def build_refusal(
     """The refusal as a message, keyed `refusal:<sha256>` so a resend is recognisably the same."""
     subject, body = render_refusal(file_name, reason, definition)
     return compose.build_message(to=to, subject=subject, body=body, key=f"refusal:{digest}")
+
+
+def _heading(assignment: Assignment, assignments: list[Assignment], words: Vocabulary) -> str:
+    """'4.1.1 Etablera lotsar …', naming the group ('(Målområde: Jobb)') when the number repeats."""
+    measure = assignment.measure
+    heading = f"{measure.number} {measure.title}"
+    if sum(1 for a in assignments if a.measure.number == measure.number) > 1:
+        heading += f" ({words.group.title}: {assignment.report.title})"
+    return heading
 
 
 def _word_item(label: str, answer: Any) -> Item:

@@ -57,7 +57,9 @@ def add_recipient(work: Work, org_id: str) -> RecipientChange:
         ctx = load_context(session, round_id)
         work = replace(work, round=ctx)
         measures = len(ctx.assignments(org_id))
-        notes = [] if measures else [f"{_name(ctx, org_id)} svarar inte för någon åtgärd, bara övergripande."]
+        items = ctx.definition.vocabulary.item.many  # in the round's words
+        none = f"{_name(ctx, org_id)} har inga {items} att svara för, bara övergripande."
+        notes = [] if measures else [none]
         if not ctx.launched:
             notes.append("Omgången är inte utskickad än: mallarna skickas med `remiss round launch`.")
             return RecipientChange(round_id, org_id, _name(ctx, org_id), change, measures, notes=notes)

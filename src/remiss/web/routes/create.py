@@ -17,10 +17,8 @@ from remiss import resources
 from remiss.documents.excel.template import build_response_xlsx
 from remiss.documents.word.template import build_response_docx
 from remiss.errors import ConfigError, RemissError
-from remiss.mail import compose
 from remiss.services import rounds
-from remiss.services.launch import file_names
-from remiss.swedish import long_date
+from remiss.services.launch import file_names, render_request
 from remiss.web import templating
 from remiss.web.actor import acting
 from remiss.web.routes import common
@@ -75,13 +73,7 @@ def preview(
     ctx = common.round_context(request, round_id)
     org_id = org if org in ctx.recipients else ctx.recipient_ids[0]
     organisation = ctx.organisation(org_id)
-    subject, body = compose.render(
-        "request",
-        definition=ctx.definition,
-        org=organisation,
-        assignments=ctx.assignments(org_id),
-        deadline=long_date(ctx.deadline_for(org_id)),
-    )
+    subject, body = render_request(ctx, org_id)
     return templating.page(
         request,
         "preview.html",
