@@ -225,3 +225,14 @@ def test_the_desk_makes_a_new_link_or_blocks_it(coordinator, workspace):
     blocked = coordinator.post(f"/omgangar/{ROUND}/org/{org}/svarslank/sparra", data={"csrf": csrf})
     assert blocked.status_code == 200 and "Länken är spärrad" in blocked.text
     assert TestClient(coordinator.app).get(f"/svar/{new}").status_code == 410
+
+
+def test_the_forms_token_outlives_a_restart_of_the_server(workspace, two):
+    from remiss.web import create_app
+
+    _, (_org, token), _ = two
+    first = TestClient(create_app(workspace, clock=lambda: dt.date(2016, 4, 27)))
+    csrf = _csrf(first.get(f"/svar/{token}").text)
+    restarted = TestClient(create_app(workspace, clock=lambda: dt.date(2016, 4, 27)))
+    saved = restarted.post(f"/svar/{token}/utkast", data={"csrf": csrf}, headers={"x-remiss-draft": "1"})
+    assert saved.status_code == 200 and "saved" in saved.json()

@@ -3,7 +3,7 @@
 No account: the link's token is the nämnd's capability. Every route resolves the token to
 one (round, organisation) and touches nothing else; a replaced, revoked or unknown token
 gets a Swedish page that says so. Forms carry a CSRF token derived from the link (HMAC with
-the process's secret), requests are rate-limited per link, and the token is taken out of
+the round's secret), requests are rate-limited per link, and the token is taken out of
 the server's access log (`RedactTokens`). Pages work without JavaScript; answer.js adds the
 rich-text editor and saves the draft as the nämnd types.
 """
@@ -160,15 +160,17 @@ def _work(request: Request, link: links.Link) -> Work:
     return open_work(desk.workspace, link.round_id, now=now, by=f"{link.organisation_id} (länk)")
 
 
-def csrf_for(request: Request, link: links.Link) -> str:
-    secret: bytes = common.desk(request).secret
+def csrf_for(work: Work, link: links.Link) -> str:
+    """The link's form token: keyed by the round's secret, so it outlives a restart of the server
+    (a nämnd typing when `remiss serve` restarts keeps saving its draft)."""
+    secret = f"svar-csrf:{work.round.secret}".encode()
     return hmac.new(secret, f"svar:{link.token_hash}".encode(), hashlib.sha256).hexdigest()
 
 
-async def _form(request: Request, link: links.Link) -> Any:
+async def _form(request: Request, link: links.Link, work: Work) -> Any:
     form = await request.form()
     sent = request.headers.get("x-csrf-token") or str(form.get("csrf") or "")
-    if not hmac.compare_digest(sent, csrf_for(request, link)):
+    if not hmac.compare_digest(sent, csrf_for(work, link)):
         raise Refused(
             _simple(
                 request,
@@ -192,7 +194,7 @@ def _page(
         view=view,
         org=view.dossier.organisation,
         base=f"/svar/{token}",
-        csrf=csrf_for(request, link),
+        csrf=csrf_for(work, link),
         markup=markup,
         CHANNEL_LABELS=CHANNEL_LABELS,
         KIND_LABELS=KIND_LABELS,
@@ -249,7 +251,7 @@ async def template(request: Request, token: str, kind: str) -> Response:
 @_guard
 async def save(request: Request, token: str) -> Response:
     link, work = _open(request, token, "write")
-    form = await _form(request, link)
+    form = await _form(request, link, work)
     assert link.organisation_id
     fields = {k: str(v) for k, v in form.items() if isinstance(v, str)}
     try:
@@ -269,7 +271,7 @@ async def save(request: Request, token: str) -> Response:
 @_guard
 async def submit(request: Request, token: str) -> Response:
     link, work = _open(request, token, "send")
-    form = await _form(request, link)
+    form = await _form(request, link, work)
     assert link.organisation_id
     fields = {k: str(v) for k, v in form.items() if isinstance(v, str)}
     try:
@@ -286,7 +288,7 @@ async def submit(request: Request, token: str) -> Response:
 @_guard
 async def upload(request: Request, token: str) -> Response:
     link, work = _open(request, token, "send")
-    form = await _form(request, link)
+    form = await _form(request, link, work)
     assert link.organisation_id
     files: list[tuple[str, bytes]] = []
     for item in form.getlist("filer"):
