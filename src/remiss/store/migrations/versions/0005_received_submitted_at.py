@@ -1,7 +1,7 @@
 """received files: when each was sent (orders versions); pending files need no new column
 
 Revision ID: 0005
-Revises: 0004
+Revises: 0006
 Create Date: 2026-12-07
 
 `submitted_at` is nullable: rows written before it fall back to `received_at`, which is
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0004"
+down_revision = "0006"  # relinked after main's 0006 (given: "0002")
 branch_labels = None
 depends_on = None
 
