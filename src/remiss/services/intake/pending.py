@@ -119,10 +119,10 @@ def confirm_pending(work: Work, file: str, organisation_id: str | None = None) -
                     "file.confirmed",
                     ctx.round_id,
                     org_id,
+                    actor=work.by,
                     file=row.original_name,
                     sha256=row.sha256,
                     version=row.version,
-                    by=work.by,
                 )
                 return Confirmed(
                     display_name(row.original_name),
