@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 from tests.intake import corpus as c
+from tests.intake.console import run_remiss, snapshot
 
 from remiss.documents.annex.pdf import convert_to_pdf, pdf_available
 from remiss.documents.ooxml import W
@@ -76,6 +77,22 @@ def test_nesting_no_answer_needs_is_refused_and_the_rest_is_taken(ws, tmp_path):
     assert (by_name["listor 10.docx"].outcome, by_name["listor 10.docx"].code) == ("rejected", "too-deep")
     assert "punktlistor i fler än 9 nivåer" in by_name["listor 10.docx"].reason
     assert by_name["tabeller 5.docx"].outcome == "accepted" and by_name["listor 9.docx"].outcome == "accepted"
+
+
+def test_the_console_script_refuses_deep_nesting_and_takes_the_rest(ws, tmp_path):
+    """The same refusal as a person meets it: `remiss collect` exits 3, names the file, takes the rest."""
+    inbox, cwd = tmp_path / "inkommet", tmp_path / "cwd"
+    inbox.mkdir()
+    cwd.mkdir()
+    (inbox / "djupa tabeller.docx").write_bytes(with_body_xml(c.fill_word(ws, "alvsjo"), nested_tables(7)))
+    (inbox / "vanligt svar.docx").write_bytes(c.fill_word(ws, "skarholmen"))
+    outside = snapshot(inbox, cwd)
+    run = run_remiss(ws.home, "collect", c.ROUND, str(inbox), cwd=cwd)
+    assert run.code == 3, run.err
+    said = " ".join(run.out.split())
+    assert "djupa tabeller.docx" in said and "avvisad" in said and "fler än 5 nivåer" in said
+    assert "vanligt svar.docx" in said and "Traceback" not in run.out + run.err
+    assert snapshot(inbox, cwd) == outside  # nothing written outside REMISS_HOME
 
 
 def _processes_under(folder: Path) -> list[str]:
