@@ -19,6 +19,7 @@ from remiss.domain import Assignment, Group
 from remiss.domain.calendar import stockholm_today
 from remiss.domain.outcomes import AnswerStatus, FileKind, FileState
 from remiss.services.context import RoundContext
+from remiss.services.files import display_name
 from remiss.store.schema import AnswerRow, AssignmentRow, ReceivedFileRow, ReminderRow, ValueRow
 
 FileRowT = TypeVar("FileRowT", AnswerRow, ValueRow)
@@ -43,6 +44,7 @@ class OrganisationStatus:
     reminders: int = 0
     last_reminder: str | None = None  # the day the latest reminder was written
     extension: str | None = None  # anstånd: the organisation's own deadline
+    pending: list[str] = field(default_factory=list)  # files waiting for a coordinator's confirmation
 
 
 def count_line(rows: Sequence[OrganisationStatus]) -> str:
@@ -84,7 +86,8 @@ def round_status(
     answers, values = _detail_rows(session, lacking) if named else ({}, {})
     problems = _problems(session, ctx.round_id)
     reminders = _reminders(session, ctx.round_id)
-    return [
+    pending = _pending(session, ctx.round_id)
+    found = [
         _status_of(
             ctx,
             org_id,
@@ -96,6 +99,22 @@ def round_status(
         )
         for org_id in ctx.recipient_ids
     ]
+    for status in found:
+        status.pending = pending.get(status.organisation, [])
+    return found
+
+
+def _pending(session: Session, round_id: str) -> dict[str, list[str]]:
+    """Files identified without a token after a verified version: waiting for confirmation."""
+    rows = session.execute(
+        select(ReceivedFileRow.organisation_id, ReceivedFileRow.original_name)
+        .where(ReceivedFileRow.round_id == round_id, ReceivedFileRow.status == FileState.PENDING)
+        .order_by(ReceivedFileRow.id)
+    )
+    grouped: dict[str, list[str]] = defaultdict(list)
+    for org_id, name in rows:
+        grouped[org_id or ""].append(display_name(name))
+    return grouped
 
 
 _WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())  # what str.strip() removes
@@ -223,7 +242,8 @@ def _status_of(
     if not files:
         return result
     first, last = min(files, key=lambda f: f.received_at), max(files, key=lambda f: f.received_at)
-    result.received, result.last_file = first.received_at.isoformat(timespec="minutes"), last.original_name
+    result.received = first.received_at.isoformat(timespec="minutes")
+    result.last_file = display_name(last.original_name)
     result.last_received = last.received_at.isoformat(timespec="minutes")
     result.versions = len(files)
     # Against the deadline in force now, so an extension granted afterwards is obeyed.

@@ -123,12 +123,12 @@ _office: WarmOffice | None = None
 _office_lock = threading.Lock()
 
 
-def keep_warm(soffice: str, python: str) -> WarmOffice:
+def keep_warm(soffice: str, python: str, *, timeout: float = 600) -> WarmOffice:
     """The process's warm LibreOffice, made on first call (started on its first PDF)."""
     global _office
     with _office_lock:
         if _office is None:
-            _office = WarmOffice(soffice, python)
+            _office = WarmOffice(soffice, python, timeout=timeout)
             atexit.register(_office.close)
         return _office
 
