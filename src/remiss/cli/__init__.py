@@ -339,15 +339,28 @@ def send(
         str | None, typer.Argument(metavar="OMGÅNG", help="Bara den här omgången (standard: alla).")
     ] = None,
     json: JsonOption = False,
+    every: Annotated[
+        bool, typer.Option("--all", "-v", help="Visa varje meddelande som inte går ut, med skäl.")
+    ] = False,
 ) -> None:
     """Skicka det som väntar i utkorgen via SMTP (REMISS_SMTP_HOST); misslyckade försök görs om."""
     from remiss.cli import checks
+    from remiss.mail.settings import smtp_configured
 
     if round_id is not None:
         checks.round_context(round_id)
     checks.smtp_settings()
-    report = run_flow("mail", "send_mail", _home(), round_id)
-    emit_json(report) if json else outbox_report(report)
+    plain = None
+    if not smtp_configured():  # nothing can be sent: list what waits without starting Prefect
+
+        def plain() -> object:
+            from remiss.services import operations
+
+            return operations.send_outbox(Workspace.from_env(), None, round_id)
+
+    report = run_flow("mail", "send_mail", _home(), round_id, plain=plain)
+    outbox = Workspace.from_env().outbox
+    emit_json(report) if json else outbox_report(report, outbox / round_id if round_id else outbox, every=every)
 
 
 @app.command()

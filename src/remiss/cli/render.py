@@ -6,6 +6,7 @@ import dataclasses
 import json
 from collections import Counter
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich import box
@@ -122,18 +123,58 @@ def _shorten(items: list[str], limit: int = 4) -> str:
     return ", ".join(items[:limit]) + f" … (+{len(items) - limit})"
 
 
-def outbox_report(report: DispatchReport) -> None:
-    """What `remiss send` did: sent now, what failed, and every message not going out, with why."""
-    console.print(f"{len(report.sent)} meddelanden skickade.")
+def outbox_report(report: DispatchReport, outbox: Path, *, every: bool = False) -> None:
+    """What `remiss send` did: sent now, what failed, and what is not going out, by reason.
+
+    One line per reason (63 messages written without SMTP settings are one line); `every`
+    lists each message with its own reason, as the JSON always does.
+    """
+    console.print(f"{count(len(report.sent), 'meddelande', 'meddelanden')} skickade.", highlight=False)
     for key, refused in report.refused.items():
         console.print(f"  [yellow]{key}[/]: tog inte emot {', '.join(refused)}", highlight=False)
     for key, error in report.failed.items():
         console.print(f"  [red]väntar[/] {key}: {escape(error)}", highlight=False)
     waiting = report.waiting
-    if waiting:
-        console.print(f"{len(waiting)} meddelanden går inte ut nu:")
-    for key, reason in waiting.items():
-        console.print(f"  [yellow]{escape(key)}[/]: {escape(reason)}", highlight=False, soft_wrap=True)
+    if not waiting:
+        return
+    if every:
+        console.print(f"{count(len(waiting), 'meddelande', 'meddelanden')} går inte ut nu:", highlight=False)
+        for key, reason in waiting.items():
+            console.print(f"  [yellow]{escape(key)}[/]: {escape(reason)}", highlight=False, soft_wrap=True)
+        return
+    kinds = Counter(_waiting_kind(reason) for reason in waiting.values())
+    for kind, n in kinds.items():
+        console.print(f"{count(n, 'meddelande', 'meddelanden')} går inte ut: {kind}.", highlight=False, soft_wrap=True)
+    if _FILE_ONLY in kinds or _NO_SMTP in kinds:
+        how = "skicka dem för hand eller ställ in SMTP" if _NO_SMTP in kinds else "skicka dem för hand"
+        console.print(
+            f".eml-filerna ligger i {escape(str(outbox))} – {how}.",
+            highlight=False,
+            soft_wrap=True,
+        )
+    console.print("Varje meddelande och skäl: remiss send --all (eller --json).", highlight=False)
+
+
+_NO_SMTP = "inga SMTP-inställningar (REMISS_SMTP_HOST)"
+_FILE_ONLY = "skrevs utan SMTP-inställningar (REMISS_SMTP_HOST) och skickas aldrig av remiss"
+
+
+def _waiting_kind(reason: str) -> str:
+    """A message's reason without what is its own (its path, its time), to count alike ones."""
+    if reason.startswith("skrevs utan SMTP"):
+        return _FILE_ONLY
+    if reason.startswith("väntar på SMTP"):
+        return _NO_SMTP
+    if reason.startswith("nytt försök"):
+        return "väntar på ett nytt försök efter ett misslyckat (se --all)"
+    if reason.startswith("skickas av en annan körning"):
+        return "skickas av en annan körning just nu"
+    return reason
+
+
+def count(n: int, one: str, many: str) -> str:
+    """'1 meddelande', '2 meddelanden': the number with the word in the right form."""
+    return f"{n} {one if n == 1 else many}"
 
 
 def fetch_table(messages: Sequence[TakenMessage]) -> None:
