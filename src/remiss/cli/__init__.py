@@ -360,7 +360,9 @@ def send(
 
     report = run_flow("mail", "send_mail", _home(), round_id, plain=plain)
     outbox = Workspace.from_env().outbox
-    emit_json(report) if json else outbox_report(report, outbox / round_id if round_id else outbox, every=every)
+    emit_json(report) if json else outbox_report(
+        report, outbox / round_id if round_id else outbox, every=every
+    )
 
 
 @app.command()

@@ -144,7 +144,9 @@ def outbox_report(report: DispatchReport, outbox: Path, *, every: bool = False) 
         return
     kinds = Counter(_waiting_kind(reason) for reason in waiting.values())
     for kind, n in kinds.items():
-        console.print(f"{count(n, 'meddelande', 'meddelanden')} går inte ut: {kind}.", highlight=False, soft_wrap=True)
+        console.print(
+            f"{count(n, 'meddelande', 'meddelanden')} går inte ut: {kind}.", highlight=False, soft_wrap=True
+        )
     if _FILE_ONLY in kinds or _NO_SMTP in kinds:
         how = "skicka dem för hand eller ställ in SMTP" if _NO_SMTP in kinds else "skicka dem för hand"
         console.print(
