@@ -197,7 +197,7 @@ def status(
     from remiss.services.work import open_work
 
     xlsx = checks.output_file(xlsx, "--xlsx", ".xlsx") if xlsx is not None else None
-    work = open_work(Workspace.from_env(), round_id, today=today)
+    work = open_work(checks.workspace(), round_id, today=today)
     found = operations.status(work)
     closed = " (stängd: inga fler svar tas emot)" if work.round.closed else ""
     emit_json(found) if json else status_table(found, f"Status för {round_id}{closed}")

@@ -19,9 +19,23 @@ from remiss.services.work import Work, open_work
 from remiss.settings import Workspace
 
 
+def workspace() -> Workspace:
+    """The workspace, which must exist: only `round create`, `demo` (and `user add`) make one.
+
+    Reading from a folder with no database would otherwise create an empty workspace there.
+    """
+    found = Workspace.from_env()
+    if not found.exists and not found.home.is_file():  # a file: the store says so
+        raise NotFoundError(
+            f"Det finns ingen arbetsmapp i {found.home} än (ingen remiss.db där). Ange rätt mapp med "
+            "REMISS_HOME, eller skapa en arbetsmapp med remiss round create FIL.yaml (eller remiss demo)."
+        )
+    return found
+
+
 def round_work(round_id: str) -> Work:
     """Work on the round as stored; a NotFoundError naming the known rounds when there is none."""
-    return open_work(Workspace.from_env(), round_id)
+    return open_work(workspace(), round_id)
 
 
 def round_context(round_id: str) -> RoundContext:

@@ -14,7 +14,6 @@ from rich.markup import escape
 from rich.table import Table
 
 from remiss.cli.render import console, emit_json, errors, status_table, to_json
-from remiss.settings import Workspace
 from remiss.swedish import parse_date
 
 if TYPE_CHECKING:
@@ -42,9 +41,10 @@ TITLE_WIDTH = 20  # the list fits 80 columns; `round show` prints the whole titl
 
 def work_for(round_id: str, by: str | None = None, today: dt.date | None = None) -> Work:
     """The work on `round_id` (an unknown round is a Swedish NotFoundError here)."""
+    from remiss.cli import checks
     from remiss.services.work import open_work
 
-    return open_work(Workspace.from_env(), round_id, by=by, today=today)
+    return open_work(checks.workspace(), round_id, by=by, today=today)
 
 
 def warn(messages: list[str]) -> None:
@@ -55,9 +55,10 @@ def warn(messages: list[str]) -> None:
 
 def round_list(json: JsonOption = False, today: DayOption = None) -> None:
     """Lista alla omgångar: id, titel, sista svarsdag, läge och antal per status."""
+    from remiss.cli import checks
     from remiss.services.lifecycle.views import list_rounds
 
-    rounds = list_rounds(Workspace.from_env(), today)
+    rounds = list_rounds(checks.workspace(), today)
     if json:
         emit_json(rounds)
         return
