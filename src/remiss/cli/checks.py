@@ -7,6 +7,7 @@ with plain services first, and reported in about a second.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import tempfile
@@ -83,7 +84,10 @@ def output_file(path: Path, option: str, suffix: str) -> Path:
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".remiss-", suffix=".tmp"):
             pass
     except OSError as exc:
-        raise InputError(f"{named}: remiss kan inte skriva i mappen {folder} ({os_reason(exc)}).") from None
+        # The folder exists: "no such file" here means it takes no new files (/proc, /sys).
+        missing = exc.errno == errno.ENOENT and folder.is_dir()
+        reason = "mappen tar inte emot nya filer" if missing else os_reason(exc)
+        raise InputError(f"{named}: remiss kan inte skriva i mappen {folder} ({reason}).") from None
     if target.exists() and not os.access(target, os.W_OK):
         raise InputError(f"{named}: filen finns och är skrivskyddad.")
     return target
