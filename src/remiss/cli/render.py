@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from rich import box
 from rich.console import Console
 from rich.markup import escape
+from rich.measure import Measurement
 from rich.table import Table
 
 from remiss.domain.outcomes import AnswerStatus, Outcome
@@ -22,6 +23,8 @@ if TYPE_CHECKING:  # the results' modules are imported by the commands that make
     from remiss.services.intake.received import CollectResult
     from remiss.services.outbox import DispatchReport
     from remiss.services.status import OrganisationStatus
+
+EMPTY_WIDTH = 30  # the widest the "Tomma svar" column insists on being
 
 console = Console()
 errors = Console(stderr=True)
@@ -37,6 +40,14 @@ OUTCOME_STYLE = {
     Outcome.SUPERSEDED: "green",
     Outcome.INCOMPLETE: "yellow",
     Outcome.DUPLICATE: "dim",
+}
+
+OUTCOME_PLURAL = {
+    Outcome.ACCEPTED: "mottagna",
+    Outcome.SUPERSEDED: "nya versioner",
+    Outcome.INCOMPLETE: "ofullständiga",
+    Outcome.DUPLICATE: "dubbletter",
+    Outcome.REJECTED: "avvisade",
 }
 
 
@@ -62,7 +73,31 @@ def emit_json(data: Any, keys: Sequence[str] | None = None) -> None:
 
 
 def status_table(rows: Sequence[OrganisationStatus], title: str) -> None:
-    """One row per organisation, grouped under the annex's group headings."""
+    """One row per organisation, grouped under the annex's group headings.
+
+    Empty answers are listed whole ("4.1.1 Kommentar; 4.1.2 Kommentar"): rich wraps at any
+    space, so when the terminal leaves too little room for the column (80 columns, piped)
+    they go under the table, one organisation a line, wrapped between items only.
+    """
+    items = [_shorten(row.empty + row.problems) for row in rows]
+    without = _status(rows, title, None)
+    room = console.width - Measurement.get(console, console.options, without).maximum - 2
+    widest = max((len(item) for found in items for item in found), default=0)
+    if room >= min(widest, EMPTY_WIDTH):
+        cells = ["; ".join(found) if len("; ".join(found)) <= room else "\n".join(found) for found in items]
+        console.print(_status(rows, title, cells, min(widest, max(room, 0))))
+    else:
+        console.print(without)
+        console.print("Tomma svar:")
+        for row, found in zip(rows, items, strict=True):
+            if found:
+                console.print(escape(_wrap(f"  {row.name}: ", found, console.width)), highlight=False)
+    from remiss.services.status import count_line
+
+    console.print(f"{count_line(rows)}.")
+
+
+def _status(rows: Sequence[OrganisationStatus], title: str, empty: list[str] | None, width: int = 0) -> Table:
     table = Table(
         title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True
     )
@@ -72,9 +107,10 @@ def status_table(rows: Sequence[OrganisationStatus], title: str) -> None:
     table.add_column("Fil", no_wrap=True)  # the day the latest file came
     table.add_column("Påm.", justify="right", no_wrap=True)
     table.add_column("Anst.", no_wrap=True)  # extension (anstånd) until
-    table.add_column("Tomma svar", overflow="fold")
+    if empty is not None:
+        table.add_column("Tomma svar", overflow="fold", min_width=width)
     group = None
-    for row in rows:
+    for index, row in enumerate(rows):
         if row.group != group:
             group = row.group
             table.add_row(f"[bold]{group.heading}[/]", end_section=False)
@@ -85,12 +121,21 @@ def status_table(rows: Sequence[OrganisationStatus], title: str) -> None:
             _day_month(row.last_received),
             str(row.reminders),
             _day_month(row.extension),
-            escape(_shorten(row.empty + row.problems)),
+            *([escape(empty[index])] if empty is not None else []),
         )
-    console.print(table)
-    from remiss.services.status import count_line
+    return table
 
-    console.print(f"{count_line(rows)}.")
+
+def _wrap(prefix: str, items: list[str], width: int) -> str:
+    """`prefix` and the items joined by "; ", new lines (indented) only between items."""
+    lines, line = [], prefix
+    for item in items:
+        piece = item if line == prefix else f"; {item}"
+        if line not in (prefix, "    ") and len(line) + len(piece) > width:
+            lines.append(line + ";")
+            line, piece = "    ", item
+        line += piece
+    return "\n".join([*lines, line])
 
 
 def collect_table(rows: Sequence[CollectResult]) -> None:
@@ -98,9 +143,9 @@ def collect_table(rows: Sequence[CollectResult]) -> None:
     for column in ("Fil", "Utfall", "Organisation", "Identifierad genom", "Anmärkning"):
         table.add_column(column, overflow="fold")
     for row in rows:
-        notes = [row.reason or "", *row.warnings, "sen" if row.late else ""]
+        notes = [_reason(row), *row.warnings, "sen" if row.late else ""]
         table.add_row(
-            row.file,
+            escape(Path(row.file).name),  # the JSON keeps the path
             f"[{OUTCOME_STYLE[row.outcome]}]{row.outcome.label}[/]",
             row.organisation or "–",
             row.identified_by or "–",
@@ -108,8 +153,20 @@ def collect_table(rows: Sequence[CollectResult]) -> None:
         )
     console.print(table)
     counts = Counter(r.outcome for r in rows)
-    said = ", ".join(f"{counts[o]} {o.label}" for o in Outcome if counts[o])
-    console.print(f"{said} av {len(rows)} filer.")
+    said = ", ".join(count(counts[o], o.label, OUTCOME_PLURAL[o]) for o in Outcome if counts[o])
+    console.print(f"{said} av {count(len(rows), 'fil', 'filer')}.")
+
+
+_UNCHANGED = "Inga svar är ifyllda; filen räknas som ofullständig."  # services/intake/accept.py
+
+
+def _reason(row: CollectResult) -> str:
+    """The row's reason, less what a warning already says (an unchanged template names itself)."""
+    reason = row.reason or ""
+    named = any("är oförändrad: inga svar är ifyllda" in w for w in row.warnings)
+    if reason.startswith(_UNCHANGED) and named:
+        return reason.removeprefix(_UNCHANGED).strip()
+    return reason
 
 
 def _day_month(iso: str | None) -> str:
@@ -117,10 +174,10 @@ def _day_month(iso: str | None) -> str:
     return f"{int(iso[8:10])}/{int(iso[5:7])}" if iso else "–"
 
 
-def _shorten(items: list[str], limit: int = 4) -> str:
+def _shorten(items: list[str], limit: int = 4) -> list[str]:
     if len(items) <= limit:
-        return ", ".join(items)
-    return ", ".join(items[:limit]) + f" … (+{len(items) - limit})"
+        return items
+    return [*items[:limit], f"… (+{len(items) - limit})"]
 
 
 def outbox_report(report: DispatchReport, outbox: Path, *, every: bool = False) -> None:
