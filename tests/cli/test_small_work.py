@@ -99,3 +99,14 @@ def test_send_without_smtp_lists_nothing_per_message_and_starts_no_prefect(home:
     report = json.loads(run(home, "send", "sh-2016-liten", "--json", **env)["out"])
     assert set(report) == {"sent", "failed", "refused", "waiting"}
     assert sorted(report["waiting"]) == ["request:sh-2016-liten:bromma", "request:sh-2016-liten:farsta"]
+
+
+def test_chase_on_a_day_before_the_requests_went_out_writes_no_reminder(home: Path) -> None:
+    assert run(home, "round", "launch", "sh-2016-liten", "--json")["code"] in (0, None)
+    said = run(home, "chase", "sh-2016-liten", "--today", "2016-04-20")
+    assert not said["prefect"]
+    err = " ".join(said["err"].split())
+    assert "--today 2016-04-20 ligger före utskicket av 'sh-2016-liten'" in err
+    assert "inga påminnelser skrivs för dagar före begäran" in err
+    assert json.loads(run(home, "chase", "sh-2016-liten", "--today", "2016-04-20", "--json")["out"]) == []
+    assert not list((home / "outbox").rglob("paminnelse-*.eml"))

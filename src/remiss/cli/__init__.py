@@ -22,6 +22,7 @@ from remiss.cli.progress import progress_bars
 from remiss.cli.render import (
     annex_report,
     collect_table,
+    count,
     emit_json,
     errors,
     fetch_table,
@@ -221,13 +222,30 @@ def chase(round_id: RoundArg, json: JsonOption = False, today: DayOption = None)
             errors.print(f"[yellow]Obs:[/] omgången '{round_id}' är inte utskickad än; inga påminnelser.")
         return
     checks.smtp_settings()
+    early = checks.requested_after(round_id, today) if today is not None else {}
+    if early:
+        if json:
+            emit_json([])
+            return
+        days = sorted(set(early.values()))
+        everyone = set(ctx.recipients) <= set(early)
+        who = f"utskicket av '{round_id}'" if everyone else f"begäran till {', '.join(early)}"
+        errors.print(
+            f"[yellow]Obs:[/] --today {today} ligger före {who} ({days[0]}); inga påminnelser skrivs "
+            "för dagar före begäran.",
+            highlight=False,
+            soft_wrap=True,
+        )
+        return
     reminders = run_flow("chase", "chase_missing", round_id, _home(), today)
     if json:
         emit_json(reminders)
         return
     new = [r for r in reminders if r.new]
     sent = sum(1 for r in reminders if r.sent)
-    print(f"{len(new)} nya påminnelser ({len(reminders) - len(new)} redan skrivna), {sent} skickade nu.")
+    written = len(reminders) - len(new)
+    said = count(len(new), "ny påminnelse", "nya påminnelser")
+    print(f"{said} ({written} redan skrivna), {sent} skickade nu.")
     for reminder in new:
         copy = f", kopia {', '.join(reminder.cc)}" if reminder.cc else ""
         print(f"  {reminder.organisation} ({reminder.slot}{copy}): {reminder.eml}")

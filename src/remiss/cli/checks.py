@@ -7,6 +7,7 @@ with plain services first, and reported in about a second.
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import os
 import re
@@ -142,6 +143,29 @@ def nothing_to_launch(round_id: str, *, quiet: bool = False) -> bool:
         soft_wrap=True,
     )
     return True
+
+
+def requested_after(round_id: str, today: dt.date) -> dict[str, dt.date]:
+    """The organisations whose request went out after `today`, with that day (Stockholm).
+
+    `--today` replays the calendar; a reminder on a day before the request would be a real
+    message about a request its reader has not had yet.
+    """
+    from sqlalchemy import func, select
+
+    from remiss.domain.calendar import stockholm_today
+    from remiss.store.database import open_database
+    from remiss.store.schema import IssuedDocumentRow
+
+    first = func.min(IssuedDocumentRow.issued_at)
+    query = (
+        select(IssuedDocumentRow.organisation_id, first)
+        .where(IssuedDocumentRow.round_id == round_id)
+        .group_by(IssuedDocumentRow.organisation_id)
+    )
+    with open_database(workspace().database_url).session() as session:
+        issued = {org: stockholm_today(at) for org, at in session.execute(query)}
+    return {org: day for org, day in sorted(issued.items()) if day > today}
 
 
 _CRON_FIELD = re.compile(r"[0-9A-Za-z*/,?#-]+")
