@@ -13,7 +13,7 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
-from remiss.cli.render import console, emit_json, errors, status_table, to_json
+from remiss.cli.render import console, count, emit_json, errors, status_table, to_json
 from remiss.swedish import parse_date
 
 if TYPE_CHECKING:
@@ -97,7 +97,8 @@ def round_show(round_id: RoundArg, json: JsonOption = False, today: DayOption = 
         console.print(f"Borttagna mottagare: {', '.join(detail.withdrawn_recipients)}", highlight=False)
     f = detail.files
     console.print(
-        f"Filer: {f['accepted']} mottagna, {f['withdrawn']} tillbakadragna, {f['rejected']} i karantän.",
+        f"Filer: {count(f['accepted'], 'mottagen', 'mottagna')}, "
+        f"{count(f['withdrawn'], 'tillbakadragen', 'tillbakadragna')}, {f['rejected']} i karantän.",
         highlight=False,
     )
     for q in detail.quarantined:
@@ -163,7 +164,7 @@ def round_add(
         again = " igen" if change.change == "reinstated" else ""
         print(
             f"{change.name} ({change.organisation}) är mottagare{again} av {round_id} "
-            f"({change.measures} åtgärder)."
+            f"({count(change.measures, 'åtgärd', 'åtgärder')})."
         )
         if change.eml:
             print(f"Mallar och begäran: {change.eml}")

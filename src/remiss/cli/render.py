@@ -186,7 +186,9 @@ def outbox_report(report: DispatchReport, outbox: Path, *, every: bool = False) 
     One line per reason (63 messages written without SMTP settings are one line); `every`
     lists each message with its own reason, as the JSON always does.
     """
-    console.print(f"{count(len(report.sent), 'meddelande', 'meddelanden')} skickade.", highlight=False)
+    console.print(
+        f"{count(len(report.sent), 'meddelande skickat', 'meddelanden skickade')}.", highlight=False
+    )
     for key, refused in report.refused.items():
         console.print(f"  [yellow]{key}[/]: tog inte emot {', '.join(refused)}", highlight=False)
     for key, error in report.failed.items():
@@ -252,7 +254,7 @@ def fetch_table(messages: Sequence[TakenMessage]) -> None:
             label = f"[{OUTCOME_STYLE[item.outcome]}]{item.outcome.label}[/]"
             table.add_row(sender, escape(item.file), label, item.organisation or "–", escape(note))
     console.print(table)
-    console.print(f"{len(messages)} meddelanden behandlade.")
+    console.print(f"{count(len(messages), 'meddelande behandlat', 'meddelanden behandlade')}.")
 
 
 def annex_report(result: AnnexResult) -> None:
@@ -264,6 +266,7 @@ def annex_report(result: AnnexResult) -> None:
     if result.xlsx:
         print(f"Arbetsbok: {result.xlsx}")
     if result.checked:
-        print(f"Tillgänglighetsgranskning: {len(result.problems) or 'inga'} brister.")
+        found = count(len(result.problems), "brist", "brister") if result.problems else "inga brister"
+        print(f"Tillgänglighetsgranskning: {found}.")
         for problem in result.problems:
             print(f"  - {problem}")
