@@ -16,6 +16,7 @@ from rich.measure import Measurement
 from rich.table import Table
 
 from remiss.domain.outcomes import AnswerStatus, Outcome
+from remiss.services.files import display_name
 
 if TYPE_CHECKING:  # the results' modules are imported by the commands that make them
     from remiss.services.annex.publish import AnnexResult
@@ -40,6 +41,7 @@ OUTCOME_STYLE = {
     Outcome.SUPERSEDED: "green",
     Outcome.INCOMPLETE: "yellow",
     Outcome.DUPLICATE: "dim",
+    Outcome.PENDING: "yellow",
 }
 
 OUTCOME_PLURAL = {
@@ -48,6 +50,7 @@ OUTCOME_PLURAL = {
     Outcome.INCOMPLETE: "ofullständiga",
     Outcome.DUPLICATE: "dubbletter",
     Outcome.REJECTED: "avvisade",
+    Outcome.PENDING: "väntar på bekräftelse",
 }
 
 
@@ -79,7 +82,10 @@ def status_table(rows: Sequence[OrganisationStatus], title: str) -> None:
     space, so when the terminal leaves too little room for the column (80 columns, piped)
     they go under the table, one organisation a line, wrapped between items only.
     """
-    items = [_shorten(row.empty + row.problems) for row in rows]
+    items = [
+        _shorten([*(f"väntar på bekräftelse: {name}" for name in row.pending), *row.empty, *row.problems])
+        for row in rows
+    ]
     without = _status(rows, title, None)
     room = console.width - Measurement.get(console, console.options, without).maximum - 2
     widest = max((len(item) for found in items for item in found), default=0)
@@ -145,11 +151,11 @@ def collect_table(rows: Sequence[CollectResult]) -> None:
     for row in rows:
         notes = [_reason(row), *row.warnings, "sen" if row.late else ""]
         table.add_row(
-            escape(Path(row.file).name),  # the JSON keeps the path
+            escape(display_name(Path(row.file).name, 240)),  # the JSON keeps the path
             f"[{OUTCOME_STYLE[row.outcome]}]{row.outcome.label}[/]",
             row.organisation or "–",
             row.identified_by or "–",
-            "; ".join(dict.fromkeys(n for n in notes if n)),
+            escape("; ".join(dict.fromkeys(n for n in notes if n))),
         )
     console.print(table)
     counts = Counter(r.outcome for r in rows)
@@ -246,13 +252,15 @@ def fetch_table(messages: Sequence[TakenMessage]) -> None:
     for message in messages:
         sender = escape(message.sender or "–")
         if not message.files:
-            table.add_row(sender, escape(message.subject), "–", "–", message.note or "")
+            table.add_row(sender, escape(message.subject), "–", "–", escape(message.note or ""))
         for item in message.files:
-            note = item.reason or ""
+            note = " ".join(n for n in (item.note, item.reason) if n)
             if item.outcome is Outcome.REJECTED and message.refusals:
                 note += " (avsändaren har fått svar)"
             label = f"[{OUTCOME_STYLE[item.outcome]}]{item.outcome.label}[/]"
             table.add_row(sender, escape(item.file), label, item.organisation or "–", escape(note))
+        if message.files and message.note:  # e.g. refusals not answered: for the coordinator
+            table.add_row(sender, escape(message.subject), "–", "–", escape(message.note))
     console.print(table)
     console.print(f"{count(len(messages), 'meddelande behandlat', 'meddelanden behandlade')}.")
 

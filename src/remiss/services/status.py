@@ -19,6 +19,7 @@ from remiss.domain import Assignment, Group
 from remiss.domain.calendar import stockholm_today
 from remiss.domain.outcomes import AnswerStatus, FileKind, FileState
 from remiss.services.context import RoundContext
+from remiss.services.files import display_name
 from remiss.store.schema import AnswerRow, ReceivedFileRow, ReminderRow, ValueRow
 
 FileRowT = TypeVar("FileRowT", AnswerRow, ValueRow)
@@ -40,6 +41,7 @@ class OrganisationStatus:
     reminders: int = 0
     last_reminder: str | None = None  # the day the latest reminder was written
     extension: str | None = None  # anstånd: the organisation's own deadline
+    pending: list[str] = field(default_factory=list)  # files waiting for a coordinator's confirmation
 
 
 def count_line(rows: Sequence[OrganisationStatus]) -> str:
@@ -76,10 +78,27 @@ def round_status(session: Session, ctx: RoundContext, today: dt.date) -> list[Or
     answers = _by_file(session.execute(select(*answer_columns).where(AnswerRow.file_id.in_(current_ids))))
     values = _by_file(session.execute(select(*value_columns).where(ValueRow.file_id.in_(current_ids))))
     reminders = _reminders(session, ctx.round_id)
-    return [
+    pending = _pending(session, ctx.round_id)
+    found = [
         _status_of(ctx, org_id, files.get(org_id, []), answers, values, reminders.get(org_id, []), today)
         for org_id in ctx.recipient_ids
     ]
+    for status in found:
+        status.pending = pending.get(status.organisation, [])
+    return found
+
+
+def _pending(session: Session, round_id: str) -> dict[str, list[str]]:
+    """Files identified without a token after a verified version: waiting for confirmation."""
+    rows = session.execute(
+        select(ReceivedFileRow.organisation_id, ReceivedFileRow.original_name)
+        .where(ReceivedFileRow.round_id == round_id, ReceivedFileRow.status == FileState.PENDING)
+        .order_by(ReceivedFileRow.id)
+    )
+    grouped: dict[str, list[str]] = defaultdict(list)
+    for org_id, name in rows:
+        grouped[org_id or ""].append(display_name(name))
+    return grouped
 
 
 def _status_of(
@@ -108,7 +127,8 @@ def _status_of(
     if not files:
         return result
     first, last = min(files, key=lambda f: f.received_at), max(files, key=lambda f: f.received_at)
-    result.received, result.last_file = first.received_at.isoformat(timespec="minutes"), last.original_name
+    result.received = first.received_at.isoformat(timespec="minutes")
+    result.last_file = display_name(last.original_name)
     result.last_received = last.received_at.isoformat(timespec="minutes")
     result.versions = len(files)
     # Against the deadline in force now, so an extension granted afterwards is obeyed.
