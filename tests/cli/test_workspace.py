@@ -53,3 +53,11 @@ def _fails(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
     assert failures.run(app, list(argv)) != 0
     captured = capsys.readouterr()
     return " ".join((captured.out + captured.err).split())
+
+
+def test_a_database_url_to_a_missing_file_names_the_database(home, monkeypatch, capsys):
+    monkeypatch.setenv("REMISS_HOME", str(home))
+    monkeypatch.setenv("REMISS_DATABASE_URL", f"sqlite:///{home / 'annan.db'}")
+    said = _fails(capsys, "extend", "sh-2016", "bromma", "2016-06-01")
+    assert f"Det finns ingen arbetsmapp med databasen sqlite:///{home / 'annan.db'} än" in said
+    assert "REMISS_DATABASE_URL" in said and not (home / "annan.db").exists()

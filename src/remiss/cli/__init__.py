@@ -359,10 +359,11 @@ def extend(
     json: JsonOption = False,
 ) -> None:
     """Ge en förvaltning anstånd: ett eget sista svarsdatum som påminnelser och status följer."""
+    from remiss.cli import checks
     from remiss.services import operations
     from remiss.services.work import open_work
 
-    granted = operations.extend(open_work(Workspace.from_env(), round_id, by=by), organisation, until)
+    granted = operations.extend(open_work(checks.workspace(), round_id, by=by), organisation, until)
     if json:
         emit_json(granted)
     else:

@@ -28,9 +28,14 @@ def workspace() -> Workspace:
     """
     found = Workspace.from_env()
     if not found.exists and not found.home.is_file():  # a file: the store says so
+        where = (
+            f"i {found.home} än (ingen remiss.db där). Ange rätt mapp med REMISS_HOME"
+            if not os.environ.get("REMISS_DATABASE_URL")
+            else f"med databasen {found.database_url} än. Ange rätt databas med REMISS_DATABASE_URL"
+        )
         raise NotFoundError(
-            f"Det finns ingen arbetsmapp i {found.home} än (ingen remiss.db där). Ange rätt mapp med "
-            "REMISS_HOME, eller skapa en arbetsmapp med remiss round create FIL.yaml (eller remiss demo)."
+            f"Det finns ingen arbetsmapp {where}, eller skapa en arbetsmapp med remiss round create "
+            "FIL.yaml (eller remiss demo)."
         )
     return found
 
