@@ -89,7 +89,7 @@ def status_table(rows: Sequence[OrganisationStatus], title: str) -> None:
     without = _status(rows, title, None)
     room = console.width - Measurement.get(console, console.options, without).maximum - 2
     widest = max((len(item) for found in items for item in found), default=0)
-    if room >= min(widest, EMPTY_WIDTH):
+    if room >= min(widest, EMPTY_WIDTH) or not widest:
         cells = ["; ".join(found) if len("; ".join(found)) <= room else "\n".join(found) for found in items]
         console.print(_status(rows, title, cells, min(widest, max(room, 0))))
     else:
