@@ -74,7 +74,9 @@ def test_board_shows_every_recipient_and_filters(coordinator):
     assert 0 < complete.text.count('<tr id="org-') < len(ctx.recipient_ids)
     assert "Saknas" not in re.sub(r"<option.*?</option>", "", complete.text.split("<tbody>")[1])
     stadsdel = coordinator.get(f"/omgangar/{ROUND}/tavla", params={"grupp": "stadsdel", "sortera": "namn"})
-    assert "Facknämnder" not in stadsdel.text.split("<tbody>")[1]
+    assert "Fackförvaltning" not in stadsdel.text.split("<tbody>")[1]
+    assert "Stadsdelsförvaltning" in stadsdel.text.split("<tbody>")[1]
+    assert "Facknämnder" not in page.text and "Fackförvaltningar</option>" in page.text  # as the CLI
 
 
 def test_organisation_page_renders_answers_as_sanitised_html(coordinator):
@@ -177,7 +179,34 @@ def test_upload_collects_each_file_and_reports_its_outcome(coordinator, workspac
         files=[("filer", (pending.name, pending.read_bytes()))],
         headers={"X-Remiss-Upload": "1"},
     )
-    assert "Redan mottagen" in again.text
+    assert '<span class="neutral">Dubblett, redan mottagen</span>' in again.text
+
+
+def test_upload_of_a_file_refused_before_says_so_in_red_with_stockholm_time(coordinator, workspace):
+    """The same bytes refused earlier: red, 'redan avvisad', the earlier reason, Stockholm time."""
+    from remiss.domain.calendar import STOCKHOLM
+
+    token = csrf_of(coordinator)
+
+    def send():
+        return coordinator.post(
+            f"/omgangar/{ROUND}/ladda-upp",
+            data={"csrf": token},
+            files=[("filer", ("skrap.docx", b"inte heller ett Word-dokument"))],
+            headers={"X-Remiss-Upload": "1"},
+        )
+
+    first = send()
+    assert '<span class="fel">Avvisad</span>' in first.text
+    again = send()
+    assert '<span class="fel">Dubblett, redan avvisad</span>' in again.text
+    assert "Mottagen" not in again.text and "redan mottagen" not in again.text
+    with open_work(workspace, ROUND).db.session() as session:
+        row = session.scalar(select(ReceivedFileRow).where(ReceivedFileRow.original_name == "skrap.docx"))
+        local = row.received_at.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
+        reason = row.reason
+    assert f"som avvisades {local}: " in again.text
+    assert reason.split(".")[0].replace("'", "&#39;") in again.text
 
 
 def test_upload_over_the_cap_is_refused_while_streaming(workspace, monkeypatch):
@@ -324,7 +353,7 @@ def test_concurrent_uploads_store_every_file_once(app, workspace):
 
     with served(app, free_port()) as base, ThreadPoolExecutor(len(own)) as pool:
         answers = list(pool.map(one, own))
-    assert sum(a.count("Redan mottagen") for a in answers) == len(own) - 1  # the shared file, once
+    assert sum(a.count(">Dubblett") for a in answers) == len(own) - 1  # the shared file, once
     with db.session() as session:
         names = [p.name for p in fresh]
         rows = session.scalars(
