@@ -79,6 +79,21 @@ def test_board_shows_every_recipient_and_filters(coordinator):
     assert "Facknämnder" not in page.text and "Fackförvaltningar</option>" in page.text  # as the CLI
 
 
+def test_board_late_means_a_file_came_after_the_deadline_as_the_cli_says(coordinator):
+    """'N försenade' and the 'Sen' column count files that came late; a missing one is 'saknas'."""
+    rows = coordinator.get(f"/api/rounds/{ROUND}/status").json()
+    missing = [r for r in rows if r["status"] == "missing"]
+    assert missing and not any(r["late"] for r in missing)  # the round's deadline (2016) has passed
+    late = [r for r in rows if r["late"]]
+    assert all(r["received"] for r in late)
+    page = coordinator.get(f"/omgangar/{ROUND}").text
+    assert f'<span class="tal">{len(late)}</span> försenade' in page
+    body = page.split("<tbody>")[1]
+    assert body.count('<span class="sen">Ja</span>') == len(late)
+    row = body.split(f'<tr id="org-{missing[0]["organisation"]}"')[1].split("</tr>")[0]
+    assert "<td>–</td>" in row and '"sen"' not in row
+
+
 def test_organisation_page_renders_answers_as_sanitised_html(coordinator):
     db = coordinator.app.state.desk.db
     with db.session() as session:

@@ -80,7 +80,7 @@ def status_table(rows: Sequence[OrganisationStatus], title: str) -> None:
         table.add_row(
             f"  {row.name}",
             f"[{STATUS_STYLE[row.status]}]{row.status.label}[/]",
-            "[red]ja[/]" if row.late else "nej",
+            "[red]ja[/]" if row.late else ("–" if row.status is AnswerStatus.MISSING else "nej"),
             _day_month(row.last_received),
             str(row.reminders),
             _day_month(row.extension),

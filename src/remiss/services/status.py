@@ -30,7 +30,7 @@ class OrganisationStatus:
     name: str  # förvaltning as the annex prints it
     group: Group
     status: AnswerStatus
-    late: bool
+    late: bool  # a file came in after the organisation's deadline; a missing answer is never late
     received: str | None = None  # ISO time of the first accepted file
     last_file: str | None = None  # name of the latest accepted file, as it was sent
     last_received: str | None = None  # ISO time of the latest accepted file
@@ -52,10 +52,10 @@ def summary_line(rows: Sequence[OrganisationStatus]) -> str:
     """'20 kompletta, 1 ofullständig, 10 saknas av 31; 2 kom in efter sista svarsdag.'
 
     Late counts only organisations whose file came after their deadline: one that sent
-    nothing is missing, not late (each row's `late` is also true for it once the day passed).
+    nothing is missing, not late.
     """
     count = Counter(r.status for r in rows)
-    late = sum(1 for r in rows if r.late and r.status != AnswerStatus.MISSING and r.received)
+    late = sum(1 for r in rows if r.late)
     complete, incomplete = count[AnswerStatus.COMPLETE], count[AnswerStatus.INCOMPLETE]
     parts = (
         f"{complete} {'komplett' if complete == 1 else 'kompletta'}",
@@ -98,7 +98,7 @@ def _status_of(
         name=org.forvaltning,
         group=org.group,
         status=AnswerStatus.MISSING,
-        late=today > deadline,
+        late=False,
         reminders=len(reminders),
         last_reminder=max(reminders).isoformat() if reminders else None,
         extension=ctx.recipients[org_id].extended_to.isoformat()
