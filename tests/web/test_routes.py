@@ -421,3 +421,43 @@ def test_the_round_lifecycle_from_the_desk(coordinator, workspace):
 
     log = coordinator.get(f"/omgangar/{ROUND}/logg").text
     assert log.count("<td>samordnare</td>") >= 5  # every step above, under the logged-in user
+
+
+def test_organisation_page_says_a_missing_excel_file_has_not_come_in(coordinator, workspace):
+    files = sorted((workspace.home / "inkommet").rglob("*.docx"))
+    pending = [p for p in files if "Svar" in p.name][-1]  # only the Word answer: no Excel file yet
+    answer = coordinator.post(
+        f"/omgangar/{ROUND}/ladda-upp",
+        data={"csrf": csrf_of(coordinator)},
+        files=[("filer", (pending.name, pending.read_bytes()))],
+        headers={"X-Remiss-Upload": "1"},
+    )
+    org = re.search(rf'href="/omgangar/{ROUND}/org/([^"]+)"', answer.text).group(1)
+    page = coordinator.get(f"/omgangar/{ROUND}/org/{org}").text
+    assert "<li>Excelfilen har inte kommit in</li>" in page
+    assert "Tomt: Excel" not in page and "Excelfilen saknas" not in page
+
+
+def test_an_answer_that_needs_completion_is_reminded_like_an_incomplete_one(coordinator, workspace):
+    """'Behöver kompletteras' counts as incomplete for `remiss chase` until a new file comes."""
+    import datetime as dt
+
+    from remiss.services import operations
+
+    rows = coordinator.get(f"/api/rounds/{ROUND}/status").json()
+    org = next(r["organisation"] for r in rows if r["status"] == "complete")
+    answer = coordinator.post(
+        f"/omgangar/{ROUND}/org/{org}/komplettera",
+        data={"csrf": csrf_of(coordinator), "message": "Kostnaden saknas.", "new_deadline": "2016-05-20"},
+    )
+    assert answer.status_code == 200
+    reminded = []
+    day = dt.date(2016, 5, 2)
+    while day <= dt.date(2016, 5, 27) and not reminded:
+        reminded = [
+            r for r in operations.chase(open_work(workspace, ROUND, today=day)) if r.organisation == org
+        ]
+        day += dt.timedelta(days=1)
+    assert reminded and reminded[0].status == "incomplete"
+    body = Path(reminded[0].eml).read_text(encoding="utf-8", errors="replace")
+    assert "Kostnaden saknas." in email.message_from_string(body, policy=email.policy.default).get_content()

@@ -23,6 +23,8 @@ from remiss.store.schema import AnswerRow, ReceivedFileRow, ReminderRow, ValueRo
 
 FileRowT = TypeVar("FileRowT", AnswerRow, ValueRow)
 
+NOT_IN = "har inte kommit in"  # 'Excelfilen har inte kommit in': a whole file, not an empty answer
+
 
 @dataclass
 class OrganisationStatus:
@@ -131,7 +133,7 @@ def _empty_answers(
     fields = ctx.definition.fields
     missing: list[str] = []
     if FileKind.DOCX not in current:
-        missing.append("Word-svaret saknas")
+        missing.append(f"{FileKind.DOCX.label} {NOT_IN}")
     else:
         filled = {
             (a.measure_key, a.field_id) for a in answers.get(current[FileKind.DOCX].id, []) if not a.empty
@@ -148,7 +150,7 @@ def _empty_answers(
     required_columns = [c for c in fields.excel if c.required]
     if assignments and required_columns:
         if FileKind.XLSX not in current:
-            missing.append("Excelfilen saknas")
+            missing.append(f"{FileKind.XLSX.label} {NOT_IN}")
         else:
             given = {
                 (v.measure_key, v.column_id)

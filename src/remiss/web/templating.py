@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from remiss.domain.calendar import local_clock
 from remiss.domain.catalog import Group
 from remiss.domain.outcomes import AnswerStatus, FileState, Outcome
+from remiss.services.status import NOT_IN
 from remiss.swedish import long_date
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -81,6 +82,7 @@ def environment() -> Environment:
     env.globals.update(days_left=days_left)
     env.globals.update(
         STATUS_LABELS=STATUS_LABELS,
+        NOT_IN=NOT_IN,
         GROUP_LABELS=GROUP_LABELS,
         GROUP_HEADINGS=GROUP_HEADINGS,
         outcome_view=outcome_view,
