@@ -461,3 +461,21 @@ def test_an_answer_that_needs_completion_is_reminded_like_an_incomplete_one(coor
     assert reminded and reminded[0].status == "incomplete"
     body = Path(reminded[0].eml).read_text(encoding="utf-8", errors="replace")
     assert "Kostnaden saknas." in email.message_from_string(body, policy=email.policy.default).get_content()
+
+
+def test_the_annex_page_speaks_the_rounds_own_words(coordinator, workspace, tmp_path):
+    """A round that asks 'frågor' offers the annex 'Per fråga', and names its job so."""
+    from remiss import resources
+    from remiss.services import operations
+
+    text = resources.bundled_round().read_text(encoding="utf-8").replace("catalog: ../catalog.yaml\n", "")
+    text = text.replace("id: sh-2016\n", "id: fragor-2016\nvocabulary:\n  item: [Fråga, frågor]\n", 1)
+    (tmp_path / "omgang.yaml").write_text(text, encoding="utf-8")
+    round_id, _ = operations.create_round(workspace, tmp_path / "omgang.yaml")
+    page = coordinator.get(f"/omgangar/{round_id}/bilaga").text
+    assert "Per fråga i stället för per förvaltning" in page and "åtgärd" not in page
+    assert "Per åtgärd i stället" in coordinator.get(f"/omgangar/{ROUND}/bilaga").text
+    built = coordinator.post(
+        f"/omgangar/{round_id}/bilaga", data={"csrf": csrf_of(coordinator), "by_measure": "true"}
+    )
+    assert "Utkast per fråga" in built.text
