@@ -479,3 +479,33 @@ def test_the_annex_page_speaks_the_rounds_own_words(coordinator, workspace, tmp_
         f"/omgangar/{round_id}/bilaga", data={"csrf": csrf_of(coordinator), "by_measure": "true"}
     )
     assert "Utkast per fråga" in built.text
+
+
+def test_times_a_person_reads_are_stockholm_time(coordinator, workspace):
+    """A file that came 23:30 UTC on 28 April came 01:30 on 29 April in Stockholm: status, CLI, board."""
+    import datetime as dt
+
+    from tests.helpers import run_cli
+
+    from remiss.services.intake.collect import collect_paths
+    from remiss.services.status import round_status
+
+    files = sorted((workspace.home / "inkommet").rglob("*.docx"))
+    pending = [p for p in files if "Svar" in p.name][-1]
+    work = open_work(workspace, ROUND)
+    [result] = collect_paths(work.at(dt.datetime(2016, 4, 28, 23, 30, tzinfo=dt.UTC)), [pending])
+    with work.db.session() as session:
+        row = next(
+            s
+            for s in round_status(session, work.round, dt.date(2016, 5, 2))
+            if s.organisation == result.organisation
+        )
+    assert row.received.startswith("2016-04-29T01:30") and not row.late  # deadline 29 April, Stockholm
+    line = next(
+        line
+        for line in run_cli("status", ROUND, "--today", "2016-05-02").splitlines()
+        if row.name[:20] in line
+    )
+    assert " 29/4 " in line
+    board = coordinator.get(f"/omgangar/{ROUND}").text.split(f'id="org-{result.organisation}"')[1]
+    assert "2016-04-29 01:30" in board.split("</tr>")[0]

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from remiss.documents.model import GENERAL
 from remiss.domain import Assignment, Group
-from remiss.domain.calendar import stockholm_today
+from remiss.domain.calendar import STOCKHOLM, stockholm_today
 from remiss.domain.outcomes import AnswerStatus, FileKind, FileState
 from remiss.services.context import RoundContext
 from remiss.store.schema import AnswerRow, ReceivedFileRow, ReminderRow, ValueRow
@@ -33,7 +33,7 @@ class OrganisationStatus:
     group: Group
     status: AnswerStatus
     late: bool  # a file came in after the organisation's deadline; a missing answer is never late
-    received: str | None = None  # ISO time of the first accepted file
+    received: str | None = None  # ISO time (Stockholm, with offset) of the first accepted file
     last_file: str | None = None  # name of the latest accepted file, as it was sent
     last_received: str | None = None  # ISO time of the latest accepted file
     versions: int = 0
@@ -110,8 +110,10 @@ def _status_of(
     if not files:
         return result
     first, last = min(files, key=lambda f: f.received_at), max(files, key=lambda f: f.received_at)
-    result.received, result.last_file = first.received_at.isoformat(timespec="minutes"), last.original_name
-    result.last_received = last.received_at.isoformat(timespec="minutes")
+    # Stockholm time (with its offset): the CLI, the annex and the workbook cut the day from it.
+    result.received = first.received_at.astimezone(STOCKHOLM).isoformat(timespec="minutes")
+    result.last_file = last.original_name
+    result.last_received = last.received_at.astimezone(STOCKHOLM).isoformat(timespec="minutes")
     result.versions = len(files)
     # Against the deadline in force now, so an extension granted afterwards is obeyed.
     result.late = any(stockholm_today(f.received_at) > deadline for f in files)
