@@ -155,8 +155,10 @@ def test_withdrawn_file_stops_counting_and_the_previous_version_is_current_again
     assert Path(v2.stored_path).exists()  # nothing is deleted
     [status] = [s for s in operations.status(work(ws, today=TODAY)) if s.organisation == "bromma"]
     assert status.versions == 1 and status.last_file == "v1.docx"
+    with pytest.raises(StateError, match=r"v2.docx \(id \d+, version 2\) är redan tillbakadragen"):
+        withdraw_file(work(ws), v2.sha256[:10])  # already withdrawn: said so, nothing changes
     with pytest.raises(NotFoundError, match="Ingen mottagen fil"):
-        withdraw_file(work(ws), v2.sha256[:10])  # already withdrawn
+        withdraw_file(work(ws), "finns-inte.docx")
     [again] = collect(ws, [("v2 igen.docx", Path(v2.stored_path).read_bytes())])
     assert again.outcome == "duplicate" and "tillbakadragen" in again.reason
     last = withdraw_file(work(ws), "v1.docx")

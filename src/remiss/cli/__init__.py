@@ -12,12 +12,13 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 
 from remiss.cli import failures, lifecycle
 from remiss.cli.handoff import run_flow, small_work
+from remiss.cli.links import link_app
 from remiss.cli.progress import progress_bars
 from remiss.cli.render import (
     annex_report,
@@ -50,6 +51,7 @@ app.add_typer(round_app, name="round")
 db_app = typer.Typer(help="Databasens schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
+app.add_typer(link_app, name="link")
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Skriv resultatet som JSON (för skript).")]
 RoundArg = Annotated[str, typer.Argument(metavar="OMGÅNG", help="Omgångens id, t.ex. sh-2016.")]
@@ -282,6 +284,12 @@ def demo(
         Path | None, typer.Option("--workspace", help="Mapp för demon (standard: ./remiss-demo).")
     ] = None,
     json: JsonOption = False,
+    serve_after: Annotated[
+        bool,
+        typer.Option(
+            "--serve", help="Starta skrivbordet på demomappen efteråt och skriv ut en nämnds svarslänk."
+        ),
+    ] = False,
 ) -> None:
     """Kör hela cykeln på Stockholmsexemplet: utskick, 21 svar, påminnelser, status och bilaga."""
     from remiss.demo.simulate import fresh_workspace
@@ -304,6 +312,20 @@ def demo(
         return
     status_table(result.status, f"Status för {result.round} dagen efter sista svarsdag")
     print(f"\nArbetsmapp: {home}\nBilaga: {result.annex}")
+    if serve_after:
+        _serve_demo(home, result)
+
+
+def _serve_demo(home: Path, result: Any) -> None:
+    """The desk on the demo folder, with one nämnd's link and a desk account printed first."""
+    from remiss.demo.serving import demo_pages
+
+    base = (os.environ.get("REMISS_BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
+    os.environ["REMISS_HOME"] = str(home)
+    pages = demo_pages(home, result.round, result.status, base)
+    print(f"\nNämndens sida ({pages.organisation}): {pages.link}")
+    print(f"Skrivbordet: {base}/ – logga in som {pages.user} med lösenordet {pages.password}", flush=True)
+    serve(round_ids=[], cron=None, host="127.0.0.1", port=8000, prefect_port=4200, today=None)
 
 
 @app.command()

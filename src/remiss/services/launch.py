@@ -16,7 +16,7 @@ from remiss.documents.excel.template import build_response_xlsx
 from remiss.documents.word.template import build_response_docx
 from remiss.domain.outcomes import FileKind, MessageKind
 from remiss.mail import compose
-from remiss.services import outbox
+from remiss.services import links, outbox
 from remiss.services.context import RoundContext
 from remiss.services.files import sha256, write_atomic
 from remiss.services.work import Work
@@ -70,7 +70,7 @@ def issue(
         _record_document(session, ctx.round_id, org_id, kind, path, sha256(data))
     attachments = [documents[FileKind.DOCX][0], documents[FileKind.XLSX][0]]
     key = key or f"request:{ctx.round_id}:{org_id}"
-    eml = _write_request(session, ctx, org_id, folder / eml_name, attachments, work.deliver, key)
+    eml = _write_request(session, ctx, org_id, folder / eml_name, attachments, work.deliver, key, by=work.by)
     if key.startswith("request:"):
         audit.record(
             session, "round.issued", ctx.round_id, org_id, actor=work.by, files=[docx_name, xlsx_name]
@@ -102,9 +102,9 @@ def mark_launched(session: Session, ctx: RoundContext, actor: str | None = None)
         audit.record(session, "round.launched", ctx.round_id, actor=actor)
 
 
-def render_request(ctx: RoundContext, org_id: str) -> tuple[str, str]:
+def render_request(ctx: RoundContext, org_id: str, *, link: str | None = None) -> tuple[str, str]:
     """(subject, body) of the request to one organisation, naming the round's own fields and words
-    (launch sends it; the desk previews it)."""
+    (launch sends it with the nämnd's answer `link`; the desk previews it without)."""
     fields = ctx.definition.fields
     return compose.render(
         MessageKind.REQUEST,
@@ -116,6 +116,7 @@ def render_request(ctx: RoundContext, org_id: str) -> tuple[str, str]:
         general_required=fields.general.required,
         word_fields=_quoted([f.label for f in fields.word]),
         excel_fields=_quoted([c.label for c in fields.excel]),
+        link=link,
     )
 
 
@@ -127,9 +128,12 @@ def _write_request(
     attachments: list[Path],
     deliver: bool,
     key: str,
+    *,
+    by: str,
 ) -> Path:
     org = ctx.organisation(org_id)
-    subject, body = render_request(ctx, org_id)
+    link = links.mail_link(session, ctx.round_id, org_id, by=by)  # each request mail: a fresh link
+    subject, body = render_request(ctx, org_id, link=link)
     message = compose.build_message(
         to=list(org.email), subject=subject, body=body, key=key, attachments=attachments
     )

@@ -131,6 +131,7 @@ class ReceivedFileRow(Base):
     sender: Mapped[str | None] = mapped_column(String(320))
     warnings: Mapped[list[str]] = mapped_column(default=list)
     withdrawn_at: Mapped[dt.datetime | None]  # a coordinator took it back: it no longer counts
+    channel: Mapped[str | None] = mapped_column(String(8))  # None: mail or folder; "webb": the nämnd's page
 
 
 class AnswerRow(Base):

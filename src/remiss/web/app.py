@@ -96,6 +96,7 @@ def routers() -> list[Any]:
     """Every router of the desk, in the order they are mounted (tests walk their routes)."""
     from remiss.web.routes import (
         annex,
+        answer_links,
         api,
         auth,
         board,
@@ -108,12 +109,32 @@ def routers() -> list[Any]:
         upload,
     )
 
-    modules = (auth, create, board, organisation, lifecycle, upload, quarantine, chase, annex, log_page, api)
+    modules = (
+        auth,
+        create,
+        board,
+        organisation,
+        lifecycle,
+        upload,
+        quarantine,
+        chase,
+        annex,
+        log_page,
+        api,
+        answer_links,
+    )
     return [module.router for module in modules]
 
 
+def public_routers() -> list[Any]:
+    """Routes without a login: a nämnd's own page, where its link is the capability."""
+    from remiss.web.routes import answer
+
+    return [answer.router]
+
+
 def _routes(app: FastAPI) -> None:
-    for router in routers():
+    for router in routers() + public_routers():
         app.include_router(router)
 
 

@@ -60,18 +60,20 @@ class _Slot:
         self.current_id, self.current_row, self.current_answered = None, row, answered
 
 
-def store_accepted(work: Work, batch: list[Ready], sender: str | None) -> list[CollectResult]:
+def store_accepted(
+    work: Work, batch: list[Ready], sender: str | None, *, channel: str | None = None
+) -> list[CollectResult]:
     """Archive and store `batch` (in the order given, so a later version supersedes an earlier)."""
     archived = [_archive(work, item, examined) for item, examined in batch]
     if len(batch) > 1:
         try:
             with work.db.session() as session:
-                results = _store_together(session, work, batch, archived, sender)
+                results = _store_together(session, work, batch, archived, sender, channel)
             return results
         except IntegrityError:
             pass  # another collector got there first for some file: settle them one by one
     return [
-        _store_alone(work, item, examined, stored, sender)
+        _store_alone(work, item, examined, stored, sender, channel)
         for (item, examined), stored in zip(batch, archived, strict=True)
     ]
 
@@ -84,7 +86,12 @@ def _archive(work: Work, item: Incoming, examined: Examined) -> Path:
 
 
 def _store_together(
-    session: Session, work: Work, batch: list[Ready], archived: list[Path], sender: str | None
+    session: Session,
+    work: Work,
+    batch: list[Ready],
+    archived: list[Path],
+    sender: str | None,
+    channel: str | None = None,
 ) -> list[CollectResult]:
     ctx = work.round
     slots, kinds = _ledger(session, ctx.round_id, {e.identified.organisation_id for _, e in batch})
@@ -95,6 +102,7 @@ def _store_together(
         becomes_current = not (examined.unchanged and slot.has_answered_current(session))
         slot.version += 1
         row = _row(ctx, item, examined, stored, slot.version, becomes_current, sender)
+        row.channel = channel
         if becomes_current:
             slot.replace_current(session, row, not examined.unchanged)
         placed.append((row, becomes_current, any(k != kind for k in kinds[org_id])))
@@ -139,12 +147,13 @@ def _store_alone(
     examined: Examined,
     stored: Path,
     sender: str | None,
+    channel: str | None = None,
 ) -> CollectResult:
     """One file in its own transaction, retried while another collector takes its version number."""
     for _attempt in range(_VERSION_RETRIES):
         try:
             with work.db.session() as session:
-                result = _store_together(session, work, [(item, examined)], [stored], sender)[0]
+                result = _store_together(session, work, [(item, examined)], [stored], sender, channel)[0]
             return result
         except IntegrityError:
             if earlier(work.db, item.digest) is not None:

@@ -73,8 +73,14 @@ def collect_paths(
     *,
     pool: IntakePool | None = None,
     sender: str | None = None,
+    channel: str | None = None,
+    expect: str | None = None,
 ) -> list[CollectResult]:
     """One result per path, in the order given; files are examined in the pool's workers.
+
+    `channel` is kept with each stored file ("webb" from the nämnd's page; None by mail or
+    folder). `expect` names the only organisation whose files are taken (an upload through a
+    nämnd's link): a file of another is refused, so one link never writes another's answer.
 
     Files are examined in parallel but stored in the order given (oldest first, from
     expand_paths), so the later of two versions in one run is the one that becomes current.
@@ -105,7 +111,7 @@ def collect_paths(
     ready: list[tuple[int, Ready]] = []
 
     def store_ready() -> None:
-        stored = store_accepted(work, [r for _, r in ready], sender)
+        stored = store_accepted(work, [r for _, r in ready], sender, channel=channel)
         results.update(zip((index for index, _ in ready), stored, strict=True))
         progress.advance("collect", len(ready))
         ready.clear()
@@ -117,6 +123,11 @@ def collect_paths(
         while order and order[0] in examined:
             first = order.popleft()
             item, done = pending.pop(first), examined.pop(first)
+            if not isinstance(done, RejectedFile) and expect and done.identified.organisation_id != expect:
+                done = RejectedFile(
+                    f"{item.name} hör till en annan nämnd än den vars länk användes och togs inte emot.",
+                    code="other-organisation",
+                )
             if isinstance(done, RejectedFile):
                 results[first] = _quarantine(work, item, done, item.data)
                 progress.advance("collect")

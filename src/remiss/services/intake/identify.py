@@ -47,8 +47,9 @@ def identify(
         if not token_matches(ctx.secret, ctx.round_id, identity.organisation_id, identity.token):
             raise RejectedFile(
                 f"{name}: uppgiften om organisation ({identity.organisation_id}) stämmer inte med filens "
-                "kontrollkod. Filen har ändrats eller märkts om och tas inte emot; använd den mall "
-                "som skickades till er nämnd.",
+                "kontrollkod: filen har ändrats eller märkts om, eller kommer från en annan "
+                "utskickad omgång (en mall från en annan installation eller ett tidigare utskick). "
+                "Den tas inte emot; använd den mall som skickades till er nämnd i den här omgången.",
                 code="token-mismatch",
             )
         return Identified(identity.organisation_id, BY_PROPERTIES)

@@ -146,6 +146,7 @@ def receipt_context(
         "has_measures": bool(assignments),
         # The Excel file is asked for only when it has columns to fill in for the nämnd's items.
         "other_needed": bool(assignments) and (row.kind == "xlsx" or bool(fields.excel)),
+        "web": row.channel == "webb",  # sent in from the nämnd's page, not as a file
     }
 
 

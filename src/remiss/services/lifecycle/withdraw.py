@@ -14,8 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from remiss.domain.outcomes import FileState
+from remiss.errors import NotFoundError, StateError
 from remiss.services.intake.records import has_answers
-from remiss.services.lifecycle.received import find_file
+from remiss.services.lifecycle.received import describe, find_file
 from remiss.services.work import Work
 from remiss.store import audit
 from remiss.store.schema import ReceivedFileRow, utcnow
@@ -38,7 +39,7 @@ def withdraw_file(work: Work, ref: str, *, reason: str | None = None) -> FileWit
     """Take back the accepted file `ref` (id, sha256 prefix or name; see `find_file`)."""
     round_id = work.round_id
     with work.db.session() as session:
-        row = find_file(session, round_id, ref, status=FileState.ACCEPTED)
+        row = _accepted(session, round_id, ref)
         was_current = row.is_current
         row.status, row.is_current, row.withdrawn_at = FileState.WITHDRAWN, False, utcnow()
         session.flush()
@@ -96,3 +97,18 @@ def _restore_current(session: Session, row: ReceivedFileRow) -> int | None:
 
 def _current_version(session: Session, row: ReceivedFileRow) -> int | None:
     return next((r.version for r in _siblings(session, row) if r.is_current), None)
+
+
+def _accepted(session: Session, round_id: str, ref: str) -> ReceivedFileRow:
+    """The accepted file `ref` names; one already withdrawn says so instead of 'no such file'."""
+    try:
+        return find_file(session, round_id, ref, status=FileState.ACCEPTED)
+    except NotFoundError as missing:
+        try:
+            earlier = find_file(session, round_id, ref, status=FileState.WITHDRAWN)
+        except NotFoundError:
+            raise missing from None
+        raise StateError(
+            f"{describe(earlier)} är redan tillbakadragen och räknas inte; inget ändrades. "
+            "Se `remiss round files` för omgångens filer."
+        ) from None
