@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from remiss.domain.outcomes import AnswerStatus, Outcome
+from remiss.domain.outcomes import AnswerStatus, FileState, Outcome
 
 if TYPE_CHECKING:  # the results' modules are imported by the commands that make them
     from remiss.services.annex.publish import AnnexResult
@@ -98,9 +98,14 @@ def collect_table(rows: Sequence[CollectResult]) -> None:
         table.add_column(column, overflow="fold")
     for row in rows:
         notes = [row.reason or "", *row.warnings, "sen" if row.late else ""]
+        label, style = row.outcome.label, OUTCOME_STYLE[row.outcome]
+        if row.earlier_state is not None:  # the same bytes as before: say what became of them
+            earlier = FileState(row.earlier_state)
+            label = f"{label}, redan {earlier.label}"
+            style = "red" if earlier is FileState.REJECTED else style
         table.add_row(
             row.file,
-            f"[{OUTCOME_STYLE[row.outcome]}]{row.outcome.label}[/]",
+            f"[{style}]{label}[/]",
             row.organisation or "–",
             row.identified_by or "–",
             "; ".join(dict.fromkeys(n for n in notes if n)),

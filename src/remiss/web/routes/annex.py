@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
+from remiss.domain.calendar import STOCKHOLM
 from remiss.errors import NotFoundError
 from remiss.web import templating
 from remiss.web.actor import acting
@@ -50,7 +51,7 @@ def annex_build(
 ) -> Response:
     desk = common.desk(request)
     ctx = common.round_context(request, round_id)  # an unknown round is refused now, not in the job
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+    stamp = dt.datetime.now(STOCKHOLM).strftime("%Y%m%d-%H%M%S")  # the file name a coordinator reads
     kind = "slutlig" if final else "utkast"
     name = f"bilaga-{round_id}{'-per-atgard' if by_measure else ''}-{kind}-{stamp}.docx"
     per = f" per {ctx.definition.vocabulary.item.one}" if by_measure else ""
