@@ -50,6 +50,29 @@ class StoreError(RemissError):
     """The database is unreachable or its schema does not fit this version of remiss."""
 
 
+_DISK_FAULTS = {
+    "ENOSPC": "disken är full",
+    "EDQUOT": "diskkvoten är slut",
+    "EFBIG": "filen blev större än vad som tillåts",
+    "EROFS": "mappen är skrivskyddad",
+    "EACCES": "behörighet att skriva saknas",
+    "EPERM": "behörighet att skriva saknas",
+}
+
+
+def disk_error(exc: OSError, path: object) -> StoreError | None:
+    """A Swedish StoreError for an operator's fault while writing `path` (full disk, quota, read-only
+    folder), or None when `exc` is something else. Nothing half-written is left: the callers
+    remove their temporary file first, and a rerun after the fault is fixed takes up where this stopped."""
+    what = _DISK_FAULTS.get(errno.errorcode.get(exc.errno or 0, ""))
+    if what is None:
+        return None
+    return StoreError(
+        f"{path} kunde inte skrivas: {what} ({exc.strerror}). Det som redan sparats finns kvar; åtgärda "
+        "felet (frigör utrymme eller gör arbetsmappen skrivbar) och kör kommandot igen."
+    )
+
+
 class DeliveryError(MailError):
     """A mail server refused or dropped a message; `transient` errors are worth retrying."""
 
@@ -136,6 +159,7 @@ _DATABASE_REASONS = (
     ("file is not a database", "filen är ingen SQLite-databas (skadad, eller en annan sorts fil)"),
     ("database is locked", "databasen är låst av en annan process; försök igen om en stund"),
     ("readonly database", "databasen är skrivskyddad"),
+    ("database or disk is full", "databasen eller disken är full"),
     ("Connection refused", "databasservern svarar inte (anslutningen nekades)"),
     ("password authentication failed", "fel användarnamn eller lösenord"),
     ("does not exist", "databasen eller användaren finns inte på servern"),

@@ -241,3 +241,19 @@ def test_steps_of_a_flow_are_logged_under_the_works_by(ws):
     collect(ws, [("farsta.docx", c.fill_word(ws, "farsta"))])
     accepted = {e.organisation: e.actor for e in read_log(work(ws)) if e.action == "file.accepted"}
     assert accepted["bromma"] == "webb:anna" and accepted["farsta"] not in (None, "webb:anna")
+
+
+def test_a_pending_file_is_confirmed_by_attribute_and_logged_under_who_did_it(ws):
+    collect(ws, [("Brommas svar.docx", c.fill_word(ws, "bromma", " Äkta."))], IN_TIME)
+    weak = c.strip_reference(c.strip_properties(c.fill_word(ws, "bromma", " Utan kod.")))
+    [pending] = collect(ws, [("remissvar-sh-2016-bromma.docx", weak)], IN_TIME + dt.timedelta(hours=1))
+    assert pending.outcome == "pending"
+    with pytest.raises(StateError, match="identifierades som bromma, inte farsta"):
+        attribute_file(work(ws, by="anna"), "remissvar-sh-2016-bromma.docx", "farsta")
+    done = attribute_file(work(ws, by="anna"), "remissvar-sh-2016-bromma.docx", "bromma")
+    assert (done.organisation, done.version, done.current, done.outcome) == ("bromma", 2, True, "superseded")
+    with open_database(ws.database_url).session() as session:
+        answers = current_answers(session, ROUND)["bromma"]
+    assert any("Utan kod." in a.text for a in answers.values())
+    [entry] = [e for e in read_log(work(ws)) if e.action == "file.confirmed"]
+    assert entry.actor == "anna" and "bekräftades" in entry.text

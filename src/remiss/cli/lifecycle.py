@@ -279,10 +279,9 @@ def attribute(
         emit_json(done)
         return
     late = ", sen" if done.late else ""
-    print(
-        f"{done.file} hör nu till {done.organisation} ({done.kind}, version {done.version}{late}). "
-        f"Kvittens: {done.receipt}"
-    )
+    receipt = f" Kvittens: {done.receipt}" if done.receipt else ""
+    what = f"{done.kind}, version {done.version}{late}"
+    print(f"{done.file} hör nu till {done.organisation} ({what}).{receipt}")
 
 
 def log(

@@ -14,6 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from remiss.domain.outcomes import AnswerStatus, FileState, Outcome
+from remiss.services.files import display_name
 
 if TYPE_CHECKING:  # the results' modules are imported by the commands that make them
     from remiss.services.annex.publish import AnnexResult
@@ -36,6 +37,7 @@ OUTCOME_STYLE = {
     Outcome.SUPERSEDED: "green",
     Outcome.INCOMPLETE: "yellow",
     Outcome.DUPLICATE: "dim",
+    Outcome.PENDING: "yellow",
 }
 
 
@@ -84,7 +86,11 @@ def status_table(rows: Sequence[OrganisationStatus], title: str) -> None:
             _day_month(row.last_received),
             str(row.reminders),
             _day_month(row.extension),
-            escape(_shorten(row.empty + row.problems)),
+            escape(
+                _shorten(
+                    [*(f"väntar på bekräftelse: {name}" for name in row.pending), *row.empty, *row.problems]
+                )
+            ),
         )
     console.print(table)
     from remiss.services.status import count_line
@@ -104,11 +110,11 @@ def collect_table(rows: Sequence[CollectResult]) -> None:
             label = f"{label}, redan {earlier.label}"
             style = "red" if earlier is FileState.REJECTED else style
         table.add_row(
-            row.file,
-            f"[{style}]{label}[/]",
+            escape(display_name(row.file, 240)),
+            f"[{style}]{escape(label)}[/]",
             row.organisation or "–",
             row.identified_by or "–",
-            "; ".join(dict.fromkeys(n for n in notes if n)),
+            escape("; ".join(dict.fromkeys(n for n in notes if n))),
         )
     console.print(table)
     counts = Counter(r.outcome for r in rows)
@@ -149,13 +155,15 @@ def fetch_table(messages: Sequence[TakenMessage]) -> None:
     for message in messages:
         sender = escape(message.sender or "–")
         if not message.files:
-            table.add_row(sender, escape(message.subject), "–", "–", message.note or "")
+            table.add_row(sender, escape(message.subject), "–", "–", escape(message.note or ""))
         for item in message.files:
-            note = item.reason or ""
+            note = " ".join(n for n in (item.note, item.reason) if n)
             if item.outcome is Outcome.REJECTED and message.refusals:
                 note += " (avsändaren har fått svar)"
             label = f"[{OUTCOME_STYLE[item.outcome]}]{item.outcome.label}[/]"
             table.add_row(sender, escape(item.file), label, item.organisation or "–", escape(note))
+        if message.files and message.note:  # e.g. refusals not answered: for the coordinator
+            table.add_row(sender, escape(message.subject), "–", "–", escape(message.note))
     console.print(table)
     console.print(f"{len(messages)} meddelanden behandlade.")
 

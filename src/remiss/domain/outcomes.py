@@ -18,6 +18,7 @@ class Outcome(StrEnum):
     INCOMPLETE = "incomplete"  # accepted, but required answers are empty
     DUPLICATE = "duplicate"  # the same bytes were already collected
     REJECTED = "rejected"  # not taken; the original is quarantined
+    PENDING = "pending"  # kept with its answers, no token: waits for a coordinator's confirmation
 
     @property
     def label(self) -> str:
@@ -35,15 +36,18 @@ _OUTCOME_LABELS = {
     Outcome.INCOMPLETE: "ofullständig",
     Outcome.DUPLICATE: "dubblett",
     Outcome.REJECTED: "avvisad",
+    Outcome.PENDING: "väntar på bekräftelse",
 }
 
 
 class FileState(StrEnum):
-    """A stored file's row: kept as an answer, kept in quarantine, or taken back by a coordinator."""
+    """A stored file's row: kept as an answer, kept in quarantine, taken back by a coordinator, or
+    waiting for a coordinator's confirmation."""
 
     ACCEPTED = "accepted"
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"  # accepted once, then withdrawn: kept, but it no longer counts
+    PENDING = "pending"  # identified without a token after a verified version (services/intake/pending.py)
 
     @property
     def label(self) -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import mimetypes
+import unicodedata
 from collections.abc import Mapping
 from email import policy
 from email.headerregistry import HeaderRegistry
@@ -16,7 +18,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 
 from remiss import resources
-from remiss.errors import MailError
+from remiss.errors import MailError, disk_error
 from remiss.mail.settings import sender_address
 from remiss.swedish import join_and
 
@@ -59,6 +61,14 @@ def render(template: str, **context: Any) -> tuple[str, str]:
     return subject, body.strip() + "\n"
 
 
+def one_line(text: str) -> str:
+    """Header text with no line breaks or control characters: a stranger's file name in a subject
+    can never start a header of its own (the e-mail library encodes the rest, RFC 2047)."""
+    return " ".join(
+        "".join(" " if unicodedata.category(c)[0] == "C" or c in "\u2028\u2029" else c for c in text).split()
+    )
+
+
 def message_id_for(key: str) -> str:
     """Deterministic Message-ID, so a resent message is recognisably the same one."""
     return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@remiss.invalid>"
@@ -80,7 +90,7 @@ def build_message(
     message["To"] = ", ".join(to)
     if cc:
         message["Cc"] = ", ".join(cc)
-    message["Subject"] = subject
+    message["Subject"] = one_line(subject)
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = message_id_for(key)
     message["X-Remiss-Key"] = key
@@ -99,8 +109,16 @@ def write_eml(message: EmailMessage, path: Path) -> None:
     tmp = path.with_suffix(".eml.tmp")
     data = bytes(message)
     try:
-        tmp.write_bytes(data)
-    except FileNotFoundError:  # the organisation's first message
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(data)
-    tmp.replace(path)
+        try:
+            tmp.write_bytes(data)
+        except FileNotFoundError:  # the organisation's first message
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(data)
+        tmp.replace(path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        fault = disk_error(exc, path)
+        if fault is not None:
+            raise fault from None
+        raise

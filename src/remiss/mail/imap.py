@@ -1,7 +1,8 @@
 """The functional mailbox over IMAP (imaplib): list what is new, fetch it, mark it taken.
 
-A message is "new" until it carries the keyword `$RemissProcessed`; with
-REMISS_IMAP_PROCESSED_FOLDER set it is also moved there. Fetching uses BODY.PEEK, so a
+A message is "new" until it carries the keyword `$RemissProcessed` (or `$RemissFailed`, for one
+that could not be handled); with REMISS_IMAP_PROCESSED_FOLDER (REMISS_IMAP_FAILED_FOLDER) set it
+is also moved there. Fetching uses BODY.PEEK, so a
 person reading the mailbox still sees what they have not read. The caller marks a
 message only after everything taken from it is committed, and the store keeps its own
 record as well, so a message is taken once even if marking it failed.
@@ -21,6 +22,7 @@ from remiss.errors import MailError
 from remiss.mail.settings import ImapSettings
 
 KEYWORD = "$RemissProcessed"
+FAILED = "$RemissFailed"  # a message that could not be handled: reported once, never taken again
 _UID = re.compile(rb"\bUID (\d+)")
 
 
@@ -86,7 +88,9 @@ class Mailbox:
 
     def unprocessed(self) -> list[int]:
         """UIDs of the messages not yet taken, oldest first."""
-        _, data = self._run(lambda imap: imap.uid("SEARCH", "UNKEYWORD", KEYWORD), "sökningen")
+        _, data = self._run(
+            lambda imap: imap.uid("SEARCH", "UNKEYWORD", KEYWORD, "UNKEYWORD", FAILED), "sökningen"
+        )
         return sorted(int(uid) for uid in (data[0] or b"").split())
 
     def fetch(self, uid: int) -> Fetched:
@@ -105,6 +109,14 @@ class Mailbox:
         """Flag the message as taken and, if configured, move it to the processed folder."""
         self._run(lambda imap: imap.uid("STORE", str(uid), "+FLAGS", f"({KEYWORD})"), f"markeringen av {uid}")
         target = self.settings.processed_folder
+        if target:
+            self._run(lambda imap: imap.create(_quote(target)), None)  # exists already: fine
+            self._run(lambda imap: imap.uid("MOVE", str(uid), _quote(target)), f"flytten till {target}")
+
+    def mark_failed(self, uid: int) -> None:
+        """Flag a message that cannot be handled and, if configured, move it to the failed folder."""
+        self._run(lambda imap: imap.uid("STORE", str(uid), "+FLAGS", f"({FAILED})"), f"markeringen av {uid}")
+        target = self.settings.failed_folder
         if target:
             self._run(lambda imap: imap.create(_quote(target)), None)  # exists already: fine
             self._run(lambda imap: imap.uid("MOVE", str(uid), _quote(target)), f"flytten till {target}")

@@ -50,10 +50,18 @@ class SmtpSettings(ServerSettings):
 class ImapSettings(ServerSettings):
     folder: str = "INBOX"
     processed_folder: str | None = None  # move taken messages here; else they only get a keyword
+    failed_folder: str | None = None  # move messages that cannot be handled here; else only a keyword
 
     @property
     def mailbox(self) -> str:
         return f"{self.user or ''}@{self.host}/{self.folder}"
+
+
+def answer_domains() -> frozenset[str]:
+    """The city's own mail domains (REMISS_MAIL_DOMAINS, comma-separated): senders remiss may answer
+    besides the catalog's addresses. Nobody else is ever mailed by `remiss fetch`."""
+    raw = os.environ.get("REMISS_MAIL_DOMAINS", "")
+    return frozenset(d.strip().lower().lstrip("@") for d in raw.split(",") if d.strip())
 
 
 def smtp_configured() -> bool:
@@ -98,7 +106,8 @@ def _env_name(prefix: str) -> Callable[[str], str]:
 
 
 def _env(prefix: str) -> dict[str, str]:
-    names = ("host", "port", "security", "user", "password", "cafile", "folder", "processed_folder")
+    names = ("host", "port", "security", "user", "password", "cafile", "folder")
+    names += ("processed_folder", "failed_folder")
     found = {name: os.environ.get(prefix + name.upper()) for name in names}
     if prefix == "REMISS_SMTP_" and os.environ.get("REMISS_MAIL_FROM"):
         found["mail_from"] = os.environ["REMISS_MAIL_FROM"]

@@ -19,6 +19,7 @@ from remiss.domain import Assignment, Group
 from remiss.domain.calendar import STOCKHOLM, stockholm_today
 from remiss.domain.outcomes import AnswerStatus, FileKind, FileState
 from remiss.services.context import RoundContext
+from remiss.services.files import display_name
 from remiss.store.schema import AnswerRow, ReceivedFileRow, ReminderRow, ValueRow
 
 FileRowT = TypeVar("FileRowT", AnswerRow, ValueRow)
@@ -42,6 +43,7 @@ class OrganisationStatus:
     reminders: int = 0
     last_reminder: str | None = None  # the day the latest reminder was written
     extension: str | None = None  # anstånd: the organisation's own deadline
+    pending: list[str] = field(default_factory=list)  # files waiting for a coordinator's confirmation
 
 
 def count_line(rows: Sequence[OrganisationStatus]) -> str:
@@ -78,10 +80,27 @@ def round_status(session: Session, ctx: RoundContext, today: dt.date) -> list[Or
     answers = _by_file(session.execute(select(*answer_columns).where(AnswerRow.file_id.in_(current_ids))))
     values = _by_file(session.execute(select(*value_columns).where(ValueRow.file_id.in_(current_ids))))
     reminders = _reminders(session, ctx.round_id)
-    return [
+    pending = _pending(session, ctx.round_id)
+    found = [
         _status_of(ctx, org_id, files.get(org_id, []), answers, values, reminders.get(org_id, []), today)
         for org_id in ctx.recipient_ids
     ]
+    for status in found:
+        status.pending = pending.get(status.organisation, [])
+    return found
+
+
+def _pending(session: Session, round_id: str) -> dict[str, list[str]]:
+    """Files identified without a token after a verified version: waiting for confirmation."""
+    rows = session.execute(
+        select(ReceivedFileRow.organisation_id, ReceivedFileRow.original_name)
+        .where(ReceivedFileRow.round_id == round_id, ReceivedFileRow.status == FileState.PENDING)
+        .order_by(ReceivedFileRow.id)
+    )
+    grouped: dict[str, list[str]] = defaultdict(list)
+    for org_id, name in rows:
+        grouped[org_id or ""].append(display_name(name))
+    return grouped
 
 
 def _status_of(
@@ -112,7 +131,7 @@ def _status_of(
     first, last = min(files, key=lambda f: f.received_at), max(files, key=lambda f: f.received_at)
     # Stockholm time (with its offset): the CLI, the annex and the workbook cut the day from it.
     result.received = first.received_at.astimezone(STOCKHOLM).isoformat(timespec="minutes")
-    result.last_file = last.original_name
+    result.last_file = display_name(last.original_name)
     result.last_received = last.received_at.astimezone(STOCKHOLM).isoformat(timespec="minutes")
     result.versions = len(files)
     # Against the deadline in force now, so an extension granted afterwards is obeyed.

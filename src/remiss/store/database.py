@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, event, make_url
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from remiss.errors import StoreError, describe_database, os_reason
@@ -48,8 +48,15 @@ class Database:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A transaction: committed when the block ends, rolled back on any error."""
-        with self._sessions() as session, session.begin():
-            yield session
+        try:
+            with self._sessions() as session, session.begin():
+                yield session
+        except OperationalError as exc:  # a full disk, a read-only folder, a database gone away
+            raise StoreError(
+                f"Databasen {self.safe_url} kunde inte skrivas eller läsas: {describe_database(exc)}. "
+                "Inget av det som pågick sparades; åtgärda felet (till exempel frigör utrymme eller gör "
+                "arbetsmappen skrivbar) och kör kommandot igen."
+            ) from None
 
     def dispose(self) -> None:
         self.engine.dispose()

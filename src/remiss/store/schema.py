@@ -120,8 +120,11 @@ class ReceivedFileRow(Base):
     round_id: Mapped[str | None] = mapped_column(ForeignKey("rounds.id"))
     organisation_id: Mapped[str | None] = mapped_column(ForeignKey("organisations.id"))
     received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # When it was sent (a folder file's modification time, a message's arrival): orders versions.
+    submitted_at: Mapped[dt.datetime | None]
     stored_path: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16))  # accepted | rejected | withdrawn
+    # accepted | rejected | withdrawn | pending (no token, waiting for a coordinator's confirmation)
+    status: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str | None] = mapped_column(Text)
     reason_code: Mapped[str | None] = mapped_column(String(32))
     identified_by: Mapped[str | None] = mapped_column(String(32))

@@ -10,9 +10,11 @@ the page count matches Word's.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -22,6 +24,7 @@ from remiss.errors import DocumentError
 SCRIPT = Path(__file__).with_name("lo_pdf_export.py")
 SOFFICE_ENV, PYTHON_ENV = "REMISS_SOFFICE", "REMISS_UNO_PYTHON"
 TIMEOUT_SECONDS = 600
+TIMEOUT_ENV = "REMISS_PDF_TIMEOUT_S"
 # writer_pdf_Export filter data: PDF/A-2b (SelectPdfVersion 2) is tagged for accessibility
 # (UseTaggedPDF, PDFUACompliance), with bookmarks from the headings and the document
 # title, not the file name, in the reader's title bar.
@@ -75,6 +78,22 @@ def _has_uno(python: str) -> bool:
     return check.returncode == 0
 
 
+def _timeout() -> float:
+    raw = os.environ.get(TIMEOUT_ENV, "").strip()
+    try:
+        return float(raw) if raw else TIMEOUT_SECONDS
+    except ValueError:
+        return TIMEOUT_SECONDS
+
+
+def _kill_group(process: subprocess.Popen) -> None:  # type: ignore[type-arg]
+    """SIGKILL the process group `process` leads (it was started in a session of its own)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=10)
+
+
 def pdf_available() -> bool:
     soffice = find_soffice()
     return soffice is not None and find_uno_python(soffice) is not None
@@ -95,20 +114,36 @@ def convert_to_pdf(source: Path, target: Path) -> int:
             f"Installera paketet python3-uno, eller ange en sådan Python i {PYTHON_ENV}."
         )
     target.parent.mkdir(parents=True, exist_ok=True)
+    timeout = _timeout()
     with tempfile.TemporaryDirectory(prefix="remiss-lo-") as work:
         partial = Path(work) / "bilaga.pdf"
         command = [python, str(SCRIPT), soffice, str(source), str(partial), str(Path(work) / "profile")]
+        # Its own process group: on a timeout the whole group goes (the UNO script and the soffice it
+        # started), so no LibreOffice is left running with the CPU after we give up.
+        process = subprocess.Popen(
+            [*command, json.dumps(PDF_OPTIONS)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
         try:
-            done = subprocess.run(
-                [*command, json.dumps(PDF_OPTIONS)], capture_output=True, text=True, timeout=TIMEOUT_SECONDS
-            )
+            stdout, stderr = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
+            _kill_group(process)
             raise DocumentError(
-                f"PDF av {source.name} kunde inte skapas: LibreOffice svarade inte på {TIMEOUT_SECONDS} s."
+                f"PDF av {source.name} kunde inte skapas: LibreOffice svarade inte på {timeout:g} s och "
+                "stoppades. Bilagan (.docx) är skriven; kontrollera svar med ovanligt djupt inbäddade "
+                f"tabeller eller listor, eller höj gränsen med {TIMEOUT_ENV}."
             ) from None
-        if done.returncode != 0 or not partial.is_file():
-            detail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["okänt fel"]
+        except BaseException:
+            _kill_group(process)
+            raise
+        finally:
+            _kill_group(process)  # whatever soffice left behind in the group, also after success
+        if process.returncode != 0 or not partial.is_file():
+            detail = (stderr or stdout).strip().splitlines()[-1:] or ["okänt fel"]
             raise DocumentError(f"PDF av {source.name} kunde inte skapas i LibreOffice: {detail[0]}")
         shutil.move(partial, target)  # a rename when on the same file system
-    lines = done.stdout.strip().splitlines()
+    lines = stdout.strip().splitlines()
     return int(lines[-1]) if lines and lines[-1].isdigit() else 0

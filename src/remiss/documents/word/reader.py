@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from remiss.documents.model import GENERAL, Extracted, ExtractedAnswer
-from remiss.documents.ooxml import w
+from remiss.documents.ooxml import W, w
 from remiss.documents.package import open_package, read_member
 from remiss.documents.word.clean import clean, normalised
 from remiss.documents.word.locate import BodyIndex, label_key
@@ -81,7 +81,32 @@ def _parse(package: zipfile.ZipFile, name: str) -> tuple[etree._Element, bytes]:
     body = root.find(w("body"))
     if body is None:
         raise RejectedFile(f"{name} saknar dokumenttext och är inte ett Word-svar.", code="not-docx")
+    _check_nesting(body, name)
     return body, source
+
+
+MAX_TABLE_DEPTH = 5  # a table in a table in a table …: no answer needs more, and LibreOffice hangs on 80
+MAX_LIST_LEVEL = 9  # Word offers nine list levels (ilvl 0–8)
+_TOO_DEEP_TABLE = etree.XPath(
+    f"boolean(.//w:tbl[count(ancestor::w:tbl) >= {MAX_TABLE_DEPTH}])", namespaces={"w": W}
+)
+_TOO_DEEP_LIST = etree.XPath(f"boolean(.//w:numPr/w:ilvl[@w:val >= {MAX_LIST_LEVEL}])", namespaces={"w": W})
+
+
+def _check_nesting(body: etree._Element, name: str) -> None:
+    """Refuse nesting no answer needs (and that makes LibreOffice hang when the annex is made)."""
+    if _TOO_DEEP_TABLE(body):
+        raise RejectedFile(
+            f"{name} har tabeller inbäddade i varandra i fler än {MAX_TABLE_DEPTH} nivåer, vilket inget svar "
+            "behöver. Skriv svaret med enklare tabeller och skicka filen igen.",
+            code="too-deep",
+        )
+    if _TOO_DEEP_LIST(body):
+        raise RejectedFile(
+            f"{name} har punktlistor i fler än {MAX_LIST_LEVEL} nivåer, vilket inget svar behöver. "
+            "Förenkla listorna och skicka filen igen.",
+            code="too-deep",
+        )
 
 
 def _parse_part(data: bytes, part: str, name: str) -> etree._Element:

@@ -1,5 +1,12 @@
 """Storing accepted files: a batch in one transaction, or one file at a time when the batch clashes.
 
+Which version is current follows when each file was *sent* (`submitted_at`: a file's
+modification time in a folder, a message's arrival from the mailbox), not the order the
+workers finish in: a file sent before the current one is kept as a version but does not
+become current. A file identified only by its name or headings (no token) never replaces a
+token-verified version by itself: it is stored as *pending* (no version number, not
+current) until a coordinator confirms it (`pending.confirm_pending`).
+
 The batch is the fast path: one query for the versions already stored, one flush for the
 new rows, one executemany for all their answers and values. A clash with another
 collector (the same bytes, or a version number taken meanwhile) rolls the whole batch
@@ -10,6 +17,7 @@ each accepted file gets its receipt in the transaction that stores it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,8 +32,10 @@ from remiss.errors import StoreError
 from remiss.services.context import RoundContext
 from remiss.services.files import safe_name, write_atomic
 from remiss.services.intake.examine import Examined
+from remiss.services.intake.identify import VERIFIED
+from remiss.services.intake.pending import pending_reason
 from remiss.services.intake.receipts import write_receipt
-from remiss.services.intake.received import CollectResult, Incoming, earlier, raced
+from remiss.services.intake.received import CollectResult, Incoming, earlier, raced, shown
 from remiss.services.intake.records import has_answers, insert_answers
 from remiss.services.work import Work
 from remiss.store import audit
@@ -44,13 +54,21 @@ class _Slot:
     current_id: int | None = None  # a stored row
     current_row: ReceivedFileRow | None = None  # or a row of this batch
     current_answered: bool | None = None  # known for a row of this batch; asked of the store otherwise
+    current_sent: dt.datetime | None = None  # when the current file was sent (orders the versions)
+    verified: bool = False  # a token-verified version of this kind was accepted
+
+    def is_newer(self, sent: dt.datetime | None) -> bool:
+        """Whether a file sent at `sent` is at least as new as the current one (ties: the later stored)."""
+        return self.current_sent is None or sent is None or sent >= self.current_sent
 
     def has_answered_current(self, session: Session) -> bool:
         if self.current_row is not None:
             return bool(self.current_answered)
         return self.current_id is not None and has_answers(session, self.current_id)
 
-    def replace_current(self, session: Session, row: ReceivedFileRow, answered: bool) -> None:
+    def replace_current(
+        self, session: Session, row: ReceivedFileRow, answered: bool, sent: dt.datetime | None
+    ) -> None:
         if self.current_row is not None:
             self.current_row.is_current = False
         elif self.current_id is not None:
@@ -58,6 +76,7 @@ class _Slot:
                 update(ReceivedFileRow).where(ReceivedFileRow.id == self.current_id).values(is_current=False)
             )
         self.current_id, self.current_row, self.current_answered = None, row, answered
+        self.current_sent = sent
 
 
 def store_accepted(
@@ -99,12 +118,23 @@ def _store_together(
     for (item, examined), stored in zip(batch, archived, strict=True):
         org_id, kind = examined.identified.organisation_id, examined.kind
         slot = slots[(org_id, kind)]
-        becomes_current = not (examined.unchanged and slot.has_answered_current(session))
+        verified = examined.identified.identified_by in VERIFIED
+        if not verified and slot.verified:
+            row = _row(ctx, item, examined, stored, None, False, sender)
+            row.status, row.reason = FileState.PENDING, pending_reason(ctx, org_id)
+            row.reason_code = "pending"
+            placed.append((row, False, any(k != kind for k in kinds[org_id])))
+            continue
+        sent = item.submitted_at  # None: not known, so it counts as the newest (as before 0005)
+        becomes_current = slot.is_newer(sent) and not (
+            examined.unchanged and slot.has_answered_current(session)
+        )
         slot.version += 1
+        slot.verified = slot.verified or verified
         row = _row(ctx, item, examined, stored, slot.version, becomes_current, sender)
         row.channel = channel
         if becomes_current:
-            slot.replace_current(session, row, not examined.unchanged)
+            slot.replace_current(session, row, not examined.unchanged, sent)
         placed.append((row, becomes_current, any(k != kind for k in kinds[org_id])))
         kinds[org_id].add(kind)
     session.add_all(row for row, _, _ in placed)
@@ -130,13 +160,20 @@ def _ledger(
             ReceivedFileRow.kind,
             ReceivedFileRow.version,
             ReceivedFileRow.is_current,
+            ReceivedFileRow.status,
+            ReceivedFileRow.identified_by,
+            ReceivedFileRow.submitted_at,
+            ReceivedFileRow.received_at,
         ).where(ReceivedFileRow.round_id == round_id, ReceivedFileRow.organisation_id.in_(org_ids))
     ).all()
     for row in rows:
+        if row.status != FileState.ACCEPTED:
+            continue  # a pending file counts for nothing until it is confirmed
         slot = slots[(row.organisation_id, row.kind)]
         slot.version = max(slot.version, row.version or 0)
+        slot.verified = slot.verified or row.identified_by in VERIFIED
         if row.is_current:
-            slot.current_id = row.id
+            slot.current_id, slot.current_sent = row.id, row.submitted_at
         kinds[row.organisation_id].add(row.kind)
     return slots, kinds
 
@@ -166,7 +203,7 @@ def _row(
     item: Incoming,
     examined: Examined,
     stored: Path,
-    version: int,
+    version: int | None,
     current: bool,
     sender: str | None,
 ) -> ReceivedFileRow:
@@ -179,6 +216,7 @@ def _row(
         round_id=ctx.round_id,
         organisation_id=org_id,
         received_at=item.received_at,
+        submitted_at=item.submitted_at,
         stored_path=str(stored),
         status=FileState.ACCEPTED,
         identified_by=examined.identified.identified_by,
@@ -204,12 +242,13 @@ def _finish(
     `current` is whether the file became current when stored: a later file of the same
     batch may supersede it before the batch commits, but its receipt tells its own moment.
     """
+    older = not current and not examined.unchanged and row.status == FileState.ACCEPTED
     receipt = write_receipt(
-        session, work, row, examined.extracted, current=current, other_received=other_received
+        session, work, row, examined.extracted, current=current, other_received=other_received, older=older
     )
     audit.record(
         session,
-        "file.accepted",
+        "file.pending" if row.status == FileState.PENDING else "file.accepted",
         work.round_id,
         row.organisation_id,
         actor=work.by,
@@ -217,20 +256,28 @@ def _finish(
         version=row.version,
         late=row.late,
     )
-    if examined.unchanged:
+    if row.status == FileState.PENDING:
+        outcome, reason = Outcome.PENDING, row.reason
+    elif examined.unchanged:
         outcome = Outcome.INCOMPLETE
         reason = "Inga svar är ifyllda; filen räknas som ofullständig." + (
             "" if current else " Den tidigare versionen med svar gäller fortfarande."
         )
     elif row.version == 1:
         outcome, reason = Outcome.ACCEPTED, None
+    elif not current:
+        outcome = Outcome.SUPERSEDED
+        reason = (
+            f"Version {row.version}; den skickades före den gällande versionen, som därför fortsätter "
+            "att gälla."
+        )
     else:
         outcome, reason = (
             Outcome.SUPERSEDED,
             f"Ny version {row.version}; tidigare version finns kvar i arkivet.",
         )
     return CollectResult(
-        str(item.path),
+        shown(item.path),
         outcome,
         row.organisation_id,
         reason,

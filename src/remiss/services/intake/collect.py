@@ -24,9 +24,9 @@ from sqlalchemy.exc import IntegrityError
 from remiss import progress
 from remiss.documents.package import Limits, check_size
 from remiss.domain.outcomes import FileState, Outcome
-from remiss.errors import RejectedFile, StateError
+from remiss.errors import RejectedFile, StateError, disk_error
 from remiss.services.context import RoundContext
-from remiss.services.files import safe_name, sha256, write_atomic
+from remiss.services.files import as_text, display_name, name_from_path, safe_name, sha256, write_atomic
 from remiss.services.intake.accept import Ready, store_accepted
 from remiss.services.intake.examine import Examined
 from remiss.services.intake.pool import IntakePool, shared_pool
@@ -39,6 +39,7 @@ from remiss.services.intake.received import (
     earlier,
     raced,
     same_run,
+    shown,
 )
 from remiss.services.work import Work
 from remiss.store import audit
@@ -62,9 +63,17 @@ def expand_paths(paths: list[Path]) -> list[Path]:
 
 
 def collect_file(
-    work: Work, path: Path, *, pool: IntakePool | None = None, sender: str | None = None
+    work: Work,
+    path: Path,
+    *,
+    pool: IntakePool | None = None,
+    sender: str | None = None,
+    name: str | None = None,
+    submitted: dt.datetime | None = None,
 ) -> CollectResult:
-    return collect_paths(work, [path], pool=pool, sender=sender)[0]
+    """One file; `name` is its name as sent when the path's own name is one remiss made (mail)."""
+    names = [name] if name is not None else None
+    return collect_paths(work, [path], pool=pool, sender=sender, names=names, submitted=submitted)[0]
 
 
 def collect_paths(
@@ -73,11 +82,15 @@ def collect_paths(
     *,
     pool: IntakePool | None = None,
     sender: str | None = None,
+    names: list[str] | None = None,
+    submitted: dt.datetime | None = None,
     channel: str | None = None,
     expect: str | None = None,
 ) -> list[CollectResult]:
     """One result per path, in the order given; files are examined in the pool's workers.
 
+    `names` are the files' names as sent (default: each path's name); `submitted` is when they
+    were sent (a message's arrival; default: each file's modification time), which orders versions.
     `channel` is kept with each stored file ("webb" from the nämnd's page; None by mail or
     folder). `expect` names the only organisation whose files are taken (an upload through a
     nämnd's link): a file of another is refused, so one link never writes another's answer.
@@ -97,7 +110,9 @@ def collect_paths(
 
     def incoming() -> Iterator[tuple[int, bytes, str]]:
         for index, path in enumerate(paths):
-            item = _receive(work, path, work.moment(), seen, index)
+            given = names[index] if names is not None else None
+            name = unicodedata.normalize("NFC", as_text(given)) if given is not None else name_from_path(path)
+            item = _receive(work, path, name, work.moment(), submitted, seen, index)
             if isinstance(item, int):
                 same[index] = item
             elif isinstance(item, CollectResult):
@@ -106,7 +121,7 @@ def collect_paths(
             else:
                 pending[index] = item
                 order.append(index)
-                yield index, item.data, item.name
+                yield index, item.data, display_name(item.name)
 
     ready: list[tuple[int, Ready]] = []
 
@@ -159,7 +174,9 @@ def closed_message(round_id: str) -> str:
 def _receive(
     work: Work,
     path: Path,
+    name: str,
     received_at: dt.datetime,
+    submitted: dt.datetime | None,
     seen: dict[str, tuple[int, str]],
     index: int,
 ) -> Incoming | CollectResult | int:
@@ -168,29 +185,31 @@ def _receive(
     Returns the index of the first path with the same bytes when the file repeats one of this run.
     """
     db = work.db
-    name = unicodedata.normalize("NFC", path.name)
+    shown_name = display_name(name)
     try:
-        size = path.stat().st_size
+        stat = path.stat()
+        size = stat.st_size
+        sent = submitted or dt.datetime.fromtimestamp(stat.st_mtime, dt.UTC)
         limits = Limits.from_env()
         if size > limits.max_file_bytes:
             digest = _hash_file(path)
             if digest in seen:
                 return seen[digest][0]
             seen[digest] = (index, name)
-            item = Incoming(path, name, b"", digest, received_at)
+            item = Incoming(path, name, b"", digest, received_at, sent)
             first = earlier(db, digest)
             if first is not None:
                 return duplicate(path, first)
             try:
-                check_size(size, name, limits)
+                check_size(size, shown_name, limits)
             except RejectedFile as refusal:
                 return _quarantine(work, item, refusal, path)
         data = path.read_bytes()
     except OSError as exc:
         return CollectResult(
-            str(path),
+            shown(path),
             Outcome.REJECTED,
-            reason=f"{name} kunde inte läsas från disken ({exc.strerror}).",
+            reason=f"{shown_name} kunde inte läsas från disken ({exc.strerror}).",
             code="io",
         )
     digest = sha256(data)
@@ -200,7 +219,7 @@ def _receive(
     first = earlier(db, digest)
     if first is not None:
         return duplicate(path, first)
-    return Incoming(path, name, data, digest, received_at)
+    return Incoming(path, name, data, digest, received_at, sent)
 
 
 def _quarantine(
@@ -218,7 +237,9 @@ def _quarantine(
     else:
         write_atomic(stored, source)
         size = len(source)
-    sidecar = f"{refusal.reason}\nkod: {refusal.code}\nsha256: {item.digest}\nfil: {item.name}\n"
+    # One line per field, whatever the name holds: a newline in it must never write a false `kod:`.
+    reason = " ".join(refusal.reason.split())
+    sidecar = f"{reason}\nkod: {refusal.code}\nsha256: {item.digest}\nfil: {display_name(item.name)}\n"
     write_atomic(stored.with_name(stored.name + SIDECAR), sidecar.encode())
     try:
         with db.session() as session:
@@ -241,7 +262,7 @@ def _quarantine(
             )
     except IntegrityError:
         return raced(db, item, stored)
-    return CollectResult(str(item.path), Outcome.REJECTED, None, refusal.reason, code=refusal.code)
+    return CollectResult(shown(item.path), Outcome.REJECTED, None, refusal.reason, code=refusal.code)
 
 
 def _hash_file(path: Path) -> str:
@@ -256,5 +277,12 @@ def _copy_atomic(source: Path, target: Path) -> None:
     """A large refused file is copied in chunks (never read whole into memory)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:12]}.tmp")
-    shutil.copyfile(source, tmp)
-    tmp.replace(target)
+    try:
+        shutil.copyfile(source, tmp)
+        tmp.replace(target)
+    except BaseException as exc:
+        tmp.unlink(missing_ok=True)
+        fault = disk_error(exc, target) if isinstance(exc, OSError) else None
+        if fault is not None:
+            raise fault from None
+        raise

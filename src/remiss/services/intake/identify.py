@@ -21,6 +21,7 @@ from remiss.identity import FileIdentity, token_matches
 from remiss.services.context import RoundContext
 
 BY_PROPERTIES, BY_REFERENCE, BY_FILE_NAME, BY_HEADINGS = "egenskaper", "referens", "filnamn", "rubriker"
+VERIFIED = frozenset({BY_PROPERTIES, BY_REFERENCE})  # checked against the round's token
 FILE_NAME_PREFIX = "remissvar"
 _SEPARATORS = re.compile(r"[\s_]+")
 _WEAK = {BY_FILE_NAME: "filnamnet", BY_HEADINGS: "rubrikerna (nämnd och förvaltning)"}

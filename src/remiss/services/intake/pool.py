@@ -295,7 +295,7 @@ def _process_context() -> Any:
     started or replaced; forking the collector directly is unsafe, as it runs threads.
     """
     mp = multiprocessing.get_context("forkserver")
-    mp.set_forkserver_preload(["remiss.services.intake.examine"])
+    mp.set_forkserver_preload(["remiss.services.intake.quiet_exit", "remiss.services.intake.examine"])
     return mp
 
 

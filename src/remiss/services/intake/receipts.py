@@ -17,11 +17,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from remiss.documents.model import GENERAL, Extracted
-from remiss.domain.outcomes import FileKind, MessageKind
+from remiss.domain.outcomes import FileKind, FileState, MessageKind
 from remiss.domain.round import Assignment, RoundDefinition, Vocabulary
 from remiss.mail import compose
 from remiss.services import outbox
 from remiss.services.context import RoundContext
+from remiss.services.files import display_name
+from remiss.services.intake.senders import may_answer
 from remiss.services.status import label_of
 from remiss.services.work import Work
 from remiss.settings import Workspace
@@ -61,6 +63,7 @@ def write_receipt(
     *,
     current: bool,
     other_received: bool,
+    older: bool = False,
 ) -> Path:
     """Write the receipt .eml and add its outbox row (committed with the file's row).
 
@@ -69,9 +72,11 @@ def write_receipt(
     """
     ctx = work.round
     org = ctx.organisation(row.organisation_id or "")
-    context = receipt_context(ctx, row, extracted, other_received) | {"current": current}
+    context = receipt_context(ctx, row, extracted, other_received) | {"current": current, "older": older}
     subject, body = compose.render(MessageKind.RECEIPT, **context)
-    recipients = list(dict.fromkeys([*([row.sender] if row.sender else []), *org.email]))
+    # The sender only when remiss may mail it (a catalog address or the city's domain): never a relay.
+    sender = [row.sender] if may_answer(row.sender, ctx) else []
+    recipients = list(dict.fromkeys([*sender, *org.email]))
     key = receipt_key(row.sha256)
     message = compose.build_message(to=recipients, subject=subject, body=body, key=key)
     path = receipt_path(work.workspace, ctx.round_id, row)
@@ -130,7 +135,7 @@ def receipt_context(
     return {
         "definition": ctx.definition,
         "org": ctx.organisation(org_id),
-        "file_name": row.original_name,
+        "file_name": display_name(row.original_name),
         "kind": FileKind(row.kind).label if row.kind else "Filen",
         "other_kind": FileKind(row.kind or FileKind.XLSX).other.label,
         "other_received": other_received,
@@ -139,6 +144,7 @@ def receipt_context(
         "late": row.late,
         "version": row.version,
         "current": row.is_current,
+        "pending": row.status == FileState.PENDING,
         "sections": sections,
         "empty": empty,
         "problems": [v.problem for v in extracted.values if v.problem],
@@ -171,6 +177,15 @@ def render_refusal(
         deadline=deadline,
         sender=signature,
     )
+
+
+def render_refusals(
+    files: list[tuple[str, str]], definition: RoundDefinition | None = None, sender: str | None = None
+) -> tuple[str, str]:
+    """(subject, body) of one message telling a sender why each of its files (name, reason) was refused."""
+    signature = sender or (definition.sender if definition else "Stadsledningskontoret")
+    deadline = long_date(definition.deadline) if definition else None
+    return compose.render("refusals", files=files, definition=definition, deadline=deadline, sender=signature)
 
 
 def build_refusal(

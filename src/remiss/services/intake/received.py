@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from remiss.domain.outcomes import FileState, Outcome
+from remiss.services.files import as_text, display_name
 from remiss.services.intake.records import describe_duplicate
 from remiss.store.database import Database
 from remiss.store.schema import ReceivedFileRow
@@ -44,6 +45,7 @@ class Incoming:
     data: bytes
     digest: str
     received_at: dt.datetime
+    submitted_at: dt.datetime | None = None  # when it was sent: orders the versions (see accept.py)
 
 
 def earlier(db: Database, digest: str) -> ReceivedFileRow | None:
@@ -54,7 +56,7 @@ def earlier(db: Database, digest: str) -> ReceivedFileRow | None:
 
 def duplicate(path: Path, first: ReceivedFileRow) -> CollectResult:
     return CollectResult(
-        str(path),
+        shown(path),
         Outcome.DUPLICATE,
         first.organisation_id,
         describe_duplicate(first),
@@ -69,7 +71,7 @@ def raced(db: Database, item: Incoming, ours: Path) -> CollectResult:
     first = earlier(db, item.digest)
     if first is None:
         return CollectResult(
-            str(item.path), Outcome.DUPLICATE, reason="Filen togs emot samtidigt av en annan insamling."
+            shown(item.path), Outcome.DUPLICATE, reason="Filen togs emot samtidigt av en annan insamling."
         )
     if first.stored_path != str(ours):  # the same bytes under another name: keep one copy
         ours.unlink(missing_ok=True)
@@ -79,10 +81,10 @@ def raced(db: Database, item: Incoming, ours: Path) -> CollectResult:
 
 def same_run(path: Path, first: CollectResult) -> CollectResult:
     """A file that repeats the bytes of an earlier path of this run: one submission, reported once."""
-    first_name = unicodedata.normalize("NFC", Path(first.file).name)
+    first_name = display_name(unicodedata.normalize("NFC", Path(first.file).name))
     how = first.outcome.label
     return CollectResult(
-        str(path),
+        shown(path),
         Outcome.DUPLICATE,
         first.organisation,
         f"Samma fil som {first_name} i den här insamlingen ({how}).",
@@ -91,3 +93,8 @@ def same_run(path: Path, first: CollectResult) -> CollectResult:
         earlier_state=first.earlier_state
         or (FileState.REJECTED if first.outcome is Outcome.REJECTED else FileState.ACCEPTED),
     )
+
+
+def shown(path: Path) -> str:
+    """A path as text for reports and JSON (bytes that are not UTF-8 replaced)."""
+    return as_text(str(path))

@@ -50,12 +50,15 @@ def insert_answers(session: Session, files: list[tuple[int, Extracted]]) -> None
 
 
 def describe_duplicate(earlier: ReceivedFileRow) -> str:
+    from remiss.services.files import display_name
+
     when = local_clock(earlier.received_at)
+    name = display_name(earlier.original_name)
     if earlier.status == FileState.REJECTED:
-        return f"Samma fil som {earlier.original_name}, som avvisades {when}: {earlier.reason}"
+        return f"Samma fil som {name}, som avvisades {when}: {earlier.reason}"
     if earlier.status == FileState.WITHDRAWN:
-        return f"Samma fil som {earlier.original_name}, mottagen {when} och tillbakadragen; den räknas inte."
-    return f"Samma fil som {earlier.original_name}, mottagen {when} (version {earlier.version})."
+        return f"Samma fil som {name}, mottagen {when} och tillbakadragen; den räknas inte."
+    return f"Samma fil som {name}, mottagen {when} (version {earlier.version})."
 
 
 def has_answers(session: Session, file_id: int) -> bool:

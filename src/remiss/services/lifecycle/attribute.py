@@ -29,6 +29,7 @@ from remiss.identity import FileIdentity, token_matches
 from remiss.services.context import RoundContext, load_context
 from remiss.services.files import safe_name, write_atomic
 from remiss.services.intake.collect import refuse_if_closed
+from remiss.services.intake.pending import confirm_pending
 from remiss.services.intake.receipts import write_receipt
 from remiss.services.intake.records import has_answers, insert_answers
 from remiss.services.lifecycle.received import ATTRIBUTABLE, describe, find_file
@@ -56,7 +57,13 @@ class Attribution:
 
 
 def attribute_file(work: Work, ref: str, org_id: str) -> Attribution:
-    """Store quarantined file `ref` as `org_id`'s; a Swedish StateError when it may not be."""
+    """Store quarantined file `ref` as `org_id`'s; a Swedish StateError when it may not be.
+
+    A pending file (named like its nämnd but without a token, after a verified version came)
+    is confirmed instead: it becomes the organisation's current version (see intake/pending.py).
+    """
+    if _pending(work, ref):
+        return _confirm(work, ref, org_id)
     try:
         return _attribute(work, ref, org_id)
     except IntegrityError:  # a collector stored a version of the same organisation meanwhile
@@ -64,6 +71,35 @@ def attribute_file(work: Work, ref: str, org_id: str) -> Attribution:
             f"{ref} kunde inte knytas till {org_id} just nu: en annan insamling sparade samtidigt en fil "
             "från samma förvaltning. Försök igen."
         ) from None
+
+
+def _pending(work: Work, ref: str) -> bool:
+    with work.db.session() as session:
+        try:
+            find_file(session, work.round_id, ref, status=FileState.PENDING)
+        except NotFoundError:
+            return False
+        return True
+
+
+def _confirm(work: Work, ref: str, org_id: str) -> Attribution:
+    with work.db.session() as session:
+        refuse_if_closed(load_context(session, work.round_id))
+        row_id = find_file(session, work.round_id, ref, status=FileState.PENDING).id
+    done = confirm_pending(work, str(row_id), org_id)
+    return Attribution(
+        round=work.round_id,
+        organisation=done.organisation,
+        file=done.file,
+        file_id=done.file_id,
+        outcome=Outcome.SUPERSEDED if done.version > 1 else Outcome.ACCEPTED,
+        kind=done.kind,
+        version=done.version,
+        current=True,
+        late=done.late,
+        receipt="",
+        warnings=[f"{done.file} väntade på bekräftelse och är nu {done.organisation}s gällande version."],
+    )
 
 
 def _attribute(work: Work, ref: str, org_id: str) -> Attribution:

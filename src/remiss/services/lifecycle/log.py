@@ -91,6 +91,12 @@ _TEXTS: dict[str, Callable[[Detail], str]] = {
         f"Filen {_name(d)} (id {d.get('file_id')}) knöts till organisationen "
         f"och togs emot som version {d.get('version')}" + _yes(d.get("late"), ", sen") + "."
     ),
+    "file.pending": lambda d: (
+        f"Filen {_name(d)} saknade kontrollkod och väntar på att samordnaren bekräftar den."
+    ),
+    "file.confirmed": lambda d: (
+        f"Den väntande filen {_name(d)} bekräftades och gäller nu som version {d.get('version')}."
+    ),
     "reminder.written": lambda d: f"Påminnelse skrevs ({d.get('slot')}, {_STATUS.get(d.get('status'), '')}).",
     "mail.taken": lambda d: (
         f"Meddelande från {d.get('sender') or 'okänd avsändare'} hämtades ({d.get('files')} bifogade filer)."

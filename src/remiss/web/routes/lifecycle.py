@@ -17,6 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from remiss.errors import ConfigError
+from remiss.services.intake import pending
 from remiss.services.lifecycle import attribute, deadline, recipients, resend, state, withdraw
 from remiss.services.work import Work, open_work
 from remiss.web.routes import common
@@ -117,3 +118,10 @@ async def attribute_file(
         request, round_id, who, lambda work: attribute.attribute_file(work, str(file_id), organisation)
     )
     return _to(f"/omgangar/{round_id}/karantan?klart=1")
+
+
+@router.post("/omgangar/{round_id}/karantan/{file_id}/bekrafta", include_in_schema=False)
+async def confirm_file(request: Request, round_id: str, file_id: int, who: Who) -> Response:
+    """A pending file (no token, named like a nämnd with a verified version) made its current version."""
+    await _run(request, round_id, who, lambda work: pending.confirm_pending(work, str(file_id)))
+    return _to(f"/omgangar/{round_id}/karantan?klart=bekraftad")

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 
+from remiss.domain.outcomes import FileState
 from remiss.services.context import load_context
 from remiss.services.lifecycle.received import ATTRIBUTABLE
 from remiss.store.schema import ReceivedFileRow
@@ -16,6 +17,10 @@ from remiss.web.routes import common
 from remiss.web.security import Viewer, viewer
 
 router = APIRouter()
+NOTICES = {
+    "1": "Filen är tillskriven förvaltningen och inläst.",
+    "bekraftad": "Filen är bekräftad och gäller nu som förvaltningens svar.",
+}
 
 
 @router.get("/omgangar/{round_id}/karantan", include_in_schema=False)
@@ -27,8 +32,15 @@ def quarantine_page(
         files = list(
             session.scalars(
                 select(ReceivedFileRow)
-                .where(ReceivedFileRow.round_id == round_id, ReceivedFileRow.status == "rejected")
+                .where(ReceivedFileRow.round_id == round_id, ReceivedFileRow.status == FileState.REJECTED)
                 .order_by(ReceivedFileRow.received_at.desc())
+            )
+        )
+        pending = list(
+            session.scalars(
+                select(ReceivedFileRow)
+                .where(ReceivedFileRow.round_id == round_id, ReceivedFileRow.status == FileState.PENDING)
+                .order_by(ReceivedFileRow.received_at)
             )
         )
     organisations = [ctx.organisation(o) for o in ctx.recipient_ids]
@@ -41,7 +53,8 @@ def quarantine_page(
         nav="karantan",
         ctx=ctx,
         files=files,
+        pending=pending,
         organisations=organisations,
         attributable=ATTRIBUTABLE,
-        notice="Filen är tillskriven förvaltningen och inläst." if klart else "",
+        notice=NOTICES.get(klart, ""),
     )

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0004"  # the lead relinks the chain at merge (given: "0002")
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
