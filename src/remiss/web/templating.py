@@ -26,11 +26,12 @@ GROUP_LABELS = {g.value: g.label for g in Group}  # one organisation's kind: 'Fa
 GROUP_HEADINGS = {g.value: g.heading for g in Group}  # a filter or heading: 'Fackförvaltningar'
 
 
-def outcome_view(result: dict[str, Any]) -> tuple[str, str]:
+def outcome_view(result: Any) -> tuple[str, str]:
     """An upload's outcome as (label, css class): a duplicate says what became of the earlier
     file, so the same bytes refused before read red with the refusal, never as 'received'."""
-    outcome = Outcome(result["outcome"])
-    earlier = FileState(result["earlier_state"]) if result.get("earlier_state") else None
+    field = result.get if isinstance(result, dict) else lambda name: getattr(result, name, None)
+    outcome = Outcome(field("outcome"))
+    earlier = FileState(field("earlier_state")) if field("earlier_state") else None
     if outcome is Outcome.DUPLICATE and earlier is not None:
         css = {FileState.REJECTED: "fel", FileState.WITHDRAWN: "varn"}.get(earlier, "neutral")
         return f"{outcome.label.capitalize()}, redan {earlier.label}", css
