@@ -102,3 +102,25 @@ def run_both(*args: str, expect: int = 0) -> tuple[str, str]:
 
 def issued(home: Path, round_id: str, org_id: str, suffix: str) -> Path:
     return home / "outbox" / round_id / org_id / f"remissvar-{round_id}-{org_id}{suffix}"
+
+
+def backdate_launch(round_id: str, day: str) -> None:
+    """Record the round's requests as sent on `day` (ISO), as if it had been launched then.
+
+    `remiss chase --today` writes no reminder for a day before the requests went out; a
+    test that replays a 2016 round's calendar says when the round went out.
+    """
+    import datetime as dt
+
+    from sqlalchemy import update
+
+    from remiss.settings import Workspace
+    from remiss.store.database import open_database
+    from remiss.store.schema import IssuedDocumentRow, RoundRow
+
+    moment = dt.datetime.fromisoformat(f"{day}T08:00:00+00:00")
+    with open_database(Workspace.from_env().database_url).session() as session:
+        session.execute(update(RoundRow).where(RoundRow.id == round_id).values(launched_at=moment))
+        session.execute(
+            update(IssuedDocumentRow).where(IssuedDocumentRow.round_id == round_id).values(issued_at=moment)
+        )

@@ -19,9 +19,25 @@ class Workspace:
 
     @classmethod
     def from_env(cls, home: Path | None = None) -> Workspace:
-        root = Path(home or os.environ.get("REMISS_HOME") or _current_folder()).resolve()
+        given = os.environ.get("REMISS_HOME") if home is None else None
+        root = Path(home or given or _current_folder()).expanduser().resolve()
+        if given and not root.exists() and not root.parent.is_dir():
+            # a typo would otherwise make a new, empty workspace (and its folders) somewhere odd
+            raise ConfigError(
+                f"REMISS_HOME={given}: mappen {root.parent} finns inte, så {root} kan inte vara en "
+                "arbetsmapp; kontrollera stavningen."
+            )
         url = os.environ.get("REMISS_DATABASE_URL") or f"sqlite:///{root / 'remiss.db'}"
         return cls(home=root, database_url=url)
+
+    @property
+    def exists(self) -> bool:
+        """Whether a workspace is here: its SQLite file (a server database always counts)."""
+        prefix = "sqlite:///"
+        if not self.database_url.startswith(prefix):
+            return True
+        path = self.database_url[len(prefix) :]
+        return path in ("", ":memory:") or Path(path).exists()
 
     @property
     def outbox(self) -> Path:

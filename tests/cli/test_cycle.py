@@ -7,7 +7,7 @@ import shutil
 
 import docx
 import pytest
-from tests.helpers import issued, rewrite_member, run_json
+from tests.helpers import backdate_launch, issued, rewrite_member, run_json
 
 from remiss import resources
 from remiss.documents.excel.fill import fill_response_xlsx
@@ -27,6 +27,7 @@ def home(request, tmp_path_factory):
             patch.setenv("REMISS_DATABASE_URL", request.getfixturevalue("pg_database")())
         assert run_json("round", "create", str(resources.bundled_round())) == {"id": ROUND, "created": True}
         run_json("round", "launch", ROUND)
+        backdate_launch(ROUND, "2016-04-11")  # the 2016 calendar the tests replay
         assert (home / "remiss.db").exists() == (request.param == "sqlite")
         yield home
 

@@ -27,7 +27,7 @@ import docx
 import openpyxl
 import pytest
 from lxml import etree
-from tests.helpers import issued, run_cli, run_json
+from tests.helpers import backdate_launch, issued, run_cli, run_json
 
 from remiss import resources
 from remiss.documents.excel.fill import fill_response_xlsx
@@ -116,6 +116,7 @@ def cycle(request, tmp_path_factory):
         path = resources.example_round(example.round_id)
         assert run_json("round", "create", str(path)) == {"id": example.round_id, "created": True}
         launched = run_json("round", "launch", example.round_id)
+        backdate_launch(example.round_id, (example.on_time - dt.timedelta(days=28)).date().isoformat())
         inbox = tmp_path_factory.mktemp(f"inkommet-{example.round_id}")
         files = _returned(example, home, inbox)
         ws = Workspace.from_env(home)

@@ -98,7 +98,8 @@ def test_withdraw_a_wrong_file_by_its_name(ws):
     assert (taken["organisation"], taken["version"], taken["current_version"]) == ("bromma", 1, None)
     assert run_json("round", "show", ROUND)["files"]["withdrawn"] == 1
     assert "Skäl: Fel nämnd" in run_json("log", ROUND, "--org", "bromma")[-1]["text"]
-    assert "Ingen mottagen fil" in refused("withdraw", ROUND, "Brommas svar.docx")
+    assert "redan tillbakadragen" in refused("withdraw", ROUND, "Brommas svar.docx")
+    assert "Ingen mottagen fil" in refused("withdraw", ROUND, "finns-inte.docx")
     [listed] = run_json("round", "files", ROUND, "--org", "bromma")
     assert (listed["id"], listed["status"], listed["current"]) == (taken["file_id"], "withdrawn", False)
     assert "tillbakadragen" in run_cli("round", "files", ROUND)

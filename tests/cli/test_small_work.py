@@ -83,3 +83,30 @@ def test_a_bad_small_work_setting_is_named(home: Path) -> None:
     said = run(home, "round", "launch", "sh-2016-liten", REMISS_SMALL_WORK="några")
     assert said["code"] == 2 and not said["prefect"]
     assert "REMISS_SMALL_WORK ska vara ett heltal" in said["err"] and "'några'" in said["err"]
+
+
+def test_send_without_smtp_lists_nothing_per_message_and_starts_no_prefect(home: Path) -> None:
+    env = {"REMISS_SMTP_HOST": "", "REMISS_SMTP_BLOCK": ""}
+    assert run(home, "round", "launch", "sh-2016-liten", "--json", **env)["code"] in (0, None)
+    said = run(home, "send", **env)
+    assert not said["prefect"]
+    out = " ".join(said["out"].split())
+    assert "2 meddelanden går inte ut: skrevs utan SMTP-inställningar (REMISS_SMTP_HOST)" in out
+    assert f".eml-filerna ligger i {home / 'outbox'} – skicka dem för hand." in out
+    assert "request:sh-2016-liten:bromma" not in out  # one line per reason, not per message
+    every = " ".join(run(home, "send", "--all", **env)["out"].split())
+    assert "request:sh-2016-liten:bromma: skrevs utan SMTP-inställningar" in every
+    report = json.loads(run(home, "send", "sh-2016-liten", "--json", **env)["out"])
+    assert set(report) == {"sent", "failed", "refused", "waiting"}
+    assert sorted(report["waiting"]) == ["request:sh-2016-liten:bromma", "request:sh-2016-liten:farsta"]
+
+
+def test_chase_on_a_day_before_the_requests_went_out_writes_no_reminder(home: Path) -> None:
+    assert run(home, "round", "launch", "sh-2016-liten", "--json")["code"] in (0, None)
+    said = run(home, "chase", "sh-2016-liten", "--today", "2016-04-20")
+    assert not said["prefect"]
+    err = " ".join(said["err"].split())
+    assert "--today 2016-04-20 ligger före utskicket av 'sh-2016-liten'" in err
+    assert "inga påminnelser skrivs för dagar före begäran" in err
+    assert json.loads(run(home, "chase", "sh-2016-liten", "--today", "2016-04-20", "--json")["out"]) == []
+    assert not list((home / "outbox").rglob("paminnelse-*.eml"))

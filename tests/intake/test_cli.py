@@ -41,7 +41,7 @@ def test_collect_prints_a_table_of_every_file_and_skips_lock_files(workspace, tm
     assert "egenskaper" in row["SVAR KULTUR.DOCX"]
     assert "avvisad" in row["gammal.doc"] and "äldre Office-formatet (.doc)" in row["gammal.doc"]
     assert any(unicodedata.normalize("NFC", line).count("Svar från Östermalm.docx") for line in lines)
-    assert "3 mottagen, 1 avvisad av 4 filer." in output
+    assert "3 mottagna, 1 avvisad av 4 filer." in output
     assert ".DS_Store" not in output and "~$" not in output
 
 
@@ -95,3 +95,29 @@ def test_collecting_a_refused_file_again_says_it_was_refused_in_stockholm_time(w
         )
         local = row.received_at.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
     assert f"som avvisades {local}" in " ".join(output.split())
+
+
+def test_at_80_columns_the_table_names_files_and_an_unchanged_template_is_said_once(
+    workspace, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("COLUMNS", "80")
+    (tmp_path / "deep" / "folder" / "with" / "a" / "long" / "name").mkdir(parents=True)
+    blank = tmp_path / "deep" / "folder" / "with" / "a" / "long" / "name" / "mall.docx"
+    blank.write_bytes(c.issued(workspace, "exploatering", ".docx"))
+    output = run_cli("collect", c.ROUND, str(blank))
+    flat = " ".join(output.split())
+    first = next(line for line in output.splitlines() if line.startswith("│ ") and "Fil" not in line)
+    assert first.split("│")[1].strip() == "mall.docx"  # the name, not the path
+    assert flat.replace("│", "").count("ifyllda") == 1, output
+    assert "1 ofullständig av 1 fil." in flat
+    [row] = json.loads(run_cli("collect", c.ROUND, str(blank), "--json"))
+    assert row["file"] == str(blank)  # the JSON keeps the path
+    narrow = run_cli("status", c.ROUND)  # no room for the column: the items under the table, whole
+    assert (
+        "  Exploateringskontoret: 6.2.1 (skola) Kommentar; 6.1.1 Kommentar;\n    6.1.2 Kommentar;" in narrow
+    )
+    monkeypatch.setenv("COLUMNS", "200")
+    wide = next(line for line in run_cli("status", c.ROUND).splitlines() if "Exploateringskontoret" in line)
+    assert wide.rstrip().endswith(
+        "6.2.1 (skola) Kommentar; 6.1.1 Kommentar; 6.1.2 Kommentar; 6.1.3 Kommentar; … (+3)"
+    )

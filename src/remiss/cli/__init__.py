@@ -23,6 +23,7 @@ from remiss.cli.progress import progress_bars
 from remiss.cli.render import (
     annex_report,
     collect_table,
+    count,
     emit_json,
     errors,
     fetch_table,
@@ -199,7 +200,7 @@ def status(
     from remiss.services.work import open_work
 
     xlsx = checks.output_file(xlsx, "--xlsx", ".xlsx") if xlsx is not None else None
-    work = open_work(Workspace.from_env(), round_id, today=today)
+    work = open_work(checks.workspace(), round_id, today=today)
     found = operations.status(work)
     closed = " (stängd: inga fler svar tas emot)" if work.round.closed else ""
     emit_json(found) if json else status_table(found, f"Status för {round_id}{closed}")
@@ -223,13 +224,30 @@ def chase(round_id: RoundArg, json: JsonOption = False, today: DayOption = None)
             errors.print(f"[yellow]Obs:[/] omgången '{round_id}' är inte utskickad än; inga påminnelser.")
         return
     checks.smtp_settings()
+    early = checks.requested_after(round_id, today) if today is not None else {}
+    if early:
+        if json:
+            emit_json([])
+            return
+        days = sorted(set(early.values()))
+        everyone = set(ctx.recipients) <= set(early)
+        who = f"utskicket av '{round_id}'" if everyone else f"begäran till {', '.join(early)}"
+        errors.print(
+            f"[yellow]Obs:[/] --today {today} ligger före {who} ({days[0]}); inga påminnelser skrivs "
+            "för dagar före begäran.",
+            highlight=False,
+            soft_wrap=True,
+        )
+        return
     reminders = run_flow("chase", "chase_missing", round_id, _home(), today)
     if json:
         emit_json(reminders)
         return
     new = [r for r in reminders if r.new]
     sent = sum(1 for r in reminders if r.sent)
-    print(f"{len(new)} nya påminnelser ({len(reminders) - len(new)} redan skrivna), {sent} skickade nu.")
+    written = len(reminders) - len(new)
+    said = count(len(new), "ny påminnelse", "nya påminnelser")
+    print(f"{said} ({written} redan skrivna), {sent} skickade nu.")
     for reminder in new:
         copy = f", kopia {', '.join(reminder.cc)}" if reminder.cc else ""
         print(f"  {reminder.organisation} ({reminder.slot}{copy}): {reminder.eml}")
@@ -341,10 +359,11 @@ def extend(
     json: JsonOption = False,
 ) -> None:
     """Ge en förvaltning anstånd: ett eget sista svarsdatum som påminnelser och status följer."""
+    from remiss.cli import checks
     from remiss.services import operations
     from remiss.services.work import open_work
 
-    granted = operations.extend(open_work(Workspace.from_env(), round_id, by=by), organisation, until)
+    granted = operations.extend(open_work(checks.workspace(), round_id, by=by), organisation, until)
     if json:
         emit_json(granted)
     else:
@@ -361,15 +380,30 @@ def send(
         str | None, typer.Argument(metavar="OMGÅNG", help="Bara den här omgången (standard: alla).")
     ] = None,
     json: JsonOption = False,
+    every: Annotated[
+        bool, typer.Option("--all", "-v", help="Visa varje meddelande som inte går ut, med skäl.")
+    ] = False,
 ) -> None:
     """Skicka det som väntar i utkorgen via SMTP (REMISS_SMTP_HOST); misslyckade försök görs om."""
     from remiss.cli import checks
+    from remiss.mail.settings import smtp_configured
 
     if round_id is not None:
         checks.round_context(round_id)
     checks.smtp_settings()
-    report = run_flow("mail", "send_mail", _home(), round_id)
-    emit_json(report) if json else outbox_report(report)
+    plain = None
+    if not smtp_configured():  # nothing can be sent: list what waits without starting Prefect
+
+        def plain() -> object:
+            from remiss.services import operations
+
+            return operations.send_outbox(Workspace.from_env(), None, round_id)
+
+    report = run_flow("mail", "send_mail", _home(), round_id, plain=plain)
+    outbox = Workspace.from_env().outbox
+    emit_json(report) if json else outbox_report(
+        report, outbox / round_id if round_id else outbox, every=every
+    )
 
 
 @app.command()

@@ -7,6 +7,8 @@ with plain services first, and reported in about a second.
 
 from __future__ import annotations
 
+import datetime as dt
+import errno
 import os
 import re
 import tempfile
@@ -19,9 +21,28 @@ from remiss.services.work import Work, open_work
 from remiss.settings import Workspace
 
 
+def workspace() -> Workspace:
+    """The workspace, which must exist: only `round create`, `demo` (and `user add`) make one.
+
+    Reading from a folder with no database would otherwise create an empty workspace there.
+    """
+    found = Workspace.from_env()
+    if not found.exists and not found.home.is_file():  # a file: the store says so
+        where = (
+            f"i {found.home} än (ingen remiss.db där). Ange rätt mapp med REMISS_HOME"
+            if not os.environ.get("REMISS_DATABASE_URL")
+            else f"med databasen {found.database_url} än. Ange rätt databas med REMISS_DATABASE_URL"
+        )
+        raise NotFoundError(
+            f"Det finns ingen arbetsmapp {where}, eller skapa en arbetsmapp med remiss round create "
+            "FIL.yaml (eller remiss demo)."
+        )
+    return found
+
+
 def round_work(round_id: str) -> Work:
     """Work on the round as stored; a NotFoundError naming the known rounds when there is none."""
-    return open_work(Workspace.from_env(), round_id)
+    return open_work(workspace(), round_id)
 
 
 def round_context(round_id: str) -> RoundContext:
@@ -69,7 +90,10 @@ def output_file(path: Path, option: str, suffix: str) -> Path:
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".remiss-", suffix=".tmp"):
             pass
     except OSError as exc:
-        raise InputError(f"{named}: remiss kan inte skriva i mappen {folder} ({os_reason(exc)}).") from None
+        # The folder exists: "no such file" here means it takes no new files (/proc, /sys).
+        missing = exc.errno == errno.ENOENT and folder.is_dir()
+        reason = "mappen tar inte emot nya filer" if missing else os_reason(exc)
+        raise InputError(f"{named}: remiss kan inte skriva i mappen {folder} ({reason}).") from None
     if target.exists() and not os.access(target, os.W_OK):
         raise InputError(f"{named}: filen finns och är skrivskyddad.")
     return target
@@ -124,6 +148,29 @@ def nothing_to_launch(round_id: str, *, quiet: bool = False) -> bool:
         soft_wrap=True,
     )
     return True
+
+
+def requested_after(round_id: str, today: dt.date) -> dict[str, dt.date]:
+    """The organisations whose request went out after `today`, with that day (Stockholm).
+
+    `--today` replays the calendar; a reminder on a day before the request would be a real
+    message about a request its reader has not had yet.
+    """
+    from sqlalchemy import func, select
+
+    from remiss.domain.calendar import stockholm_today
+    from remiss.store.database import open_database
+    from remiss.store.schema import IssuedDocumentRow
+
+    first = func.min(IssuedDocumentRow.issued_at)
+    query = (
+        select(IssuedDocumentRow.organisation_id, first)
+        .where(IssuedDocumentRow.round_id == round_id)
+        .group_by(IssuedDocumentRow.organisation_id)
+    )
+    with open_database(workspace().database_url).session() as session:
+        issued = {org: stockholm_today(at) for org, at in session.execute(query)}
+    return {org: day for org, day in sorted(issued.items()) if day > today}
 
 
 _CRON_FIELD = re.compile(r"[0-9A-Za-z*/,?#-]+")

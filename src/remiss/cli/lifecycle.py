@@ -13,8 +13,7 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
-from remiss.cli.render import console, emit_json, errors, status_table, to_json
-from remiss.settings import Workspace
+from remiss.cli.render import console, count, emit_json, errors, status_table, to_json
 from remiss.swedish import parse_date
 
 if TYPE_CHECKING:
@@ -42,9 +41,10 @@ TITLE_WIDTH = 20  # the list fits 80 columns; `round show` prints the whole titl
 
 def work_for(round_id: str, by: str | None = None, today: dt.date | None = None) -> Work:
     """The work on `round_id` (an unknown round is a Swedish NotFoundError here)."""
+    from remiss.cli import checks
     from remiss.services.work import open_work
 
-    return open_work(Workspace.from_env(), round_id, by=by, today=today)
+    return open_work(checks.workspace(), round_id, by=by, today=today)
 
 
 def warn(messages: list[str]) -> None:
@@ -55,9 +55,10 @@ def warn(messages: list[str]) -> None:
 
 def round_list(json: JsonOption = False, today: DayOption = None) -> None:
     """Lista alla omgångar: id, titel, sista svarsdag, läge och antal per status."""
+    from remiss.cli import checks
     from remiss.services.lifecycle.views import list_rounds
 
-    rounds = list_rounds(Workspace.from_env(), today)
+    rounds = list_rounds(checks.workspace(), today)
     if json:
         emit_json(rounds)
         return
@@ -96,7 +97,8 @@ def round_show(round_id: RoundArg, json: JsonOption = False, today: DayOption = 
         console.print(f"Borttagna mottagare: {', '.join(detail.withdrawn_recipients)}", highlight=False)
     f = detail.files
     console.print(
-        f"Filer: {f['accepted']} mottagna, {f['withdrawn']} tillbakadragna, {f['rejected']} i karantän.",
+        f"Filer: {count(f['accepted'], 'mottagen', 'mottagna')}, "
+        f"{count(f['withdrawn'], 'tillbakadragen', 'tillbakadragna')}, {f['rejected']} i karantän.",
         highlight=False,
     )
     for q in detail.quarantined:
@@ -162,7 +164,7 @@ def round_add(
         again = " igen" if change.change == "reinstated" else ""
         print(
             f"{change.name} ({change.organisation}) är mottagare{again} av {round_id} "
-            f"({change.measures} åtgärder)."
+            f"({count(change.measures, 'åtgärd', 'åtgärder')})."
         )
         if change.eml:
             print(f"Mallar och begäran: {change.eml}")

@@ -32,16 +32,24 @@ def user_add(
         if not password:
             raise ConfigError("Inget lösenord på standard in.")
     with open_database(Workspace.from_env().database_url).session() as session:
+        existed = name.strip() in {known for known, _ in accounts.list_users(session)}
         accounts.add_user(session, name, password, chosen)
-    print(f"{name}: {chosen.label.lower()}")
+    if existed:
+        print(f"{name} fanns redan: nytt lösenord och rollen {chosen.value}.")
+    else:
+        print(f"{name}: {chosen.label.lower()}")
 
 
 @user_app.command("list")
 def user_list() -> None:
     """Visa kontona och deras roller."""
+    from remiss.cli import checks
     from remiss.services import accounts
     from remiss.store.database import open_database
 
-    with open_database(Workspace.from_env().database_url).session() as session:
-        for name, role in accounts.list_users(session):
-            print(f"{name}\t{role.value}")
+    with open_database(checks.workspace().database_url).session() as session:
+        users = accounts.list_users(session)
+    for name, role in users:
+        print(f"{name}\t{role.value}")
+    if not users:
+        print("Inga konton ännu: lägg till ett med remiss user add NAMN --role samordnare.")

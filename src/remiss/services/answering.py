@@ -185,7 +185,7 @@ def submit(work: Work, org_id: str) -> list[CollectResult]:
                 paths.append(path)
         results = collect_paths(work, paths, channel=WEBB, expect=org_id)
     with work.db.session() as session:
-        audit.record(session, "web.submitted", work.round_id, org_id, by=work.by, files=len(paths))
+        audit.record(session, "web.submitted", work.round_id, org_id, actor=work.by, files=len(paths))
     return results
 
 

@@ -78,7 +78,7 @@ def issue_link(session: Session, round_id: str, org_id: str, *, by: str) -> str:
     )
     session.add(row)
     session.flush()
-    audit.record(session, "link.issued", round_id, org_id, link=row.id, by=by)
+    audit.record(session, "link.issued", round_id, org_id, actor=by, link=row.id)
     return token
 
 
@@ -107,7 +107,7 @@ def revoke(work: Work, org_id: str) -> int:
             )
             .values(revoked_at=work.moment(), revoked_by=work.by, replaced=False)
         ).rowcount
-        audit.record(session, "link.revoked", work.round_id, org_id, by=work.by, ended=ended)
+        audit.record(session, "link.revoked", work.round_id, org_id, actor=work.by, ended=ended)
     return int(ended or 0)
 
 

@@ -97,6 +97,18 @@ _TEXTS: dict[str, Callable[[Detail], str]] = {
     "file.confirmed": lambda d: (
         f"Den väntande filen {_name(d)} bekräftades och gäller nu som version {d.get('version')}."
     ),
+    "link.issued": lambda d: (
+        f"En ny personlig svarslänk skapades (länk {d.get('link')}); en tidigare slutade gälla."
+    ),
+    "link.revoked": lambda d: "Svarslänken spärrades.",
+    "web.submitted": lambda d: f"Svaret skickades in på nämndens sida ({d.get('files')} filer).",
+    "mail.unhandled": lambda d: (
+        f"Ett meddelande från {d.get('sender') or 'okänd avsändare'} kunde inte hanteras: {d.get('reason')}"
+    ),
+    "user.added": lambda d: f"Kontot {d.get('user')} lades till ({d.get('role')}).",
+    "user.changed": lambda d: f"Kontot {d.get('user')} fick nytt lösenord och rollen {d.get('role')}.",
+    "user.login": lambda d: f"{d.get('user')} loggade in.",
+    "user.logout": lambda d: f"{d.get('user')} loggade ut.",
     "reminder.written": lambda d: f"Påminnelse skrevs ({d.get('slot')}, {_STATUS.get(d.get('status'), '')}).",
     "mail.taken": lambda d: (
         f"Meddelande från {d.get('sender') or 'okänd avsändare'} hämtades ({d.get('files')} bifogade filer)."
