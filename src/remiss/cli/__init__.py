@@ -459,6 +459,9 @@ def serve(
         print(f"Skrivbordet: http://{host}:{port}/", flush=True)
         print(f"Prefect-UI: {ui} – stoppa med Ctrl-C.", flush=True)
 
+    from remiss.documents.annex.pdf import use_warm_office
+
+    use_warm_office()  # the desk's annex PDFs on one LibreOffice kept running (started on first use)
     workspace = Workspace.from_env()
     serve_chase(
         _home(),

@@ -54,7 +54,7 @@ def build_board(
     descending: bool = False,
 ) -> Board:
     found = review.reviews(session, ctx.round_id)
-    statuses = review.apply(round_status(session, ctx, today), found)
+    statuses = review.apply(round_status(session, ctx, today, named=False), found)
     rows = [BoardRow(s, found.get(s.organisation)) for s in statuses]
     counts = Counter(s.status for s in statuses)
     board = Board(

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from dataclasses import dataclass
 from functools import cached_property
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from remiss.domain import Assignment, Catalog, Organisation, Role, RoundDefinition
@@ -80,10 +81,7 @@ def load_context(session: Session, round_id: str) -> RoundContext:
     if row is None:
         known = ", ".join(session.scalars(select(RoundRow.id))) or "inga"
         raise NotFoundError(f"Omgången '{round_id}' finns inte (kända omgångar: {known}).")
-    catalog = Catalog(organisations=[_organisation(o) for o in session.scalars(select(OrganisationRow))])
-    definition = parse_round(row.definition_yaml, catalog, name=f"omgången {round_id}")
-    if row.deadline != definition.deadline:
-        definition = definition.model_copy(update={"deadline": row.deadline})
+    catalog, definition, assigned, memo = _parsed(session, row)
     recipients = {
         r.organisation_id: r
         for r in session.scalars(
@@ -92,15 +90,69 @@ def load_context(session: Session, round_id: str) -> RoundContext:
     }
     for recipient in recipients.values():
         session.expunge(recipient)
-    return RoundContext(
+    ctx = RoundContext(
         definition,
         catalog,
         row.secret,
         recipients,
         row.launched_at is not None,
         row.closed_at is not None,
-        stored_assignments(session, round_id),
+        assigned,
     )
+    ctx.__dict__["_assignments"] = memo  # shared: the same definition and assignments
+    return ctx
+
+
+_Parsed = tuple[Catalog, RoundDefinition, Assigned, dict[str, list[Assignment]]]
+_parsed_cache: dict[str, tuple[object, _Parsed]] = {}  # round id -> (key, parsed)
+_catalog_cache: dict[str, tuple[object, Catalog]] = {}
+_cache_lock = threading.Lock()
+
+
+def _parsed(session: Session, row: RoundRow) -> _Parsed:
+    """The round's catalog, parsed definition and stored assignments, kept per process.
+
+    Parsing the YAML and building a city's catalog and assignments is most of a desk
+    request's work, and none of it changes between requests. The key is everything the
+    parts are made of: the catalog's rows, the definition text and deadline, and the round's
+    creation time with its number of assignment rows (assignments are only ever added, one
+    recipient at a time, or deleted with the whole round).
+    """
+    organisations = tuple(
+        session.execute(
+            select(
+                OrganisationRow.id,
+                OrganisationRow.group,
+                OrganisationRow.namnd,
+                OrganisationRow.forvaltning,
+                OrganisationRow.email,
+                OrganisationRow.registrator,
+                OrganisationRow.chef,
+            ).order_by(OrganisationRow.id)
+        ).tuples()
+    )
+    catalog_key = tuple((*o[:4], tuple(o[4] or ()), *o[5:]) for o in organisations)
+    assignments = session.scalar(
+        select(func.count()).select_from(AssignmentRow).where(AssignmentRow.round_id == row.id)
+    )
+    key = (catalog_key, row.definition_yaml, row.deadline, row.created_at, assignments)
+    with _cache_lock:
+        found = _parsed_cache.get(row.id)
+        if found and found[0] == key:
+            return found[1]
+        cached_catalog = _catalog_cache.get("catalog")
+    if cached_catalog and cached_catalog[0] == catalog_key:
+        catalog = cached_catalog[1]
+    else:
+        catalog = Catalog(organisations=[_organisation(o) for o in session.scalars(select(OrganisationRow))])
+    definition = parse_round(row.definition_yaml, catalog, name=f"omgången {row.id}")
+    if row.deadline != definition.deadline:
+        definition = definition.model_copy(update={"deadline": row.deadline})
+    parsed = (catalog, definition, stored_assignments(session, row.id), {})
+    with _cache_lock:
+        _catalog_cache["catalog"] = (catalog_key, catalog)
+        _parsed_cache[row.id] = (key, parsed)
+    return parsed
 
 
 def stored_assignments(session: Session, round_id: str) -> Assigned:

@@ -13,6 +13,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Protocol
 
+from remiss.documents.annex.pdf import use_warm_office
 from remiss.mail.settings import smtp_from_env
 from remiss.services import operations
 from remiss.services.annex.publish import publish_annex
@@ -44,6 +45,7 @@ class PlainRunner:
         return [asdict(r) for r in collect_paths(work, paths)]
 
     def annex(self, round_id: str, output: Path, by: str, **options: Any) -> dict[str, Any]:
+        use_warm_office()  # a desk PDF need not wait for LibreOffice to start
         return asdict(publish_annex(open_work(self.workspace, round_id, by=by), output, **options))
 
     def chase(self, round_id: str, today: dt.date, by: str) -> list[dict[str, Any]]:

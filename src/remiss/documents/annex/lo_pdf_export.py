@@ -1,6 +1,10 @@
 """Run by a Python that has LibreOffice's UNO bridge (not by remiss's own interpreter):
 
     python3 lo_pdf_export.py SOFFICE IN.docx OUT.pdf PROFILE_DIR FILTER_JSON
+    python3 lo_pdf_export.py connect:PIPE IN.docx OUT.pdf - FILTER_JSON
+
+The second form uses a LibreOffice already running and listening on PIPE (the warm one the
+desk keeps, see warm.py) and leaves it running.
 
 Starts a private headless LibreOffice (its own user profile, its own pipe), opens the
 .docx hidden, updates every index (the table of contents) and field, lays the document
@@ -15,6 +19,7 @@ LibreOffice's bundled python, whichever has `uno`.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -25,7 +30,7 @@ import uno  # type: ignore[import-not-found]
 from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
 from com.sun.star.connection import NoConnectException  # type: ignore[import-not-found]
 
-CONNECT_SECONDS = 60
+CONNECT_SECONDS = float(os.environ.get("REMISS_LO_CONNECT_SECONDS") or 60)
 
 
 def _props(**values: object) -> tuple:  # type: ignore[type-arg]
@@ -37,7 +42,7 @@ def _props(**values: object) -> tuple:  # type: ignore[type-arg]
     return tuple(found)
 
 
-def _connect(pipe: str, process: subprocess.Popen) -> object:  # type: ignore[type-arg]
+def _connect(pipe: str, process: subprocess.Popen | None) -> object:  # type: ignore[type-arg]
     local = uno.getComponentContext()
     resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
     deadline = time.monotonic() + CONNECT_SECONDS
@@ -45,8 +50,10 @@ def _connect(pipe: str, process: subprocess.Popen) -> object:  # type: ignore[ty
         try:
             return resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
         except NoConnectException:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"LibreOffice startade inte (status {process.poll()}).") from None
+            stopped = process is not None and process.poll() is not None
+            if stopped or time.monotonic() > deadline:
+                status = process.poll() if process is not None else "ingen kontakt"
+                raise SystemExit(f"LibreOffice startade inte (status {status}).") from None
             time.sleep(0.2)
 
 
@@ -68,25 +75,7 @@ def convert(soffice: str, source: Path, target: Path, profile: Path, options: di
     try:
         context = _connect(pipe, process)
         desktop = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
-        document = desktop.loadComponentFromURL(source.resolve().as_uri(), "_blank", 0, _props(Hidden=True))
-        if document is None:
-            raise SystemExit(f"LibreOffice kunde inte öppna {source.name}.")
-        try:
-            for _ in range(2):  # the second pass takes the page numbers of the final layout
-                indexes = document.getDocumentIndexes()
-                for i in range(indexes.getCount()):
-                    indexes.getByIndex(i).update()
-                document.getTextFields().refresh()
-                document.refresh()
-            pages = document.getCurrentController().getPropertyValue("PageCount") or 0
-            # FilterData must reach LibreOffice typed as a sequence of PropertyValue, which
-            # the bridge only does for a uno.Any passed through uno.invoke.
-            filter_data = uno.Any("[]com.sun.star.beans.PropertyValue", _props(**options))
-            store = _props(FilterName="writer_pdf_Export", FilterData=filter_data)
-            uno.invoke(document, "storeToURL", (target.resolve().as_uri(), store))
-        finally:
-            document.close(True)
-        return int(pages)
+        return export(desktop, source, target, options)
     finally:
         try:
             if desktop is not None:
@@ -100,7 +89,44 @@ def convert(soffice: str, source: Path, target: Path, profile: Path, options: di
             process.wait()
 
 
+def export(desktop: object, source: Path, target: Path, options: dict[str, object]) -> int:
+    """Open `source` hidden, update its indexes and fields twice, store it as PDF: its pages."""
+    document = desktop.loadComponentFromURL(source.resolve().as_uri(), "_blank", 0, _props(Hidden=True))
+    if document is None:
+        raise SystemExit(f"LibreOffice kunde inte öppna {source.name}.")
+    try:
+        for _ in range(2):  # the second pass takes the page numbers of the final layout
+            indexes = document.getDocumentIndexes()
+            for i in range(indexes.getCount()):
+                indexes.getByIndex(i).update()
+            document.getTextFields().refresh()
+            document.refresh()
+        pages = document.getCurrentController().getPropertyValue("PageCount") or 0
+        # FilterData must reach LibreOffice typed as a sequence of PropertyValue, which
+        # the bridge only does for a uno.Any passed through uno.invoke.
+        filter_data = uno.Any("[]com.sun.star.beans.PropertyValue", _props(**options))
+        store = _props(FilterName="writer_pdf_Export", FilterData=filter_data)
+        uno.invoke(document, "storeToURL", (target.resolve().as_uri(), store))
+    finally:
+        document.close(True)
+    return int(pages)
+
+
+def convert_running(pipe: str, source: Path, target: Path, options: dict[str, object]) -> int:
+    """The same conversion on a LibreOffice already listening on `pipe`, left running."""
+    context = _connect(pipe, None)
+    desktop = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
+    return export(desktop, source, target, options)
+
+
 if __name__ == "__main__":
     soffice_path, source_path, target_path, profile_dir, filter_json = sys.argv[1:6]
     options = json.loads(filter_json)
-    print(convert(soffice_path, Path(source_path), Path(target_path), Path(profile_dir), options))
+    if soffice_path.startswith("connect:"):
+        print(
+            convert_running(
+                soffice_path.removeprefix("connect:"), Path(source_path), Path(target_path), options
+            )
+        )
+    else:
+        print(convert(soffice_path, Path(source_path), Path(target_path), Path(profile_dir), options))

@@ -19,6 +19,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from remiss.documents.annex import warm
 from remiss.errors import DocumentError
 
 SCRIPT = Path(__file__).with_name("lo_pdf_export.py")
@@ -115,6 +116,13 @@ def convert_to_pdf(source: Path, target: Path) -> int:
         )
     target.parent.mkdir(parents=True, exist_ok=True)
     timeout = _timeout()
+    if _warm:
+        with tempfile.TemporaryDirectory(prefix="remiss-lo-") as work:
+            partial = Path(work) / "bilaga.pdf"
+            office = warm.keep_warm(soffice, python, timeout=timeout)
+            output = office.convert(SCRIPT, source, partial, PDF_OPTIONS)
+            shutil.move(partial, target)
+        return _pages(output)
     with tempfile.TemporaryDirectory(prefix="remiss-lo-") as work:
         partial = Path(work) / "bilaga.pdf"
         command = [python, str(SCRIPT), soffice, str(source), str(partial), str(Path(work) / "profile")]
@@ -145,5 +153,19 @@ def convert_to_pdf(source: Path, target: Path) -> int:
             detail = (stderr or stdout).strip().splitlines()[-1:] or ["okänt fel"]
             raise DocumentError(f"PDF av {source.name} kunde inte skapas i LibreOffice: {detail[0]}")
         shutil.move(partial, target)  # a rename when on the same file system
-    lines = stdout.strip().splitlines()
+    return _pages(stdout)
+
+
+def _pages(output: str) -> int:
+    lines = output.strip().splitlines()
     return int(lines[-1]) if lines and lines[-1].isdigit() else 0
+
+
+_warm = False
+
+
+def use_warm_office(on: bool = True) -> None:
+    """Build every PDF of this process on one LibreOffice kept running (`remiss serve` does:
+    a desk annex PDF then takes seconds, not a LibreOffice start). See warm.py."""
+    global _warm
+    _warm = on

@@ -65,7 +65,9 @@ def list_rounds(workspace: Workspace, today: dt.date | None = None) -> list[Roun
     today = today or stockholm_today()
     with database(workspace).session() as session:
         rows = list(session.scalars(select(RoundRow).order_by(RoundRow.deadline.desc(), RoundRow.id)))
-        return [_summary(session, row, _statuses(session, row.id, today)) for row in rows]
+        # Counts only: the statuses unnamed (counted in SQL, see `round_status`), so the start
+        # page stays cheap however big the rounds are.
+        return [_summary(session, row, _statuses(session, row.id, today, named=False)) for row in rows]
 
 
 def show_round(work: Work) -> RoundDetail:
@@ -110,8 +112,10 @@ def show_round(work: Work) -> RoundDetail:
         )
 
 
-def _statuses(session: Session, round_id: str, today: dt.date) -> list[OrganisationStatus]:
-    return round_status(session, load_context(session, round_id), today)
+def _statuses(
+    session: Session, round_id: str, today: dt.date, *, named: bool = True
+) -> list[OrganisationStatus]:
+    return round_status(session, load_context(session, round_id), today, named=named)
 
 
 def _summary(session: Session, row: RoundRow, statuses: list[OrganisationStatus]) -> RoundSummary:
