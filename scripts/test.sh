@@ -27,6 +27,8 @@ compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || command -v initdb >/
 command -v dovecot >/dev/null || [ -x /usr/sbin/dovecot ] || need+=(dovecot-imapd)
 # Debian's chromium for the desk's browser tests (Playwright's own download is not reachable).
 [ -x /usr/bin/chromium ] || need+=(chromium)
+# its Swedish UI strings: a date input reads åååå-mm-dd in the desk's screenshots, not mm/dd/yyyy.
+[ -f /usr/lib/chromium/locales/sv.pak ] || need+=(chromium-l10n)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq

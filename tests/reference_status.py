@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from remiss.documents.model import GENERAL
 from remiss.domain import Assignment, Group
-from remiss.domain.calendar import stockholm_today
+from remiss.domain.calendar import STOCKHOLM, stockholm_today
 from remiss.domain.outcomes import AnswerStatus, FileKind, FileState
 from remiss.services.context import RoundContext
 from remiss.services.files import display_name
@@ -56,7 +56,7 @@ def summary_line(rows: Sequence[OrganisationStatus]) -> str:
     nothing is missing, not late (each row's `late` is also true for it once the day passed).
     """
     count = Counter(r.status for r in rows)
-    late = sum(1 for r in rows if r.late and r.status != AnswerStatus.MISSING and r.received)
+    late = sum(1 for r in rows if r.late)
     complete, incomplete = count[AnswerStatus.COMPLETE], count[AnswerStatus.INCOMPLETE]
     parts = (
         f"{complete} {'komplett' if complete == 1 else 'kompletta'}",
@@ -116,7 +116,7 @@ def _status_of(
         name=org.forvaltning,
         group=org.group,
         status=AnswerStatus.MISSING,
-        late=today > deadline,
+        late=False,  # a missing answer is never late
         reminders=len(reminders),
         last_reminder=max(reminders).isoformat() if reminders else None,
         extension=ctx.recipients[org_id].extended_to.isoformat()
@@ -126,9 +126,9 @@ def _status_of(
     if not files:
         return result
     first, last = min(files, key=lambda f: f.received_at), max(files, key=lambda f: f.received_at)
-    result.received = first.received_at.isoformat(timespec="minutes")
+    result.received = first.received_at.astimezone(STOCKHOLM).isoformat(timespec="minutes")
     result.last_file = display_name(last.original_name)
-    result.last_received = last.received_at.isoformat(timespec="minutes")
+    result.last_received = last.received_at.astimezone(STOCKHOLM).isoformat(timespec="minutes")
     result.versions = len(files)
     # Against the deadline in force now, so an extension granted afterwards is obeyed.
     result.late = any(stockholm_today(f.received_at) > deadline for f in files)
@@ -150,7 +150,7 @@ def _empty_answers(
     fields = ctx.definition.fields
     missing: list[str] = []
     if FileKind.DOCX not in current:
-        missing.append("Word-svaret saknas")
+        missing.append("Word-svaret har inte kommit in")
     else:
         filled = {
             (a.measure_key, a.field_id) for a in answers.get(current[FileKind.DOCX].id, []) if not a.empty
@@ -167,7 +167,7 @@ def _empty_answers(
     required_columns = [c for c in fields.excel if c.required]
     if assignments and required_columns:
         if FileKind.XLSX not in current:
-            missing.append("Excelfilen saknas")
+            missing.append("Excelfilen har inte kommit in")
         else:
             given = {
                 (v.measure_key, v.column_id)

@@ -14,7 +14,7 @@ def status(org: str, state: AnswerStatus, late: bool, received: str | None) -> O
 
 
 ROWS = [
-    *(status(f"saknas{i}", AnswerStatus.MISSING, True, None) for i in range(10)),  # past the deadline
+    *(status(f"saknas{i}", AnswerStatus.MISSING, False, None) for i in range(10)),  # missing is never late
     status("sen", AnswerStatus.COMPLETE, True, "2016-05-02T09:00"),
     status("sen2", AnswerStatus.INCOMPLETE, True, "2016-05-03T09:00"),
     status("itid", AnswerStatus.COMPLETE, False, "2016-04-20T09:00"),

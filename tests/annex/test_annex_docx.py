@@ -167,7 +167,7 @@ def test_appendix_and_draft_mark(annex) -> None:
     }
     assert rows["Kulturförvaltningen"] == ["komplett", "2016-04-26", "", "Word 1, Excel 1", "–"]
     assert rows["Farsta"][:4] == ["ofullständig", "2016-05-03", "ja", "Word 1"]
-    assert "Excelfilen saknas" in rows["Farsta"][4]
+    assert "Excelfilen har inte kommit in" in rows["Farsta"][4]
     assert rows["Kyrkogårdsförvaltningen"] == ["saknas", "–", "", "–", "–"]
     header = part(annex, "word/header1.xml")
     assert header.xpath("string(//*[local-name()='textpath']/@string)").startswith("Utkast ")

@@ -74,6 +74,29 @@ def test_collect_json_says_how_each_file_was_identified_and_where_its_receipt_is
     assert copy["reason"].startswith("Samma fil som remissvar-sh-2016-farsta.docx, mottagen ")
 
 
+def test_collecting_a_refused_file_again_says_it_was_refused_in_stockholm_time(workspace, tmp_path):
+    from remiss.domain.calendar import STOCKHOLM
+    from remiss.services.work import open_work
+    from remiss.store.schema import ReceivedFileRow
+
+    for name in ("first", "again"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "gammal.doc").write_bytes(c.legacy_word() + b"\0en annan version")
+    run_cli("collect", c.ROUND, str(tmp_path / "first"), expect=3)
+    output = run_cli("collect", c.ROUND, str(tmp_path / "again"))
+    line = next(line for line in output.splitlines() if "gammal.doc" in line)
+    assert "dubblett, redan avvisad" in line
+    with open_work(workspace, c.ROUND).db.session() as session:
+        row = (
+            session.query(ReceivedFileRow)
+            .filter_by(original_name="gammal.doc", status="rejected")
+            .order_by(ReceivedFileRow.id.desc())
+            .first()
+        )
+        local = row.received_at.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
+    assert f"som avvisades {local}" in " ".join(output.split())
+
+
 def test_at_80_columns_the_table_names_files_and_an_unchanged_template_is_said_once(
     workspace, tmp_path, monkeypatch
 ):

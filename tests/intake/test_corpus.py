@@ -171,7 +171,7 @@ def test_unchanged_template_never_replaces_an_answer(collected):
         s.organisation: s for s in operations.status(open_work(ws, c.ROUND, today=dt.date(2016, 4, 21)))
     }
     assert status["exploatering"].status == "incomplete"
-    assert status["miljo"].empty == ["Excelfilen saknas"]
+    assert status["miljo"].empty == ["Excelfilen har inte kommit in"]
 
 
 def test_every_accepted_file_has_one_receipt_listing_what_was_read(collected):

@@ -178,7 +178,7 @@ def test_unidentified_file_is_attributed_and_read_as_the_organisations(ws):
         answers = current_answers(session, ROUND)["bromma"]
     assert any("bromma svarar" in a.text for a in answers.values())
     [status] = [s for s in operations.status(work(ws, today=TODAY)) if s.organisation == "bromma"]
-    assert status.versions == 1 and "Word-svaret saknas" not in status.empty
+    assert status.versions == 1 and "Word-svaret har inte kommit in" not in status.empty
     with pytest.raises(NotFoundError, match="Ingen fil i karantän"):
         attribute_file(work(ws), "svar.docx", "bromma")  # no longer in quarantine
 

@@ -33,7 +33,7 @@ def test_status_and_tracking_workbook_show_last_file_reminders_and_extension(wor
     rows = {r["organisation"]: r for r in run_json("status", round_id, "--today", "2016-05-16")}
     assert rows["kultur"]["status"] == "complete" and rows["kultur"]["last_file"] == "=1+2 svar.docx"
     assert (rows["idrott"]["late"], rows["idrott"]["reminders"], rows["idrott"]["last_reminder"]) == (
-        True,
+        False,  # missing, not late: nothing came in after the deadline
         1,
         "2016-05-11",
     )
@@ -45,6 +45,8 @@ def test_status_and_tracking_workbook_show_last_file_reminders_and_extension(wor
     assert "Fil" in table and "Anst." in table
     assert " 9/5 " in kultur_line  # the day its latest file came
     assert " 20/5 " in f"{bromma_line} "  # its extension
+    idrott_line = next(line for line in table.splitlines() if "Idrott" in line)
+    assert " ja " not in idrott_line and " – " in idrott_line  # missing, not marked late
 
     out = tmp_path / "bevakning.xlsx"
     result = CliRunner().invoke(app, ["status", round_id, "--today", "2016-05-16", "--xlsx", str(out)])
@@ -55,7 +57,7 @@ def test_status_and_tracking_workbook_show_last_file_reminders_and_extension(wor
     assert header[:7] == ["Förvaltning", "Id", "Grupp", "Status", "Sen", "Sista svarsdag", "Anstånd till"]
     body = {row[1].value: row for row in sheet.iter_rows(min_row=5)}
     assert body["bromma"][6].value == dt.datetime(2016, 5, 20)  # a real date cell
-    assert body["idrott"][10].value == 1 and body["idrott"][4].value == "ja"
+    assert body["idrott"][10].value == 1 and body["idrott"][4].value == "saknas, sista svarsdag passerad"
     assert (body["kultur"][8].value, body["kultur"][8].data_type) == ("=1+2 svar.docx", "s")
     assert body["kultur"][7].value == dt.datetime(2016, 5, 9, 12, 0)  # Stockholm time of the first file
     with zipfile.ZipFile(io.BytesIO(out.read_bytes())) as package:

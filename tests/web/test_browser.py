@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import zipfile
 from pathlib import Path
 
@@ -60,9 +61,20 @@ def test_a_coordinators_day(tmp_path, monkeypatch):
             monkeypatch.setenv(name, value)
         app = create_app(workspace, clock=clock)
         with served(app, free_port()) as base, sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+            # As a Swedish coordinator sees it: the UI language decides a date input's format
+            # ('åååå-mm-dd', not 'mm/dd/yyyy'), the context's locale and zone the page's own.
+            browser = p.chromium.launch(
+                executable_path=str(CHROMIUM),
+                args=["--no-sandbox", "--lang=sv-SE"],
+                # LANGUAGE picks the Swedish UI (chromium-l10n); LANG stays a locale the machine
+                # has, or file names with å, ä, ö are lost on their way into the file input.
+                env={**os.environ, "LANG": "C.UTF-8", "LANGUAGE": "sv"},
+            )
             page = browser.new_context(
-                viewport={"width": 1400, "height": 900}, accept_downloads=True, locale="sv-SE"
+                viewport={"width": 1400, "height": 900},
+                accept_downloads=True,
+                locale="sv-SE",
+                timezone_id="Europe/Stockholm",
             ).new_page()
             csp_errors: list[str] = []
             page.on(
@@ -145,7 +157,9 @@ def test_a_coordinators_day(tmp_path, monkeypatch):
             _tab_to(page, "#meddelande")
             page.keyboard.type("Åtgärd 4.1.1: ange kostnaden.")
             page.keyboard.press("Tab")
-            page.keyboard.type("05202016")  # headless chromium's date field takes mm/dd/yyyy keystrokes
+            for part in ("2016", "05", "20"):  # a Swedish date field: åååå-mm-dd (the year may be longer)
+                page.keyboard.type(part)
+                page.keyboard.press("ArrowRight")
             assert page.locator("#ny-dag").input_value() == "2016-05-20"
             _tab_to(page, "#begar-komplettering")
             page.keyboard.press("Enter")

@@ -74,7 +74,24 @@ def test_board_shows_every_recipient_and_filters(coordinator):
     assert 0 < complete.text.count('<tr id="org-') < len(ctx.recipient_ids)
     assert "Saknas" not in re.sub(r"<option.*?</option>", "", complete.text.split("<tbody>")[1])
     stadsdel = coordinator.get(f"/omgangar/{ROUND}/tavla", params={"grupp": "stadsdel", "sortera": "namn"})
-    assert "Facknämnder" not in stadsdel.text.split("<tbody>")[1]
+    assert "Fackförvaltning" not in stadsdel.text.split("<tbody>")[1]
+    assert "Stadsdelsförvaltning" in stadsdel.text.split("<tbody>")[1]
+    assert "Facknämnder" not in page.text and "Fackförvaltningar</option>" in page.text  # as the CLI
+
+
+def test_board_late_means_a_file_came_after_the_deadline_as_the_cli_says(coordinator):
+    """'N försenade' and the 'Sen' column count files that came late; a missing one is 'saknas'."""
+    rows = coordinator.get(f"/api/rounds/{ROUND}/status").json()
+    missing = [r for r in rows if r["status"] == "missing"]
+    assert missing and not any(r["late"] for r in missing)  # the round's deadline (2016) has passed
+    late = [r for r in rows if r["late"]]
+    assert all(r["received"] for r in late)
+    page = coordinator.get(f"/omgangar/{ROUND}").text
+    assert f'<span class="tal">{len(late)}</span> försenade' in page
+    body = page.split("<tbody>")[1]
+    assert body.count('<span class="sen">Ja</span>') == len(late)
+    row = body.split(f'<tr id="org-{missing[0]["organisation"]}"')[1].split("</tr>")[0]
+    assert "<td>–</td>" in row and '"sen"' not in row
 
 
 def test_organisation_page_renders_answers_as_sanitised_html(coordinator):
@@ -177,7 +194,34 @@ def test_upload_collects_each_file_and_reports_its_outcome(coordinator, workspac
         files=[("filer", (pending.name, pending.read_bytes()))],
         headers={"X-Remiss-Upload": "1"},
     )
-    assert "Redan mottagen" in again.text
+    assert '<span class="neutral">Dubblett, redan mottagen</span>' in again.text
+
+
+def test_upload_of_a_file_refused_before_says_so_in_red_with_stockholm_time(coordinator, workspace):
+    """The same bytes refused earlier: red, 'redan avvisad', the earlier reason, Stockholm time."""
+    from remiss.domain.calendar import STOCKHOLM
+
+    token = csrf_of(coordinator)
+
+    def send():
+        return coordinator.post(
+            f"/omgangar/{ROUND}/ladda-upp",
+            data={"csrf": token},
+            files=[("filer", ("skrap.docx", b"inte heller ett Word-dokument"))],
+            headers={"X-Remiss-Upload": "1"},
+        )
+
+    first = send()
+    assert '<span class="fel">Avvisad</span>' in first.text
+    again = send()
+    assert '<span class="fel">Dubblett, redan avvisad</span>' in again.text
+    assert "Mottagen" not in again.text and "redan mottagen" not in again.text
+    with open_work(workspace, ROUND).db.session() as session:
+        row = session.scalar(select(ReceivedFileRow).where(ReceivedFileRow.original_name == "skrap.docx"))
+        local = row.received_at.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
+        reason = row.reason
+    assert f"som avvisades {local}: " in again.text
+    assert reason.split(".")[0].replace("'", "&#39;") in again.text
 
 
 def test_upload_over_the_cap_is_refused_while_streaming(workspace, monkeypatch):
@@ -324,7 +368,7 @@ def test_concurrent_uploads_store_every_file_once(app, workspace):
 
     with served(app, free_port()) as base, ThreadPoolExecutor(len(own)) as pool:
         answers = list(pool.map(one, own))
-    assert sum(a.count("Redan mottagen") for a in answers) == len(own) - 1  # the shared file, once
+    assert sum(a.count(">Dubblett") for a in answers) == len(own) - 1  # the shared file, once
     with db.session() as session:
         names = [p.name for p in fresh]
         rows = session.scalars(
@@ -377,3 +421,91 @@ def test_the_round_lifecycle_from_the_desk(coordinator, workspace):
 
     log = coordinator.get(f"/omgangar/{ROUND}/logg").text
     assert log.count("<td>samordnare</td>") >= 5  # every step above, under the logged-in user
+
+
+def test_organisation_page_says_a_missing_excel_file_has_not_come_in(coordinator, workspace):
+    files = sorted((workspace.home / "inkommet").rglob("*.docx"))
+    pending = [p for p in files if "Svar" in p.name][-1]  # only the Word answer: no Excel file yet
+    answer = coordinator.post(
+        f"/omgangar/{ROUND}/ladda-upp",
+        data={"csrf": csrf_of(coordinator)},
+        files=[("filer", (pending.name, pending.read_bytes()))],
+        headers={"X-Remiss-Upload": "1"},
+    )
+    org = re.search(rf'href="/omgangar/{ROUND}/org/([^"]+)"', answer.text).group(1)
+    page = coordinator.get(f"/omgangar/{ROUND}/org/{org}").text
+    assert "<li>Excelfilen har inte kommit in</li>" in page
+    assert "Tomt: Excel" not in page and "Excelfilen saknas" not in page
+
+
+def test_an_answer_that_needs_completion_is_reminded_like_an_incomplete_one(coordinator, workspace):
+    """'Behöver kompletteras' counts as incomplete for `remiss chase` until a new file comes."""
+    import datetime as dt
+
+    from remiss.services import operations
+
+    rows = coordinator.get(f"/api/rounds/{ROUND}/status").json()
+    org = next(r["organisation"] for r in rows if r["status"] == "complete")
+    answer = coordinator.post(
+        f"/omgangar/{ROUND}/org/{org}/komplettera",
+        data={"csrf": csrf_of(coordinator), "message": "Kostnaden saknas.", "new_deadline": "2016-05-20"},
+    )
+    assert answer.status_code == 200
+    reminded = []
+    day = dt.date(2016, 5, 2)
+    while day <= dt.date(2016, 5, 27) and not reminded:
+        reminded = [
+            r for r in operations.chase(open_work(workspace, ROUND, today=day)) if r.organisation == org
+        ]
+        day += dt.timedelta(days=1)
+    assert reminded and reminded[0].status == "incomplete"
+    body = Path(reminded[0].eml).read_text(encoding="utf-8", errors="replace")
+    assert "Kostnaden saknas." in email.message_from_string(body, policy=email.policy.default).get_content()
+
+
+def test_the_annex_page_speaks_the_rounds_own_words(coordinator, workspace, tmp_path):
+    """A round that asks 'frågor' offers the annex 'Per fråga', and names its job so."""
+    from remiss import resources
+    from remiss.services import operations
+
+    text = resources.bundled_round().read_text(encoding="utf-8").replace("catalog: ../catalog.yaml\n", "")
+    text = text.replace("id: sh-2016\n", "id: fragor-2016\nvocabulary:\n  item: [Fråga, frågor]\n", 1)
+    (tmp_path / "omgang.yaml").write_text(text, encoding="utf-8")
+    round_id, _ = operations.create_round(workspace, tmp_path / "omgang.yaml")
+    page = coordinator.get(f"/omgangar/{round_id}/bilaga").text
+    assert "Per fråga i stället för per förvaltning" in page and "åtgärd" not in page
+    assert "Per åtgärd i stället" in coordinator.get(f"/omgangar/{ROUND}/bilaga").text
+    built = coordinator.post(
+        f"/omgangar/{round_id}/bilaga", data={"csrf": csrf_of(coordinator), "by_measure": "true"}
+    )
+    assert "Utkast per fråga" in built.text
+
+
+def test_times_a_person_reads_are_stockholm_time(coordinator, workspace):
+    """A file that came 23:30 UTC on 28 April came 01:30 on 29 April in Stockholm: status, CLI, board."""
+    import datetime as dt
+
+    from tests.helpers import run_cli
+
+    from remiss.services.intake.collect import collect_paths
+    from remiss.services.status import round_status
+
+    files = sorted((workspace.home / "inkommet").rglob("*.docx"))
+    pending = [p for p in files if "Svar" in p.name][-1]
+    work = open_work(workspace, ROUND)
+    [result] = collect_paths(work.at(dt.datetime(2016, 4, 28, 23, 30, tzinfo=dt.UTC)), [pending])
+    with work.db.session() as session:
+        row = next(
+            s
+            for s in round_status(session, work.round, dt.date(2016, 5, 2))
+            if s.organisation == result.organisation
+        )
+    assert row.received.startswith("2016-04-29T01:30") and not row.late  # deadline 29 April, Stockholm
+    line = next(
+        line
+        for line in run_cli("status", ROUND, "--today", "2016-05-02").splitlines()
+        if row.name[:20] in line
+    )
+    assert " 29/4 " in line
+    board = coordinator.get(f"/omgangar/{ROUND}").text.split(f'id="org-{result.organisation}"')[1]
+    assert "2016-04-29 01:30" in board.split("</tr>")[0]

@@ -15,7 +15,7 @@ from rich.markup import escape
 from rich.measure import Measurement
 from rich.table import Table
 
-from remiss.domain.outcomes import AnswerStatus, Outcome
+from remiss.domain.outcomes import AnswerStatus, FileState, Outcome
 from remiss.services.files import display_name
 
 if TYPE_CHECKING:  # the results' modules are imported by the commands that make them
@@ -123,7 +123,7 @@ def _status(rows: Sequence[OrganisationStatus], title: str, empty: list[str] | N
         table.add_row(
             f"  {row.name}",
             f"[{STATUS_STYLE[row.status]}]{row.status.label}[/]",
-            "[red]ja[/]" if row.late else "nej",
+            "[red]ja[/]" if row.late else ("–" if row.status is AnswerStatus.MISSING else "nej"),
             _day_month(row.last_received),
             str(row.reminders),
             _day_month(row.extension),
@@ -150,9 +150,14 @@ def collect_table(rows: Sequence[CollectResult]) -> None:
         table.add_column(column, overflow="fold")
     for row in rows:
         notes = [_reason(row), *row.warnings, "sen" if row.late else ""]
+        label, style = row.outcome.label, OUTCOME_STYLE[row.outcome]
+        if row.earlier_state is not None:  # the same bytes as before: say what became of them
+            earlier = FileState(row.earlier_state)
+            label = f"{label}, redan {earlier.label}"
+            style = "red" if earlier is FileState.REJECTED else style
         table.add_row(
             escape(display_name(Path(row.file).name, 240)),  # the JSON keeps the path
-            f"[{OUTCOME_STYLE[row.outcome]}]{row.outcome.label}[/]",
+            f"[{style}]{escape(label)}[/]",
             row.organisation or "–",
             row.identified_by or "–",
             escape("; ".join(dict.fromkeys(n for n in notes if n))),

@@ -135,7 +135,7 @@ class AppendixRow:
     status: AnswerStatus
     received: str = ""  # "2016-04-28", "" when nothing came
     late: bool = False  # a file came after the (possibly extended) deadline
-    missing: list[str] = field(default_factory=list)  # e.g. "4.1.1 Kommentar", "Excelfilen saknas"
+    missing: list[str] = field(default_factory=list)  # "4.1.1 Kommentar", "Excelfilen har inte kommit in"
     versions: str = ""  # which file versions the annex used: "Word v2, Excel v1"
 
 

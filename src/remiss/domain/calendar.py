@@ -20,6 +20,12 @@ STOCKHOLM = ZoneInfo("Europe/Stockholm")
 WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
 
 
+def local_clock(moment: dt.datetime) -> str:
+    """'2026-12-07 05:31': an instant as a person in Stockholm reads it (naive means UTC, as stored)."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return aware.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
+
+
 @lru_cache(maxsize=1)
 def _swedish() -> holidays.HolidayBase:
     return holidays.country_holidays("SE", categories=(PUBLIC, DE_FACTO), language="sv")

@@ -62,7 +62,7 @@ def build_board(
         counts={k: counts.get(k, 0) for k in ("missing", "incomplete", "complete")},
         total=len(statuses),
         groups=list(dict.fromkeys(s.group for s in statuses)),
-        late=sum(1 for s in statuses if s.late and s.status != "complete"),
+        late=sum(1 for s in statuses if s.late),
         reviews=dict(Counter(r.label for r in found.values())),
     )
     if group:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from remiss.domain import calendar, schedule
 from remiss.mail import compose
+from remiss.services import review
 from remiss.services.chase.reminders import escalation, launch_day
 from remiss.services.context import RoundContext
 from remiss.services.status import round_status
@@ -38,7 +39,7 @@ def due_today(session: Session, ctx: RoundContext, today: dt.date) -> list[Previ
         return []
     launched_on = launch_day(session, ctx.round_id, today)
     found = []
-    for status in round_status(session, ctx, today):
+    for status in review.apply(round_status(session, ctx, today), review.reviews(session, ctx.round_id)):
         if status.status == "complete":
             continue
         org = ctx.organisation(status.organisation)

@@ -14,7 +14,7 @@ from pathlib import Path
 from remiss import progress
 from remiss.mail.settings import SmtpSettings
 from remiss.services import launch as launch_service
-from remiss.services import outbox, rounds
+from remiss.services import outbox, review, rounds
 from remiss.services.chase import extensions
 from remiss.services.chase import reminders as chase_service
 from remiss.services.status import OrganisationStatus, round_status
@@ -63,8 +63,12 @@ def chase(work: Work) -> list[chase_service.Reminder]:
         return []  # nothing is asked before launch, and nothing more once the round is closed
     with work.db.session() as session:
         launched_on = chase_service.launch_day(session, work.round_id, work.today)
+    with work.db.session() as session:  # "Behöver kompletteras" counts as incomplete until a new file
+        statuses = review.apply(
+            round_status(session, work.round, work.today), review.reviews(session, work.round_id)
+        )
     reminders = []
-    for org_status in status(work):
+    for org_status in statuses:
         with work.db.session() as session:
             reminder = chase_service.remind(session, work, org_status, launched_on=launched_on)
         if reminder is not None:

@@ -15,6 +15,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from remiss.domain.outcomes import AnswerStatus
 from remiss.errors import ConfigError, NotFoundError
 from remiss.mail import compose
 from remiss.services import outbox
@@ -155,7 +156,8 @@ def apply(statuses: list[OrganisationStatus], found: dict[str, Review]) -> list[
     for status in statuses:
         review = found.get(status.organisation)
         if review and review.state is ReviewState.COMPLETION and not review.answered:
-            status.status = "incomplete" if status.status != "missing" else status.status
+            if status.status is not AnswerStatus.MISSING:
+                status.status = AnswerStatus.INCOMPLETE
             status.problems = [*status.problems, f"Behöver kompletteras: {review.message}"]
     return statuses
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from remiss.documents.model import GENERAL
 from remiss.domain import Assignment, Group
-from remiss.domain.calendar import stockholm_today
+from remiss.domain.calendar import STOCKHOLM, stockholm_today
 from remiss.domain.outcomes import AnswerStatus, FileKind, FileState
 from remiss.services.context import RoundContext
 from remiss.services.files import display_name
@@ -27,6 +27,8 @@ _FileRow = Row  # id, organisation_id, kind, is_current, received_at, original_n
 # The rows of the lacking files, the lacking file ids, and whether to name what they lack.
 _Found = tuple[dict[int, list[AnswerRow]], dict[int, list[ValueRow]], set[int], bool]
 
+NOT_IN = "har inte kommit in"  # 'Excelfilen har inte kommit in': a whole file, not an empty answer
+
 
 @dataclass
 class OrganisationStatus:
@@ -34,8 +36,8 @@ class OrganisationStatus:
     name: str  # förvaltning as the annex prints it
     group: Group
     status: AnswerStatus
-    late: bool
-    received: str | None = None  # ISO time of the first accepted file
+    late: bool  # a file came in after the organisation's deadline; a missing answer is never late
+    received: str | None = None  # ISO time (Stockholm, with offset) of the first accepted file
     last_file: str | None = None  # name of the latest accepted file, as it was sent
     last_received: str | None = None  # ISO time of the latest accepted file
     versions: int = 0
@@ -57,10 +59,10 @@ def summary_line(rows: Sequence[OrganisationStatus]) -> str:
     """'20 kompletta, 1 ofullständig, 10 saknas av 31; 2 kom in efter sista svarsdag.'
 
     Late counts only organisations whose file came after their deadline: one that sent
-    nothing is missing, not late (each row's `late` is also true for it once the day passed).
+    nothing is missing, not late.
     """
     count = Counter(r.status for r in rows)
-    late = sum(1 for r in rows if r.late and r.status != AnswerStatus.MISSING and r.received)
+    late = sum(1 for r in rows if r.late)
     complete, incomplete = count[AnswerStatus.COMPLETE], count[AnswerStatus.INCOMPLETE]
     parts = (
         f"{complete} {'komplett' if complete == 1 else 'kompletta'}",
@@ -232,7 +234,7 @@ def _status_of(
         name=org.forvaltning,
         group=org.group,
         status=AnswerStatus.MISSING,
-        late=today > deadline,
+        late=False,
         reminders=len(reminders),
         last_reminder=max(reminders).isoformat() if reminders else None,
         extension=ctx.recipients[org_id].extended_to.isoformat()
@@ -242,9 +244,10 @@ def _status_of(
     if not files:
         return result
     first, last = min(files, key=lambda f: f.received_at), max(files, key=lambda f: f.received_at)
-    result.received = first.received_at.isoformat(timespec="minutes")
+    # Stockholm time (with its offset): the CLI, the annex and the workbook cut the day from it.
+    result.received = first.received_at.astimezone(STOCKHOLM).isoformat(timespec="minutes")
     result.last_file = display_name(last.original_name)
-    result.last_received = last.received_at.isoformat(timespec="minutes")
+    result.last_received = last.received_at.astimezone(STOCKHOLM).isoformat(timespec="minutes")
     result.versions = len(files)
     # Against the deadline in force now, so an extension granted afterwards is obeyed.
     result.late = any(stockholm_today(f.received_at) > deadline for f in files)
@@ -280,7 +283,7 @@ def _empty_answers(
     fields = ctx.definition.fields
     missing: list[str] = []
     if FileKind.DOCX not in current:
-        missing.append("Word-svaret saknas")
+        missing.append(f"{FileKind.DOCX.label} {NOT_IN}")
     elif current[FileKind.DOCX].id in lacking:
         filled = {
             (a.measure_key, a.field_id) for a in answers.get(current[FileKind.DOCX].id, []) if not a.empty
@@ -297,7 +300,7 @@ def _empty_answers(
     required_columns = [c for c in fields.excel if c.required]
     if assignments and required_columns:
         if FileKind.XLSX not in current:
-            missing.append("Excelfilen saknas")
+            missing.append(f"{FileKind.XLSX.label} {NOT_IN}")
         elif current[FileKind.XLSX].id in lacking:
             given = {
                 (v.measure_key, v.column_id)

@@ -12,19 +12,35 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from remiss.domain.calendar import local_clock
+from remiss.domain.catalog import Group
+from remiss.domain.outcomes import AnswerStatus, FileState, Outcome
+from remiss.services.status import NOT_IN
 from remiss.swedish import long_date
 
 TEMPLATES = Path(__file__).with_name("templates")
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
-STATUS_LABELS = {"missing": "Saknas", "incomplete": "Ofullständig", "complete": "Komplett"}
-GROUP_LABELS = {"fack": "Facknämnder", "stadsdel": "Stadsdelsnämnder", "bolag": "Bolag"}
-OUTCOME_LABELS = {
-    "accepted": "Mottagen",
-    "superseded": "Ny version",
-    "incomplete": "Mottagen, utan svar",
-    "duplicate": "Redan mottagen",
-    "rejected": "Avvisad",
-}
+# Every word comes from the domain's enums (one place for the CLI, mails, workbook and desk).
+STATUS_LABELS = {s.value: s.label.capitalize() for s in AnswerStatus}
+GROUP_LABELS = {g.value: g.label for g in Group}  # one organisation's kind: 'Fackförvaltning'
+GROUP_HEADINGS = {g.value: g.heading for g in Group}  # a filter or heading: 'Fackförvaltningar'
+
+
+def outcome_view(result: Any) -> tuple[str, str]:
+    """An upload's outcome as (label, css class): a duplicate says what became of the earlier
+    file, so the same bytes refused before read red with the refusal, never as 'received'."""
+    field = result.get if isinstance(result, dict) else lambda name: getattr(result, name, None)
+    outcome = Outcome(field("outcome"))
+    earlier = FileState(field("earlier_state")) if field("earlier_state") else None
+    if outcome is Outcome.DUPLICATE and earlier is not None:
+        css = {FileState.REJECTED: "fel", FileState.WITHDRAWN: "varn"}.get(earlier, "neutral")
+        return f"{outcome.label.capitalize()}, redan {earlier.label}", css
+    css = {
+        Outcome.REJECTED: "fel",
+        Outcome.INCOMPLETE: "varn",
+        Outcome.DUPLICATE: "neutral",
+    }.get(outcome, "ok")
+    return outcome.label.capitalize(), css
 
 
 def when(value: dt.datetime | str | None) -> str:
@@ -33,9 +49,7 @@ def when(value: dt.datetime | str | None) -> str:
         return "–"
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
+    return local_clock(value)
 
 
 def day(value: dt.date | str | None) -> str:
@@ -67,7 +81,13 @@ def environment() -> Environment:
     )
     env.filters.update(when=when, day=day)
     env.globals.update(days_left=days_left)
-    env.globals.update(STATUS_LABELS=STATUS_LABELS, GROUP_LABELS=GROUP_LABELS, OUTCOME_LABELS=OUTCOME_LABELS)
+    env.globals.update(
+        STATUS_LABELS=STATUS_LABELS,
+        NOT_IN=NOT_IN,
+        GROUP_LABELS=GROUP_LABELS,
+        GROUP_HEADINGS=GROUP_HEADINGS,
+        outcome_view=outcome_view,
+    )
     return env
 
 

@@ -64,7 +64,7 @@ def write_tracking_workbook(
         cell.font = Font(bold=True)
         sheet.column_dimensions[get_column_letter(col)].width = width
     for offset, row in enumerate(rows, start=1):
-        _write_row(sheet, HEADER_ROW + offset, definition, row)
+        _write_row(sheet, HEADER_ROW + offset, definition, row, today)
     sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, 2)
     last = get_column_letter(len(COLUMNS))
     sheet.auto_filter.ref = f"A{HEADER_ROW}:{last}{HEADER_ROW + len(rows)}"
@@ -91,14 +91,25 @@ def summary_rows(rows: Sequence[OrganisationStatus]) -> list[dict[str, object]]:
     ]
 
 
-def _write_row(sheet: Any, r: int, definition: RoundDefinition, row: OrganisationStatus) -> None:
+def _late(row: OrganisationStatus, deadline: dt.date, today: dt.date) -> str:
+    """'ja' for a file that came late; a missing answer is not late, but says its day has passed."""
+    if row.late:
+        return "ja"
+    if row.status is AnswerStatus.MISSING and today > deadline:
+        return "saknas, sista svarsdag passerad"
+    return "nej"
+
+
+def _write_row(
+    sheet: Any, r: int, definition: RoundDefinition, row: OrganisationStatus, today: dt.date
+) -> None:
     gaps = row.empty + row.problems
     values: list[object] = [
         row.name,
         row.organisation,
         row.group.label,
         row.status.label,
-        "ja" if row.late else "nej",
+        _late(row, _date(row.extension) or definition.deadline, today),
         _date(row.extension) or definition.deadline,
         _date(row.extension),
         _datetime(row.received),

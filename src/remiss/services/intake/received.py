@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from remiss.domain.outcomes import Outcome
+from remiss.domain.outcomes import FileState, Outcome
 from remiss.services.files import as_text, display_name
 from remiss.services.intake.records import describe_duplicate
 from remiss.store.database import Database
@@ -33,6 +33,7 @@ class CollectResult:
     identified_by: str | None = None  # egenskaper | referens | filnamn | rubriker
     code: str | None = None  # the refusal's code when rejected
     receipt: str | None = None  # the kvittens .eml written for an accepted file
+    earlier_state: FileState | None = None  # a duplicate's stored file: accepted, refused or withdrawn
 
 
 @dataclass
@@ -61,6 +62,7 @@ def duplicate(path: Path, first: ReceivedFileRow) -> CollectResult:
         describe_duplicate(first),
         first.kind,
         identified_by=first.identified_by,
+        earlier_state=FileState(first.status),
     )
 
 
@@ -88,6 +90,8 @@ def same_run(path: Path, first: CollectResult) -> CollectResult:
         f"Samma fil som {first_name} i den här insamlingen ({how}).",
         first.kind,
         identified_by=first.identified_by,
+        earlier_state=first.earlier_state
+        or (FileState.REJECTED if first.outcome is Outcome.REJECTED else FileState.ACCEPTED),
     )
 
 

@@ -6,6 +6,7 @@ from sqlalchemy import exists, func, insert, select
 from sqlalchemy.orm import Session
 
 from remiss.documents.model import Extracted
+from remiss.domain.calendar import local_clock
 from remiss.domain.outcomes import FileState
 from remiss.store.schema import AnswerRow, ReceivedFileRow, ValueRow
 
@@ -51,7 +52,7 @@ def insert_answers(session: Session, files: list[tuple[int, Extracted]]) -> None
 def describe_duplicate(earlier: ReceivedFileRow) -> str:
     from remiss.services.files import display_name
 
-    when = earlier.received_at.strftime("%Y-%m-%d %H:%M")
+    when = local_clock(earlier.received_at)
     name = display_name(earlier.original_name)
     if earlier.status == FileState.REJECTED:
         return f"Samma fil som {name}, som avvisades {when}: {earlier.reason}"

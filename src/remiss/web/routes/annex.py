@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
+from remiss.domain.calendar import STOCKHOLM
 from remiss.errors import NotFoundError
 from remiss.web import templating
 from remiss.web.actor import acting
@@ -49,11 +50,12 @@ def annex_build(
     by_measure: Annotated[bool, Form()] = False,
 ) -> Response:
     desk = common.desk(request)
-    common.round_context(request, round_id)  # an unknown round is refused now, not in the job
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+    ctx = common.round_context(request, round_id)  # an unknown round is refused now, not in the job
+    stamp = dt.datetime.now(STOCKHOLM).strftime("%Y%m%d-%H%M%S")  # the file name a coordinator reads
     kind = "slutlig" if final else "utkast"
     name = f"bilaga-{round_id}{'-per-atgard' if by_measure else ''}-{kind}-{stamp}.docx"
-    title = f"{'Slutlig bilaga' if final else 'Utkast'}{' per åtgärd' if by_measure else ''}"
+    per = f" per {ctx.definition.vocabulary.item.one}" if by_measure else ""
+    title = f"{'Slutlig bilaga' if final else 'Utkast'}{per}"
     title += "".join(label for on, label in ((pdf, ", PDF"), (xlsx, ", arbetsbok")) if on)
 
     def build(job: Job) -> None:
