@@ -69,3 +69,16 @@ def pg_cluster():
 def pg_database(pg_cluster):
     """Make a fresh, empty database in the cluster: returns its postgresql+psycopg:// URL."""
     return lambda: pg_cluster.url(pg_cluster.create_database())
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The fast tier runs on SQLite: a test's PostgreSQL run belongs to the full suite.
+
+    Every store test is parametrized over both back ends; the PostgreSQL half starts a
+    cluster and repeats what the SQLite half already checks in the fast tier, so it is
+    marked `slow` here (the full suite, what CI runs, still runs it).
+    """
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if "postgresql" in params.values():
+            item.add_marker(pytest.mark.slow)

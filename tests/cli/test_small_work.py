@@ -57,6 +57,7 @@ def home(tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.mark.slow  # a child process that imports the whole CLI
 def test_one_organisation_launched_and_one_file_collected_without_prefect(home: Path) -> None:
     launched = run(home, "round", "launch", "sh-2016-liten", "--json")
     assert not launched["prefect"]
@@ -85,6 +86,7 @@ def test_a_bad_small_work_setting_is_named(home: Path) -> None:
     assert "REMISS_SMALL_WORK ska vara ett heltal" in said["err"] and "'några'" in said["err"]
 
 
+@pytest.mark.slow  # a child process that imports the whole CLI
 def test_send_without_smtp_lists_nothing_per_message_and_starts_no_prefect(home: Path) -> None:
     env = {"REMISS_SMTP_HOST": "", "REMISS_SMTP_BLOCK": ""}
     assert run(home, "round", "launch", "sh-2016-liten", "--json", **env)["code"] in (0, None)

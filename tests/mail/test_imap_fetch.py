@@ -27,6 +27,9 @@ D = dt.date
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000")
 
 
+pytestmark = pytest.mark.slow  # a real Dovecot per test
+
+
 def _message(sender: str, subject: str, files: dict[str, bytes], **headers: str) -> EmailMessage:
     message = EmailMessage()
     message["From"], message["To"], message["Subject"] = sender, USER, subject

@@ -20,6 +20,7 @@ import signal
 import subprocess
 import sys
 
+import pytest
 from sqlalchemy import select
 
 from remiss.mail.settings import smtp_from_env
@@ -44,6 +45,9 @@ if sys.argv[1] == "chase":
     operations.chase(open_work(workspace, round_id, today=dt.date.fromisoformat(sys.argv[3])))
 operations.send_outbox(workspace, smtp_from_env(), round_id)
 """
+
+
+pytestmark = pytest.mark.slow  # kills real processes mid-send
 
 
 def _start(args: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
