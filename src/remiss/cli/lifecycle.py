@@ -65,10 +65,26 @@ def round_list(json: JsonOption = False, today: DayOption = None) -> None:
     table = Table(
         title="Omgångar", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True
     )
-    for column in ("Id", "Titel", "Svarsdag", "Läge", "Kompl.", "Ofullst.", "Saknas"):
-        table.add_column(column, no_wrap=True, justify="right" if column[-1] in ".s" else "left")
+    # The id is what a coordinator types next, so it is never cut; the title gives way.
+    widths = {
+        "Id": max([2, *(len(r.id) for r in rounds)]),
+        "Svarsdag": 10,
+        "Läge": max([4, *(len(r.state_label) for r in rounds)]),
+    }
+    columns = ("Id", "Titel", "Svarsdag", "Läge", "Kompl.", "Ofullst.", "Saknas")
+    others = sum(widths.get(c, len(c)) for c in columns if c != "Titel") + 2 * len(columns)
+    title_width = max(8, min(TITLE_WIDTH, console.width - others))
+    widths["Titel"] = title_width
+    for column in columns:
+        table.add_column(
+            column,
+            no_wrap=True,
+            width=widths.get(column, len(column)),
+            overflow="ellipsis",
+            justify="right" if column[-1] in ".s" else "left",
+        )
     for r in rounds:
-        title = r.title if len(r.title) <= TITLE_WIDTH else r.title[: TITLE_WIDTH - 1] + "…"
+        title = r.title if len(r.title) <= title_width else r.title[: title_width - 1] + "…"
         counts = (str(r.counts[s]) for s in ("complete", "incomplete", "missing"))
         table.add_row(r.id, escape(title), r.deadline, r.state_label, *counts)
     console.print(table)

@@ -97,9 +97,7 @@ _TEXTS: dict[str, Callable[[Detail], str]] = {
     "file.confirmed": lambda d: (
         f"Den väntande filen {_name(d)} bekräftades och gäller nu som version {d.get('version')}."
     ),
-    "link.issued": lambda d: (
-        f"En ny personlig svarslänk skapades (länk {d.get('link')}); en tidigare slutade gälla."
-    ),
+    "link.issued": lambda d: f"En personlig svarslänk skapades (länk {d.get('link')}).",
     "link.revoked": lambda d: "Svarslänken spärrades.",
     "web.submitted": lambda d: f"Svaret skickades in på nämndens sida ({d.get('files')} filer).",
     "mail.unhandled": lambda d: (
