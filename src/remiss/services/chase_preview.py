@@ -12,14 +12,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from remiss.domain import calendar, schedule
-from remiss.mail import compose
+from remiss.domain import schedule
 from remiss.services import review
-from remiss.services.chase.reminders import escalation, launch_day
+from remiss.services.chase.reminders import launch_day, render_reminder
 from remiss.services.context import RoundContext
 from remiss.services.status import round_status
 from remiss.store.schema import ReminderRow
-from remiss.swedish import long_date
 
 
 @dataclass(frozen=True)
@@ -47,22 +45,7 @@ def due_today(session: Session, ctx: RoundContext, today: dt.date) -> list[Previ
         slot = schedule.due_slot(ctx.definition.reminders, deadline, today, launched_on)
         if slot is None or _written(session, ctx.round_id, org.id, slot.day, today):
             continue
-        overdue = today > deadline
-        cc = escalation(ctx.definition.reminders, org) if overdue else []
-        subject, body = compose.render(
-            "reminder",
-            definition=ctx.definition,
-            org=org,
-            status=status.status,
-            empty=status.empty,
-            problems=status.problems,
-            deadline=long_date(deadline),
-            overdue=overdue,
-            deadline_today=today == deadline,
-            days_left=calendar.working_days_between(today, deadline),
-            extended=ctx.recipients[org.id].extended_to is not None,
-            copied=cc,
-        )
+        subject, body, cc = render_reminder(ctx, status, org, deadline, today)
         found.append(
             Preview(org.id, org.forvaltning, status.status, slot.label, list(org.email), subject, body, cc)
         )

@@ -20,6 +20,7 @@ from remiss.domain.outcomes import AnswerStatus, MessageKind
 from remiss.domain.round import ReminderPolicy
 from remiss.mail import compose
 from remiss.services import outbox
+from remiss.services.context import RoundContext
 from remiss.services.status import OrganisationStatus
 from remiss.services.work import Work
 from remiss.store import audit
@@ -95,15 +96,13 @@ def escalation(policy: ReminderPolicy, org: Organisation) -> list[str]:
     return list(dict.fromkeys(a for a in wanted if a and a not in org.email))
 
 
-def _write(
-    session: Session,
-    work: Work,
-    status: OrganisationStatus,
-    org: Organisation,
-    slot: schedule.Slot,
-    deadline: dt.date,
-) -> Reminder:
-    ctx, today = work.round, work.today
+def render_reminder(
+    ctx: RoundContext, status: OrganisationStatus, org: Organisation, deadline: dt.date, today: dt.date
+) -> tuple[str, str, list[str]]:
+    """The reminder `org` gets today: subject, body and the escalation copies (after the deadline).
+
+    One place for what chase writes and what the desk's preview shows, so they never differ.
+    """
     overdue = today > deadline
     cc = escalation(ctx.definition.reminders, org) if overdue else []
     subject, body = compose.render(
@@ -120,6 +119,19 @@ def _write(
         extended=ctx.recipients[org.id].extended_to is not None,
         copied=cc,
     )
+    return subject, body, cc
+
+
+def _write(
+    session: Session,
+    work: Work,
+    status: OrganisationStatus,
+    org: Organisation,
+    slot: schedule.Slot,
+    deadline: dt.date,
+) -> Reminder:
+    ctx, today = work.round, work.today
+    subject, body, cc = render_reminder(ctx, status, org, deadline, today)
     key = reminder_key(ctx.round_id, org.id, slot.day)
     message = compose.build_message(to=list(org.email), cc=cc, subject=subject, body=body, key=key)
     path = work.workspace.round_outbox(ctx.round_id, org.id) / f"paminnelse-{today.isoformat()}.eml"
