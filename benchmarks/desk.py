@@ -71,6 +71,8 @@ def set_up(home: Path, orgs: int, measures: int) -> tuple[Workspace, list[Path]]
 
 
 def serve(ws: Workspace, port: int) -> uvicorn.Server:
+    import remiss_flows.serve  # noqa: F401  the heap of `remiss serve`: Prefect and the flows loaded
+
     app = create_app(ws)
 
     @app.middleware("http")

@@ -131,11 +131,10 @@ def _lacking_files(session: Session, ctx: RoundContext, current: list[_FileRow])
     fields = ctx.definition.fields
     word_ids = [f.id for f in fields.word if f.required]
     column_ids = [c.id for c in fields.excel if c.required]
-    keys = list(ctx.definition.measures_by_key)
-    filled = dict(session.execute(_filled(ctx.round_id, FileKind.DOCX, AnswerRow, keys).where(
+    filled = dict(session.execute(_filled(ctx.round_id, FileKind.DOCX, AnswerRow).where(
         AnswerRow.empty.is_(False), AnswerRow.field_id.in_(word_ids)
     )).tuples().all())  # fmt: skip
-    given = dict(session.execute(_filled(ctx.round_id, FileKind.XLSX, ValueRow, keys).where(
+    given = dict(session.execute(_filled(ctx.round_id, FileKind.XLSX, ValueRow).where(
         ValueRow.column_id.in_(column_ids), func.trim(ValueRow.raw, _WHITESPACE) != ""
     )).tuples().all())  # fmt: skip
     general = set(
@@ -172,9 +171,11 @@ def _current_of(round_id: str, kind: str) -> tuple[ColumnElement[bool], ...]:
     )
 
 
-def _filled(round_id: str, kind: str, table: type[AnswerRow] | type[ValueRow], keys: list[str]) -> Select:
+def _filled(round_id: str, kind: str, table: type[AnswerRow] | type[ValueRow]) -> Select:
     """Per current file of `kind`: how many rows of `table` belong to an assigned åtgärd (the
-    caller adds what makes a row count as filled)."""
+    caller adds what makes a row count as filled). The join with the assignments is the only
+    filter on the åtgärd: an `IN` list of the round's keys made SQLite probe the index once per
+    key and file (120,000 probes at 1,000 organisations) instead of reading each file's range."""
     return (
         select(ReceivedFileRow.id, func.count())
         .join(table, table.file_id == ReceivedFileRow.id)
@@ -186,7 +187,7 @@ def _filled(round_id: str, kind: str, table: type[AnswerRow] | type[ValueRow], k
                 AssignmentRow.measure_key == table.measure_key,
             ),
         )
-        .where(*_current_of(round_id, kind), table.measure_key.in_(keys))
+        .where(*_current_of(round_id, kind))
         .group_by(ReceivedFileRow.id)
     )
 

