@@ -20,6 +20,7 @@ _SEPARATORS = (
     'w:lineRule="auto"/></w:pPr><w:r><w:continuationSeparator/></w:r></w:p></w:{kind}>'
 )
 PARTS = ("word/footnotes.xml", "word/endnotes.xml")
+NOTE_PART = dict(zip(("footnote", "endnote"), PARTS, strict=True))  # kind -> its part
 
 
 class AnnexNotes:
@@ -37,7 +38,7 @@ class AnnexNotes:
     def parts(self) -> dict[str, bytes]:
         declarations = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in NAMESPACES.items())
         found = {}
-        for kind, part in zip(("footnote", "endnote"), PARTS, strict=True):
+        for kind, part in NOTE_PART.items():
             notes = "".join(
                 f'<w:{kind} w:id="{number}">{body}</w:{kind}>'
                 for number, body in enumerate(self._notes[kind], start=1)
