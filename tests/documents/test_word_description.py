@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from tests.helpers import SOFFICE, libreoffice_resave, rewrite_member
+from tests.documents.test_word_beside import edit, text_of
+from tests.helpers import SOFFICE, libreoffice_resave
 
 from remiss.documents.ooxml import w
 from remiss.documents.word.reader import read_response_docx
@@ -22,19 +23,6 @@ from remiss.documents.word.template import DEFAULT_INSTRUCTIONS, build_response_
 
 ORG = "kultur"
 TYPED = "Nämnden har ersatt beskrivningen med sitt eget svar."
-
-
-def text_of(p: etree._Element) -> str:
-    return "".join(t.text or "" for t in p.iter(w("t")))
-
-
-def edited(data: bytes, change) -> bytes:
-    def changed(xml: bytes) -> bytes:
-        root = etree.fromstring(xml)
-        change(root)
-        return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-    return rewrite_member(data, "word/document.xml", changed)
 
 
 def replace_text(paragraph: etree._Element, text: str) -> None:
@@ -70,7 +58,7 @@ def test_one_paragraph_typed_over_the_description_is_the_first_fields_answer(def
     def type_over(root: etree._Element) -> None:
         replace_text(description_paragraph(root, first.measure.description), TYPED)
 
-    found, warnings = answers(edited(data, type_over), definition, assignments)
+    found, warnings = answers(edit(data, type_over), definition, assignments)
     field = definition.fields.word[0]
     assert found[(first.key, field.id)].text == TYPED
     assert found[(first.key, field.id)].found_by == "tag"  # the controls are still there
@@ -96,7 +84,7 @@ def test_the_typed_paragraph_comes_before_what_was_written_in_the_field(definiti
             showing.getparent().remove(showing)
         replace_text(control.find(f"{w('sdtContent')}/{w('p')}"), "Och i fältet.")
 
-    found, _warnings = answers(edited(data, type_over_and_fill), definition, assignments)
+    found, _warnings = answers(edit(data, type_over_and_fill), definition, assignments)
     assert found[(first.key, field.id)].text == f"{TYPED}\nOch i fältet."
 
 
@@ -119,7 +107,7 @@ def test_the_templates_own_texts_are_never_an_answer(definition, template) -> No
         )
         label.addnext(moved)
 
-    found, warnings = answers(edited(data, shuffle), definition, assignments)
+    found, warnings = answers(edit(data, shuffle), definition, assignments)
     assert all(a.empty for a in found.values()), [a.text for a in found.values() if not a.empty]
     assert not [m for m in warnings if "utanför svarsfälten" in m]
     assert all(instructions not in a.text for a in found.values())
@@ -137,7 +125,7 @@ def test_typed_over_in_libreoffice_the_description_is_read_as_the_answer(
     def type_over(root: etree._Element) -> None:
         replace_text(description_paragraph(root, first.measure.description), TYPED)
 
-    returned = libreoffice_resave(edited(saved, type_over), tmp_path, "docx", stem="svar")
+    returned = libreoffice_resave(edit(saved, type_over), tmp_path, "docx", stem="svar")
     found, warnings = answers(returned, definition, assignments)
     field = definition.fields.word[0]
     assert found[(first.key, field.id)].text == TYPED

@@ -24,6 +24,7 @@ from xml.sax.saxutils import escape
 import docx
 from docx.oxml.ns import qn
 from lxml import etree
+from tests.annex.returned import png
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -306,25 +307,7 @@ NOTES = Source(
 # --- 3b: links and pictures inside notes -----------------------------------------------------
 
 
-def _png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
-    """A real PNG of one colour (no imaging library needed)."""
-    import struct
-    import zlib
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    rows = (b"\x00" + bytes(rgb) * width) * height
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
-
-
-NOTE_PICTURE = _png(48, 24, (20, 110, 60))
+NOTE_PICTURE = png(48, 24, (20, 110, 60))  # a real PNG, made without an imaging library
 NOTE_LINK = "https://start.stockholm/om-stockholms-stad/utredningar-statistik-och-fakta/statistik/"
 ENDNOTE_LINK = "mailto:kultur@stockholm.se"
 
@@ -380,7 +363,9 @@ NOTE_MEDIA = Source(
     + _note(
         "endnote",
         1,
-        '<w:r><w:t xml:space="preserve">Frågor om siffrorna besvaras av </w:t></w:r>'
+        '<w:r><w:t xml:space="preserve">Frågor om </w:t></w:r>'
+        "<w:r><w:rPr><w:i/></w:rPr><w:t>siffrorna</w:t></w:r>"
+        '<w:r><w:t xml:space="preserve"> besvaras av </w:t></w:r>'
         + hyperlink("rIdSlutLank", "kulturförvaltningens kansli")
         + "<w:r><w:t>.</w:t></w:r>",
     ),

@@ -29,27 +29,8 @@ from tests.helpers import SOFFICE, libreoffice_resave
 from remiss.documents.ooxml import PKG_RELS, R, W
 from remiss.documents.word.media import RM, RM_HREF, RM_IMAGE
 from remiss.documents.word.notes import RM_KIND, RM_NOTE
-from remiss.documents.word.reader import read_response_docx
-from remiss.documents.word.template import build_response_docx
 
 NS = {"w": W, "r": R, "a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
-ORG = "kultur"
-
-
-@pytest.fixture
-def read(definition, catalog, identity_for):
-    """The answer to the first åtgärd's Kommentar after a document was pasted into it."""
-    assignments = definition.assignments_for(ORG, catalog)
-    template = build_response_docx(definition, catalog.by_id[ORG], assignments, identity_for(ORG))
-    key = assignments[0].key
-
-    def answer(source: bytes):
-        data = corpus.paste(template, f"remiss:{key}:kommentar", source)
-        extracted = read_response_docx(data, "kultur.docx", definition, assignments)
-        found = next(a for a in extracted.answers if (a.measure_key, a.field_id) == (key, "kommentar"))
-        return found, extracted.warnings
-
-    return answer
 
 
 def relationships(package: zipfile.ZipFile, part: str) -> dict[str, etree._Element]:
@@ -119,19 +100,19 @@ def _bytes(package: zipfile.ZipFile) -> bytes:
     return out.getvalue()
 
 
-def test_a_notes_link_and_picture_are_carried_and_related_from_the_notes_part(read) -> None:
-    found, warnings = read(corpus.NOTE_MEDIA.docx())
+def test_a_notes_link_and_picture_are_carried_and_related_from_the_notes_part(answer) -> None:
+    found, warnings = answer(corpus.NOTE_MEDIA)
     check_carried(found, warnings)
     check_compiled(found.xml)
 
 
 @pytest.mark.slow
 @pytest.mark.skipif(SOFFICE is None, reason="needs LibreOffice")
-def test_the_same_in_the_copy_libreoffice_saves(read, tmp_path: Path) -> None:
+def test_the_same_in_the_copy_libreoffice_saves(answer, tmp_path: Path) -> None:
     made = libreoffice_resave(corpus.NOTE_MEDIA.docx(), tmp_path, "docx", stem="fotnoter-med-lankar")
     with zipfile.ZipFile(io.BytesIO(made)) as package:  # LibreOffice writes the notes' own .rels
         assert corpus.NOTE_LINK in package.read("word/_rels/footnotes.xml.rels").decode()
-    found, warnings = read(made)
+    found, warnings = answer(made)
     check_carried(found, warnings)
     check_compiled(found.xml)
 
@@ -140,8 +121,8 @@ def test_the_same_in_the_copy_libreoffice_saves(read, tmp_path: Path) -> None:
 @pytest.mark.skipif(
     SOFFICE is None or shutil.which("pdfimages") is None, reason="needs LibreOffice and poppler"
 )
-def test_the_notes_link_and_picture_are_on_the_rendered_page(read, tmp_path: Path) -> None:
-    found, _warnings = read(corpus.NOTE_MEDIA.docx())
+def test_the_notes_link_and_picture_are_on_the_rendered_page(answer, tmp_path: Path) -> None:
+    found, _warnings = answer(corpus.NOTE_MEDIA)
     annex = _bytes(compiled(found.xml))
     text = render({"bilaga": annex}, tmp_path)["bilaga"]
     assert text is not None
