@@ -12,10 +12,14 @@ are in the PDF.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import io
+import random
 import shutil
+import struct
 import subprocess
 import zipfile
+import zlib
 from pathlib import Path
 
 import docx
@@ -27,7 +31,7 @@ from tests.fidelity.test_carried import compiled
 from tests.helpers import SOFFICE, libreoffice_resave
 
 from remiss.documents.ooxml import PKG_RELS, R, W
-from remiss.documents.word.media import RM, RM_HREF, RM_IMAGE
+from remiss.documents.word.media import MAX_ANSWER_IMAGE_BYTES, MAX_IMAGE_BYTES, RM, RM_HREF, RM_IMAGE
 from remiss.documents.word.notes import RM_KIND, RM_NOTE
 
 NS = {"w": W, "r": R, "a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
@@ -136,3 +140,26 @@ def test_the_notes_link_and_picture_are_on_the_rendered_page(answer, tmp_path: P
     raw = pdf.read_bytes()
     for address in (corpus.NOTE_LINK, corpus.ENDNOTE_LINK):
         assert f"/URI({address})".encode() in raw  # a live link, not text
+
+
+def test_a_notes_pictures_count_against_the_answers_limit(answer) -> None:
+    """15 MB of pictures per answer, its notes' included: a file cannot multiply one picture
+    by referring to it from note after note."""
+    # an ancillary chunk of bytes that do not compress (a zip bomb they are not): almost 5 MB
+    filler = random.Random(14).randbytes(MAX_IMAGE_BYTES - 4096)
+    checksum = zlib.crc32(b"zzZz" + filler)
+    chunk = struct.pack(">I", len(filler)) + b"zzZz" + filler + struct.pack(">I", checksum)
+    large = corpus.NOTE_PICTURE[:-12] + chunk + corpus.NOTE_PICTURE[-12:]
+    assert 3 * len(large) <= MAX_ANSWER_IMAGE_BYTES < 4 * len(large)
+    three = "".join(corpus.picture("rIdFotBild", 100 + n, f"Bild {n} i brödtexten") for n in range(3))
+    source = dataclasses.replace(
+        corpus.NOTE_MEDIA,
+        body=corpus.p("Tre bilder i texten", runs=three) + corpus.NOTE_MEDIA.body,
+        relationships=[("rIdFotBild", f"{corpus._RT}/image", "media/diagram.png", False)],
+        media={"media/diagram.png": large},
+    )
+    found, warnings = answer(source)
+    assert len(list(etree.fromstring(found.xml).iter(RM_IMAGE))) == 3  # the body's three
+    assert not list(carried_notes(found.xml)["footnote"].iter(RM_IMAGE))  # over the limit: a line
+    assert "[Bild: Utlån av e-böcker per månad – ingår inte i sammanställningen]" in found.text
+    assert any("bilder utöver 15 MB per svar" in m for m in warnings)

@@ -216,6 +216,13 @@ def strip_forged(holder: etree._Element) -> None:
             del element.attrib[attribute]
 
 
+@dataclass
+class ImageBudget:
+    """The picture bytes one answer has carried so far, its notes' included."""
+
+    spent: int = 0
+
+
 class MediaCarrier:
     """Rewrites one answer's pictures, links and text boxes in place; remembers what had to go.
 
@@ -223,12 +230,12 @@ class MediaCarrier:
     read in place); a chart, SmartArt, picture in a format the annex cannot show, linked
     picture or embedded object leaves a visible line where it was (`marked`)."""
 
-    def __init__(self, media: PackageMedia) -> None:
+    def __init__(self, media: PackageMedia, budget: ImageBudget | None = None) -> None:
         self.media = media
         self.dropped: set[str] = set()
         self.marked: set[str] = set()
         self.moved = False  # a text box's content was moved into the answer
-        self._carried = 0
+        self.budget = budget if budget is not None else ImageBudget()
 
     def carry(self, holder: etree._Element) -> None:
         for link in list(holder.iter(w("hyperlink"))):
@@ -307,11 +314,11 @@ class MediaCarrier:
         if data is None or info is None:
             self._mark(run, element, "Bild", descr, "bilder i andra format än PNG, JPEG och GIF")
             return
-        if self._carried + len(data) > MAX_ANSWER_IMAGE_BYTES:
+        if self.budget.spent + len(data) > MAX_ANSWER_IMAGE_BYTES:
             limit = MAX_ANSWER_IMAGE_BYTES // 1024 // 1024
             self._mark(run, element, "Bild", descr, f"bilder utöver {limit} MB per svar")
             return
-        self._carried += len(data)
+        self.budget.spent += len(data)
         kind, width_px, height_px = info
         if not (0 < cx <= MAX_EMU and 0 < cy <= MAX_EMU):
             cx, cy = max(width_px, 1) * EMU_PER_PIXEL, max(height_px, 1) * EMU_PER_PIXEL

@@ -19,7 +19,7 @@ from lxml import etree
 
 from remiss.documents.ooxml import W, w
 from remiss.documents.word.lists import ListCarrier
-from remiss.documents.word.media import RM, RM_HREF, MediaCarrier, PackageMedia, strip_forged
+from remiss.documents.word.media import RM, RM_HREF, ImageBudget, MediaCarrier, PackageMedia, strip_forged
 from remiss.documents.word.notes import RM_KIND, NoteCarrier
 from remiss.documents.word.styled import StyleResolver, insert_ordered, needs_resolving, resolve_styles
 from remiss.documents.word.wordml import STYLE_LIST_BULLET, STYLE_LIST_NUMBER, STYLE_PLACEHOLDER
@@ -175,9 +175,16 @@ class Passed:
         self.dropped: set[str] = set()
         self.marked: set[str] = set()
         self.carried: list[etree._Element] = []
+        self.budget = ImageBudget()  # the answer's pictures, its notes' included
 
 
-def run_passes(holder: etree._Element, passes: int, media: PackageMedia | None, whole: bool = True) -> Passed:
+def run_passes(
+    holder: etree._Element,
+    passes: int,
+    media: PackageMedia | None,
+    whole: bool = True,
+    budget: ImageBudget | None = None,
+) -> Passed:
     """Clean the blocks in `holder` in place.
 
     Tracked changes are accepted, wrappers unwrapped, references dropped. With the file's
@@ -187,6 +194,8 @@ def run_passes(holder: etree._Element, passes: int, media: PackageMedia | None, 
     is then the notes part's), but no note inside a note, and no lists or styles.
     """
     passed = Passed()
+    if budget is not None:
+        passed.budget = budget
     if passes & _FORGED:
         strip_forged(holder)
     if passes & _HISTORY:
@@ -194,7 +203,7 @@ def run_passes(holder: etree._Element, passes: int, media: PackageMedia | None, 
     if passes & _WRAPPED:
         _unwrap_all(holder, _WRAPPERS)
     if media is not None and passes & _MEDIA:
-        carrier = MediaCarrier(media)
+        carrier = MediaCarrier(media, passed.budget)
         carrier.carry(holder)
         passed.dropped |= carrier.dropped
         passed.marked |= carrier.marked
@@ -233,9 +242,10 @@ def _carry_notes(holder: etree._Element, media: PackageMedia, passed: Passed) ->
         holder = etree.Element(w("sdtContent"))  # the note keeps its rm: attributes
         holder.extend(list(note))
         own = media.related(f"{note.get(RM_KIND)}s")
-        # The notes part was not looked at: every pass. Without the part's relationships
-        # (none found), its pictures and links are dropped and reported like the body's.
-        inner = run_passes(holder, ~0, own, whole=False) if own is not None else run_passes(holder, ~0, None)
+        # The notes part was not looked at: every pass. Its pictures count against the
+        # answer's limit; what its relationships do not resolve is marked or dropped and
+        # reported like the body's.
+        inner = run_passes(holder, ~0, own, whole=False, budget=passed.budget)
         note.extend(list(holder))
         passed.dropped |= inner.dropped - set(_NOTES.values())
         passed.marked |= inner.marked
