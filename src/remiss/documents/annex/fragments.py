@@ -31,7 +31,7 @@ from remiss.documents.annex.blocks import (
     table_properties,
 )
 from remiss.documents.annex.media import AnnexMedia
-from remiss.documents.annex.notes import AnnexNotes, note_mark
+from remiss.documents.annex.notes import NOTE_PART, AnnexNotes, note_mark
 from remiss.documents.ooxml import R as R_NS
 from remiss.documents.ooxml import W, w
 from remiss.documents.word.lists import RM_ID as RM_LIST_ID
@@ -183,7 +183,7 @@ class FragmentCleaner:
             return None
         holder = etree.Element(SDT_CONTENT, nsmap={"w": W})
         holder.extend(list(note))
-        inner = FragmentCleaner(self._numbering, self._media)
+        inner = FragmentCleaner(self._numbering, self._media.of_part(NOTE_PART[kind]))
         inner._lists = self._lists
         inner._list_ids = self._list_ids
         if not inner.clean(holder):
