@@ -33,6 +33,7 @@ from remiss.documents.model import (
     AppendixRow,
 )
 from remiss.documents.ooxml import W
+from remiss.documents.word.media import RM
 from remiss.documents.word.reader import read_response_docx
 from remiss.documents.word.template import build_response_docx
 from remiss.domain.outcomes import AnswerStatus
@@ -123,3 +124,23 @@ def test_the_endnotes_follow_their_heading_on_the_last_page(annex: AnnexDocument
     flat = " ".join(body.split())
     assert "Se även slutnoteni." in flat and "i en slutnot ii." in flat and "Se även slutnoteniii." in flat
     assert pdf.read_bytes().count(b"/URI(mailto:kultur@stockholm.se)") == 1  # the endnote's link lives
+
+
+def _answer_with_endnote(run_properties: str) -> str:
+    return (
+        f'<w:sdtContent xmlns:w="{W}" xmlns:rm="{RM}"><w:p><w:r><w:t>Synlig text.</w:t></w:r>'
+        f'<w:r>{run_properties}<rm:noteRef rm:kind="endnote" rm:id="1"/></w:r></w:p>'
+        '<rm:note rm:kind="endnote" rm:id="1"><w:p><w:r><w:t>Slutnotens text.</w:t></w:r></w:p></rm:note>'
+        "</w:sdtContent>"
+    )
+
+
+@pytest.mark.parametrize("hidden", ["<w:vanish/>", "<w:specVanish/>", "<w:webHidden/>"])
+def test_an_endnote_referenced_only_from_hidden_text_gives_no_empty_heading(hidden: str) -> None:
+    shown = compiled(_answer_with_endnote("<w:rPr><w:i/></w:rPr>"))
+    assert "Slutnoter" in shown.read("word/document.xml").decode()
+    assert "Slutnotens text." in shown.read("word/endnotes.xml").decode()
+    package = compiled(_answer_with_endnote(f"<w:rPr>{hidden}</w:rPr>"))
+    document = package.read("word/document.xml").decode()
+    assert "Synlig text." in document
+    assert "Slutnoter" not in document and "endnoteReference" not in document

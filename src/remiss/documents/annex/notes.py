@@ -15,8 +15,11 @@ contents): where Word prints endnotes, and a reader of a 60-page annex finds the
 
 from __future__ import annotations
 
+from lxml import etree
+
 from remiss.documents.annex import styles as styles
 from remiss.documents.annex.package import NAMESPACES
+from remiss.documents.ooxml import shown, w
 from remiss.documents.word.notes import RM_ID, RM_KIND, RM_NOTE, RM_NOTE_REF
 from remiss.documents.xmlsafe import parse_untrusted
 from remiss.errors import RejectedFile
@@ -70,7 +73,9 @@ def note_mark(kind: str) -> str:
 
 def carries_endnote(xml: str) -> bool:
     """Whether a stored answer holds an endnote reference with its note (which the annex
-    then writes). Parsed only when its text mentions an endnote: few answers do."""
+    then writes), in a run that is printed: a reference in hidden text is dropped with its run,
+    and the endnotes' heading must not stand over nothing. Parsed only when its text mentions
+    an endnote: few answers do."""
     if 'kind="endnote"' not in xml:
         return False
     try:
@@ -78,4 +83,11 @@ def carries_endnote(xml: str) -> bool:
     except RejectedFile:
         return False
     notes = {n.get(RM_ID) for n in root.iter(RM_NOTE) if n.get(RM_KIND) == "endnote"}
-    return any(r.get(RM_KIND) == "endnote" and r.get(RM_ID) in notes for r in root.iter(RM_NOTE_REF))
+    return any(
+        r.get(RM_KIND) == "endnote" and r.get(RM_ID) in notes and _printed(r) for r in root.iter(RM_NOTE_REF)
+    )
+
+
+def _printed(reference: etree._Element) -> bool:
+    run = reference.getparent()
+    return run is None or shown(run.find(w("rPr")))
