@@ -103,9 +103,9 @@ def round_show(round_id: RoundArg, json: JsonOption = False, today: DayOption = 
         return
     s = detail.summary
     console.print(f"[bold]{escape(s.title)}[/] ({s.id})", highlight=False)
+    budget = f"budgetår {detail.budget_year} · " if detail.budget_year else ""
     console.print(
-        f"Diarienummer {escape(s.diarienummer)} · budgetår {detail.budget_year} · "
-        f"sista svarsdag {s.deadline} · {s.state_label}",
+        f"Diarienummer {escape(s.diarienummer)} · {budget}sista svarsdag {s.deadline} · {s.state_label}",
         highlight=False,
     )
     status_table(detail.statuses, f"Status för {s.id} ({s.state_label})")
