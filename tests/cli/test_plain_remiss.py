@@ -53,7 +53,7 @@ def test_a_round_without_budget_year_is_created_launched_and_shown_without_one(t
         assert len(run_json("round", "launch", round_id)) == len(RECIPIENTS)
 
     plain = _request(tmp_path / "hem", "remiss-2016", "kultur")
-    assert "nämndernas kommentarer till delrapporterna\" (dnr KS 2016/0417).\n" in plain
+    assert 'nämndernas kommentarer till delrapporterna" (dnr KS 2016/0417).\n' in plain
     assert "budget" not in plain.split("\n\n")[1]  # the opening sentence
     budget = _request(tmp_path / "hem", "budget-2016", "kultur")
     assert "(dnr KS 2016/0417) inför budget 2017.\n" in budget
@@ -112,4 +112,3 @@ def test_0007_database_keeps_its_years_and_takes_rounds_without_one(url):
         years = dict(connection.execute(text("SELECT id, budget_year FROM rounds")).all())
     assert years == {"gammal-2016": 2017, "utan-2016": 2017}  # the year after its deadline
     database.dispose()
-
