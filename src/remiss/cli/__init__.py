@@ -19,6 +19,7 @@ import typer
 from remiss.cli import failures, lifecycle
 from remiss.cli.handoff import run_flow, small_work
 from remiss.cli.links import link_app
+from remiss.cli.options import ByOption, DayOption, JsonOption, OrgArg, RoundArg
 from remiss.cli.progress import progress_bars
 from remiss.cli.render import (
     annex_report,
@@ -56,15 +57,6 @@ db_app = typer.Typer(help="Databasens schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(link_app, name="link")
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Skriv resultatet som JSON (för skript).")]
-RoundArg = Annotated[str, typer.Argument(metavar="OMGÅNG", help="Omgångens id, t.ex. sh-2016.")]
-DayOption = Annotated[
-    dt.date | None,
-    typer.Option(
-        "--today", parser=parse_date, metavar="ÅÅÅÅ-MM-DD", help="Räkna som om dagens datum vore detta."
-    ),
-]
 
 
 def _home() -> str:
@@ -361,13 +353,11 @@ def _serve_demo(home: Path, result: Any) -> None:
 @app.command()
 def extend(
     round_id: RoundArg,
-    organisation: Annotated[
-        str, typer.Argument(metavar="ORGANISATION", help="Förvaltningens id i katalogen, t.ex. bromma.")
-    ],
+    organisation: OrgArg,
     until: Annotated[
         dt.date, typer.Argument(parser=parse_date, metavar="DATUM", help="Ny sista svarsdag (ÅÅÅÅ-MM-DD).")
     ],
-    by: lifecycle.ByOption = None,
+    by: ByOption = None,
     json: JsonOption = False,
 ) -> None:
     """Ge en förvaltning anstånd: ett eget sista svarsdatum som påminnelser och status följer."""
