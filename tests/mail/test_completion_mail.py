@@ -47,7 +47,7 @@ def test_the_completion_mail_repeats_the_namnds_answer_page_as_the_request_does(
     assert (
         "Skicka det kompletterade svaret senast 13 maj 2016. Använd samma Word- och Excelfil som förut; "
         "den nya versionen ersätter den förra.\n\n"
-        "Ni kan också komplettera svaret direkt i webbläsaren, eller ladda upp de nya filerna, "
+        "Ni kan också komplettera svaret direkt i webbläsaren, eller ladda upp de kompletterade filerna, "
         f"på nämndens egen sida:\n  {url}\n"
         "Länken är personlig för nämnden och gäller tills remissomgången stängs. Dela den bara med dem "
         "som ska skriva svaret. Den här länken ersätter den ni har fått tidigare, som inte längre gäller.\n\n"
