@@ -19,12 +19,15 @@ LINK = re.compile(r"/svar/([A-Za-z0-9_-]{32,})")
 
 
 def link_token(workspace: Workspace, round_id: str, org_id: str) -> str:
-    """The token in the newest request mail to `org_id` (the only place it exists in clear)."""
+    """The token in the newest mail with a link to `org_id`, a request or a request for completion
+    (the only places it exists in clear)."""
     folder = workspace.round_outbox(round_id, org_id)
-    mails = sorted(folder.glob("begaran*.eml"), key=lambda p: p.stat().st_mtime)
-    message = email.message_from_bytes(mails[-1].read_bytes(), policy=email.policy.default)
-    body = message.get_body(preferencelist=("plain",)).get_content()
-    return LINK.findall(body)[-1]
+    for mail in sorted(folder.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns, reverse=True):
+        message = email.message_from_bytes(mail.read_bytes(), policy=email.policy.default)
+        found = LINK.findall(message.get_body(preferencelist=("plain",)).get_content())
+        if found:
+            return found[-1]
+    raise AssertionError(f"no mail to {org_id} carries a link")
 
 
 def silent(work: Work, count: int = 1, *, order: str = "") -> list[str]:

@@ -164,6 +164,7 @@ def test_a_namnd_answers_in_the_browser_and_another_uploads(workspace, monkeypat
         # The desk asks the first for a completion; it shows on the page and is answered
         with work.db.session() as session:
             review.request_completion(session, replace(work, by="anna"), writer, "Beskriv kostnaden.")
+        token = link_token(workspace, ROUND, writer)  # its mail carries a fresh link
         page.goto(f"{base}/svar/{token}")
         page.get_by_role("heading", name="Samordnarna ber nämnden komplettera svaret").wait_for()
         assert "Beskriv kostnaden." in page.content()

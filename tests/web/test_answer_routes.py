@@ -168,9 +168,12 @@ def test_late_and_a_completion_request_show_on_the_page(app, two, workspace):
     with work.db.session() as session:
         review.request_completion(session, replace(work, by="anna"), org, "Beskriv kostnaden för 1.1.")
     late = create_app(workspace, clock=lambda: dt.date(2016, 6, 1))
-    page = TestClient(late).get(f"/svar/{token}")
+    renewed = link_token(workspace, ROUND, org)  # the request for completion carries a fresh link
+    page = TestClient(late).get(f"/svar/{renewed}")
     assert "Sista svarsdagen har passerat" in page.text and "tas fortfarande emot" in page.text
     assert "komplettera" in page.text and "Beskriv kostnaden för 1.1." in page.text
+    old = TestClient(late).get(f"/svar/{token}")
+    assert old.status_code == 410 and "det senaste brevet" in old.text
 
 
 def test_the_token_stays_out_of_the_access_log():

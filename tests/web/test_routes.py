@@ -114,6 +114,7 @@ def test_completion_request_is_mailed_and_shown_on_the_board(coordinator):
         data={"csrf": token, "message": "Åtgärd 4.1.1 saknar kostnad.", "new_deadline": "2016-05-20"},
     )
     assert answer.status_code == 200 and "Begäran om komplettering är skriven" in answer.text
+    assert "Har nämnden en giltig svarslänk får den en ny i brevet" in answer.text  # the form says so
     with db.session() as session:
         mail = session.scalar(select(OutboxRow).where(OutboxRow.kind == "completion"))
         assert mail is not None and mail.organisation_id == org

@@ -12,13 +12,14 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
 from remiss.cli import failures, lifecycle
 from remiss.cli.handoff import run_flow, small_work
 from remiss.cli.links import link_app
+from remiss.cli.options import ByOption, DayOption, JsonOption, OrgArg, RoundArg
 from remiss.cli.progress import progress_bars
 from remiss.cli.render import (
     annex_report,
@@ -37,6 +38,9 @@ from remiss.errors import RemissError
 from remiss.settings import Workspace
 from remiss.swedish import parse_date
 
+if TYPE_CHECKING:
+    from remiss.services.work import Work
+
 # The CLI reports errors itself, in Swedish; Prefect's console logging would repeat them as
 # tracebacks. PREFECT_LOGGING_LEVEL=INFO brings Prefect's run logs back.
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
@@ -53,15 +57,6 @@ db_app = typer.Typer(help="Databasens schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(link_app, name="link")
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Skriv resultatet som JSON (för skript).")]
-RoundArg = Annotated[str, typer.Argument(metavar="OMGÅNG", help="Omgångens id, t.ex. sh-2016.")]
-DayOption = Annotated[
-    dt.date | None,
-    typer.Option(
-        "--today", parser=parse_date, metavar="ÅÅÅÅ-MM-DD", help="Räkna som om dagens datum vore detta."
-    ),
-]
 
 
 def _home() -> str:
@@ -93,14 +88,21 @@ def round_launch(round_id: RoundArg, json: JsonOption = False) -> None:
     from remiss.cli import checks
     from remiss.services.lifecycle.dates import date_warnings
 
-    if checks.nothing_to_launch(round_id, quiet=json):
+    work = checks.round_work(round_id)  # read once: the checks and, without serve, the launch itself
+    if checks.nothing_to_launch(work, quiet=json):
         if json:
             emit_json([])
         return
-    deadline = checks.round_context(round_id).definition.deadline
+    deadline = work.round.definition.deadline
     lifecycle.warn(date_warnings(deadline, f"Sista svarsdag {deadline}", working_day=False))
-    plain = _plain_launch(round_id)
-    issued = run_flow("launch", "launch_round", round_id, _home(), progress=progress_bars(json), plain=plain)
+    issued = run_flow(
+        "launch",
+        "launch_round",
+        round_id,
+        _home(),
+        progress=progress_bars(json),
+        plain=lambda: _plain_launch(work),
+    )
     if json:
         emit_json(issued)
     else:
@@ -117,8 +119,9 @@ def collect(
     from remiss.cli import checks
     from remiss.services.lifecycle.state import ensure_open
 
-    checks.launched_round(round_id, "samla in")
-    ensure_open(checks.round_work(round_id))  # a closed round says so before Prefect starts
+    work = checks.round_work(round_id)
+    checks.launched(work, "samla in")
+    ensure_open(work)  # a closed round says so before Prefect starts
     checks.existing_paths(paths)
     checks.intake_limits()
 
@@ -137,7 +140,7 @@ def collect(
         _home(),
         progress=progress,
         prepare=start_parsers,
-        plain=_plain_collect(round_id, paths),
+        plain=lambda: _plain_collect(work, paths),
     )
     keys = ("file", "outcome", "organisation", "identified_by", "reason", "late", "warnings", "receipt")
     emit_json(results, keys) if json else collect_table(results)
@@ -145,33 +148,34 @@ def collect(
         raise typer.Exit(3)
 
 
-def _plain_launch(round_id: str) -> Callable[[], object] | None:
-    """Launching a few organisations as plain calls (see handoff.small_work), else None."""
+def _plain_launch(work: Work) -> Callable[[], object] | None:
+    """Launching a few organisations as plain calls (see handoff.small_work), else None; asked only
+    when serve has not taken the launch."""
     from remiss import progress
     from remiss.services import operations
-    from remiss.services.work import open_work
 
-    work = open_work(Workspace.from_env(), round_id)
-    pending = operations.pending_launch(work)
-    if not small_work(len(pending)) or os.environ.get("REMISS_SMTP_BLOCK"):
+    if os.environ.get("REMISS_SMTP_BLOCK"):
         return None  # a Prefect Secret block holds the SMTP settings: only the flow reads it
+    pending = operations.pending_launch(work)
+    if not small_work(len(pending)):
+        return None
 
     def launch() -> object:
         from remiss.mail.settings import smtp_from_env
 
         progress.start("launch", len(pending), "Skickar ut mallar")
         issued = operations.issue_many(work, pending)
-        operations.send_outbox(work.workspace, smtp_from_env(), round_id)
+        operations.send_outbox(work.workspace, smtp_from_env(), work.round_id)
         return issued
 
     return launch
 
 
-def _plain_collect(round_id: str, paths: list[Path]) -> Callable[[], object] | None:
-    """Collecting a few files as plain calls (see handoff.small_work), else None."""
+def _plain_collect(work: Work, paths: list[Path]) -> Callable[[], object] | None:
+    """Collecting a few files as plain calls (see handoff.small_work), else None; asked only when
+    serve has not taken the collection."""
     from remiss import progress
     from remiss.services.intake.collect import collect_paths, expand_paths
-    from remiss.services.work import open_work
 
     files = expand_paths([p.resolve() for p in paths])
     if not small_work(len(files)):
@@ -179,7 +183,7 @@ def _plain_collect(round_id: str, paths: list[Path]) -> Callable[[], object] | N
 
     def collect() -> object:
         progress.start("collect", len(files), "Läser in filer")
-        return collect_paths(open_work(Workspace.from_env(), round_id), files)
+        return collect_paths(work, files)
 
     return collect
 
@@ -349,13 +353,11 @@ def _serve_demo(home: Path, result: Any) -> None:
 @app.command()
 def extend(
     round_id: RoundArg,
-    organisation: Annotated[
-        str, typer.Argument(metavar="ORGANISATION", help="Förvaltningens id i katalogen, t.ex. bromma.")
-    ],
+    organisation: OrgArg,
     until: Annotated[
         dt.date, typer.Argument(parser=parse_date, metavar="DATUM", help="Ny sista svarsdag (ÅÅÅÅ-MM-DD).")
     ],
-    by: lifecycle.ByOption = None,
+    by: ByOption = None,
     json: JsonOption = False,
 ) -> None:
     """Ge en förvaltning anstånd: ett eget sista svarsdatum som påminnelser och status följer."""
@@ -391,15 +393,16 @@ def send(
     if round_id is not None:
         checks.round_context(round_id)
     checks.smtp_settings()
-    plain = None
-    if not smtp_configured():  # nothing can be sent: list what waits without starting Prefect
 
-        def plain() -> object:
-            from remiss.services import operations
+    def listed() -> object:
+        from remiss.services import operations
 
-            return operations.send_outbox(Workspace.from_env(), None, round_id)
+        return operations.send_outbox(Workspace.from_env(), None, round_id)
 
-    report = run_flow("mail", "send_mail", _home(), round_id, plain=plain)
+    # Nothing can be sent without SMTP: list what waits without starting Prefect.
+    report = run_flow(
+        "mail", "send_mail", _home(), round_id, plain=lambda: None if smtp_configured() else listed
+    )
     outbox = Workspace.from_env().outbox
     emit_json(report) if json else outbox_report(
         report, outbox / round_id if round_id else outbox, every=every

@@ -51,13 +51,18 @@ def round_context(round_id: str) -> RoundContext:
 
 def launched_round(round_id: str, action: str) -> RoundContext:
     """The round, which must have been launched for `action` (e.g. "samla in svar") to mean anything."""
-    ctx = round_context(round_id)
+    return launched(round_work(round_id), action).round
+
+
+def launched(work: Work, action: str) -> Work:
+    """`work`, whose round must have been launched for `action` to mean anything."""
+    round_id, ctx = work.round_id, work.round
     if not ctx.launched:
         raise StateError(
             f"Omgången '{round_id}' är inte utskickad än, så det finns inga svar att {action}. "
             f"Skicka ut den först: remiss round launch {round_id}"
         )
-    return ctx
+    return work
 
 
 def existing_paths(paths: list[Path]) -> list[Path]:
@@ -121,7 +126,7 @@ def intake_limits() -> None:
     IntakeLimits.from_env()
 
 
-def nothing_to_launch(round_id: str, *, quiet: bool = False) -> bool:
+def nothing_to_launch(work: Work, *, quiet: bool = False) -> bool:
     """Whether `round launch` would do nothing: every recipient issued, and no mail to send.
 
     Says so (on stderr, unless `quiet`) and saves the Prefect start; with SMTP settings the
@@ -130,8 +135,7 @@ def nothing_to_launch(round_id: str, *, quiet: bool = False) -> bool:
     from remiss.cli.render import errors
     from remiss.mail.settings import smtp_configured
 
-    work = round_work(round_id)
-    ctx = work.round
+    round_id, ctx = work.round_id, work.round
     smtp_settings()
     if not ctx.launched or smtp_configured():
         return False

@@ -31,24 +31,27 @@ def run_flow(
     *args: Any,
     progress: Listener | None = None,
     prepare: Callable[[], object] | None = None,
-    plain: Callable[[], Any] | None = None,
+    plain: Callable[[], Callable[[], Any] | None] | None = None,
     **kwargs: Any,
 ) -> Any:
     """`remiss_flows.<module>.<name>(*args, **kwargs)`, by serve if it runs; `prepare` only runs locally.
 
-    `plain` is the same work as plain service calls, given by a command whose work is small
-    (see `small_work`): without serve, it runs instead of the flow, so that one file or one
-    organisation does not pay for importing Prefect and starting its API (several times the
-    work itself). Everything it does is in the store and the audit log as from the flow.
+    `plain` is asked only when serve did not take the work: it returns the same work as plain
+    service calls when the work is small (see `small_work`), else None. That work then runs
+    instead of the flow, so that one file or one organisation does not pay for importing
+    Prefect and starting its API (several times the work itself); everything it does is in the
+    store and the audit log as from the flow. Asked this late, a command whose work serve does
+    never reads what only the plain work needs (the pending organisations, the files).
     """
     result = _hand_off(name, args, kwargs, progress)
     if result is not _NOT_HANDED:
         return result
     if prepare is not None:
         prepare()
-    if plain is not None:
+    local = plain() if plain is not None else None
+    if local is not None:
         with reporting(progress):
-            return plain()
+            return local()
     flow = getattr(importlib.import_module(f"remiss_flows.{module}"), name)
     with reporting(progress):
         return flow(*args, **kwargs)

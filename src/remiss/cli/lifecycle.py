@@ -13,27 +13,12 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
+from remiss.cli.options import ByOption, DayOption, JsonOption, OrgArg, RoundArg
 from remiss.cli.render import console, count, emit_json, errors, status_table, to_json
 from remiss.swedish import parse_date
 
 if TYPE_CHECKING:
     from remiss.services.work import Work
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Skriv resultatet som JSON (för skript).")]
-RoundArg = Annotated[str, typer.Argument(metavar="OMGÅNG", help="Omgångens id, t.ex. sh-2016.")]
-OrgArg = Annotated[
-    str, typer.Argument(metavar="ORGANISATION", help="Förvaltningens id i katalogen, t.ex. bromma.")
-]
-ByOption = Annotated[
-    str | None,
-    typer.Option("--by", help="Vem som gör ändringen, för loggen (standard: användaren i operativsystemet)."),
-]
-DayOption = Annotated[
-    dt.date | None,
-    typer.Option(
-        "--today", parser=parse_date, metavar="ÅÅÅÅ-MM-DD", help="Räkna som om dagens datum vore detta."
-    ),
-]
 
 
 TITLE_WIDTH = 20  # the list fits 80 columns; `round show` prints the whole title
@@ -103,9 +88,9 @@ def round_show(round_id: RoundArg, json: JsonOption = False, today: DayOption = 
         return
     s = detail.summary
     console.print(f"[bold]{escape(s.title)}[/] ({s.id})", highlight=False)
+    budget = f"budgetår {detail.budget_year} · " if detail.budget_year else ""
     console.print(
-        f"Diarienummer {escape(s.diarienummer)} · budgetår {detail.budget_year} · "
-        f"sista svarsdag {s.deadline} · {s.state_label}",
+        f"Diarienummer {escape(s.diarienummer)} · {budget}sista svarsdag {s.deadline} · {s.state_label}",
         highlight=False,
     )
     status_table(detail.statuses, f"Status för {s.id} ({s.state_label})")

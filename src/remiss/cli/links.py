@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import typer
 
+from remiss.cli.options import OrgArg, RoundArg
 from remiss.settings import Workspace
 
 link_app = typer.Typer(
     help="Nämndernas personliga svarslänkar (sidan /svar/… i remiss serve).", no_args_is_help=True
 )
-RoundArg = Annotated[str, typer.Argument(metavar="OMGÅNG", help="Omgångens id, t.ex. sh-2016.")]
-OrgArg = Annotated[
-    str, typer.Argument(metavar="ORGANISATION", help="Förvaltningens id i katalogen, t.ex. bromma.")
-]
 
 
 @link_app.command("new")

@@ -110,7 +110,9 @@ class _Voice:
 
 
 def _voice(definition: RoundDefinition, org: Organisation) -> _Voice:
-    return _Voice(org, now=definition.deadline.year, year=definition.budget_year)
+    # A plain remiss prepares no budget: its answers look to the year after the deadline.
+    year = definition.budget_year or definition.deadline.year + 1
+    return _Voice(org, now=definition.deadline.year, year=year)
 
 
 def _topic(assignment: Assignment) -> str:

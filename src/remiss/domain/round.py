@@ -292,7 +292,9 @@ class RoundDefinition(_Strict):
     id: str = Field(pattern=SLUG, max_length=40)
     title: str = Field(min_length=3)
     diarienummer: str = Field(min_length=1)
-    budget_year: int = Field(ge=2000, le=2100)
+    budget_year: int | None = Field(
+        default=None, ge=2000, le=2100, description="The budget the round prepares; none for a plain remiss."
+    )
     deadline: Day
     sender: str = "Stadsledningskontoret"
     missing_text: str = "Skrivning saknas."

@@ -87,6 +87,13 @@ def mail_link(session: Session, round_id: str, org_id: str, *, by: str) -> str:
     return link_url(issue_link(session, round_id, org_id, by=by))
 
 
+def follow_up_link(session: Session, round_id: str, org_id: str, *, by: str) -> str | None:
+    """The URL a later mail to the nämnd carries (a request for completion): only the token's hash
+    is stored, so the link is repeated by `mail_link` as a fresh one when the nämnd has a live
+    link; a link ended from the desk stays ended (None)."""
+    return mail_link(session, round_id, org_id, by=by) if has_live_link(session, round_id, org_id) else None
+
+
 def reissue(work: Work, org_id: str) -> str:
     """A new link for `org_id` from the desk or the CLI; returns its URL (the old link is replaced)."""
     _check_recipient(work, org_id)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from remiss.domain.outcomes import AnswerStatus
 from remiss.errors import ConfigError, NotFoundError
 from remiss.mail import compose
-from remiss.services import outbox
+from remiss.services import links, outbox
 from remiss.services.chase import extensions
 from remiss.services.context import RoundContext
 from remiss.services.status import OrganisationStatus
@@ -86,6 +86,7 @@ def request_completion(
         message=message,
         deadline=long_date(new_deadline) if new_deadline else None,
         by=by,
+        link=links.follow_up_link(session, ctx.round_id, org_id, by=by),
     )
     key = f"completion:{ctx.round_id}:{org_id}:{row.id}"
     mail = compose.build_message(to=list(org.email), subject=subject, body=body, key=key)

@@ -55,7 +55,7 @@ class RoundRow(Base):
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     title: Mapped[str] = mapped_column(Text)
     diarienummer: Mapped[str] = mapped_column(String(100))
-    budget_year: Mapped[int]
+    budget_year: Mapped[int | None]  # a plain remiss prepares no budget (migration 0008)
     deadline: Mapped[dt.date] = mapped_column(Date)
     definition_yaml: Mapped[str] = mapped_column(Text)
     secret: Mapped[str] = mapped_column(String(128))

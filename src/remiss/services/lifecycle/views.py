@@ -53,7 +53,7 @@ class QuarantinedFile:
 @dataclass(frozen=True)
 class RoundDetail:
     summary: RoundSummary
-    budget_year: int
+    budget_year: int | None  # None: a remiss not tied to a budget
     statuses: list[OrganisationStatus]  # the recipients still asked, in annex order
     withdrawn_recipients: list[str]
     files: dict[str, int]  # accepted | withdrawn | rejected -> number of files

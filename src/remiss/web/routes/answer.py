@@ -167,7 +167,10 @@ def csrf_for(work: Work, link: links.Link) -> str:
     return hmac.new(secret, f"svar:{link.token_hash}".encode(), hashlib.sha256).hexdigest()
 
 
-async def _form(request: Request, link: links.Link, work: Work) -> Any:
+async def _posted(request: Request, token: str, kind: str) -> tuple[links.Link, Work, Any]:
+    """A form sent from the nämnd's page: the live link, a Work for its round, and the form once its
+    CSRF token is checked (else Refused, as `_open`)."""
+    link, work = _open(request, token, kind)
     form = await request.form()
     sent = request.headers.get("x-csrf-token") or str(form.get("csrf") or "")
     if not hmac.compare_digest(sent, csrf_for(work, link)):
@@ -180,7 +183,16 @@ async def _form(request: Request, link: links.Link, work: Work) -> Any:
                 403,
             )
         )
-    return form
+    return link, work, form
+
+
+async def _save_draft(work: Work, link: links.Link, form: Any) -> dt.datetime:
+    """The page's text fields as the nämnd's draft: the rich editor's HTML when the form says "rik"."""
+    assert link.organisation_id
+    fields = {k: str(v) for k, v in form.items() if isinstance(v, str)}
+    return await run_in_threadpool(
+        answering.save_draft, work, link.organisation_id, fields, rich=fields.get("format") == "rik"
+    )
 
 
 def _page(
@@ -250,14 +262,9 @@ async def template(request: Request, token: str, kind: str) -> Response:
 @router.post("/svar/{token}/utkast")
 @_guard
 async def save(request: Request, token: str) -> Response:
-    link, work = _open(request, token, "write")
-    form = await _form(request, link, work)
-    assert link.organisation_id
-    fields = {k: str(v) for k, v in form.items() if isinstance(v, str)}
+    link, work, form = await _posted(request, token, "write")
     try:
-        saved = await run_in_threadpool(
-            answering.save_draft, work, link.organisation_id, fields, rich=fields.get("format") == "rik"
-        )
+        saved = await _save_draft(work, link, form)
     except RemissError as exc:
         if request.headers.get("x-remiss-draft"):
             return JSONResponse({"error": str(exc)}, status_code=409, headers=_private())
@@ -270,14 +277,10 @@ async def save(request: Request, token: str) -> Response:
 @router.post("/svar/{token}/skicka")
 @_guard
 async def submit(request: Request, token: str) -> Response:
-    link, work = _open(request, token, "send")
-    form = await _form(request, link, work)
+    link, work, form = await _posted(request, token, "send")
     assert link.organisation_id
-    fields = {k: str(v) for k, v in form.items() if isinstance(v, str)}
     try:
-        await run_in_threadpool(
-            answering.save_draft, work, link.organisation_id, fields, rich=fields.get("format") == "rik"
-        )
+        await _save_draft(work, link, form)
         results = await run_in_threadpool(answering.submit, work, link.organisation_id)
     except RemissError as exc:
         return _page(request, token, link, work, status=409, error=str(exc))
@@ -287,8 +290,7 @@ async def submit(request: Request, token: str) -> Response:
 @router.post("/svar/{token}/ladda-upp")
 @_guard
 async def upload(request: Request, token: str) -> Response:
-    link, work = _open(request, token, "send")
-    form = await _form(request, link, work)
+    link, work, form = await _posted(request, token, "send")
     assert link.organisation_id
     files: list[tuple[str, bytes]] = []
     for item in form.getlist("filer"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass, replace
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -19,10 +20,19 @@ from remiss.web.security import Viewer, viewer
 router = APIRouter()
 
 
-def _board_context(
-    request: Request, round_id: str, grupp: str, status: str, sortera: str, ordning: str
-) -> dict[str, object]:
-    sortera = sortera if sortera in board_service.SORTS else "grupp"
+@dataclass(frozen=True)
+class BoardQuery:
+    """The board's filter and order, named as in its address (the page and its polled table share it)."""
+
+    grupp: str = ""
+    status: str = ""
+    sortera: str = "grupp"
+    ordning: str = "stigande"
+
+
+def _board_context(request: Request, round_id: str, asked: BoardQuery) -> dict[str, object]:
+    if asked.sortera not in board_service.SORTS:
+        asked = replace(asked, sortera="grupp")
     desk = common.desk(request)
     with desk.db.session() as session:
         ctx = load_context(session, round_id)
@@ -31,12 +41,12 @@ def _board_context(
             session,
             ctx,
             desk.today(),
-            group=grupp or None,
-            status=status or None,
-            sort=sortera,
-            descending=ordning == "fallande",
+            group=asked.grupp or None,
+            status=asked.status or None,
+            sort=asked.sortera,
+            descending=asked.ordning == "fallande",
         )
-    query = {"grupp": grupp, "status": status, "sortera": sortera, "ordning": ordning}
+    query = asdict(asked)
     return {
         "ctx": ctx,
         "board": board,
@@ -53,7 +63,7 @@ def _board_context(
     }
 
 
-Filter = Annotated[str, Query()]
+Asked = Annotated[BoardQuery, Depends()]
 
 
 @router.get("/omgangar/{round_id}", include_in_schema=False)
@@ -61,15 +71,12 @@ def board_page(
     request: Request,
     round_id: str,
     who: Annotated[Viewer, Depends(viewer)],
-    grupp: Filter = "",
-    status: Filter = "",
-    sortera: Filter = "grupp",
-    ordning: Filter = "stigande",
-    klart: Filter = "",
+    asked: Asked,
+    klart: Annotated[str, Query()] = "",
 ) -> Response:
     from remiss.web.routes.lifecycle import BOARD_NOTICES
 
-    found = _board_context(request, round_id, grupp, status, sortera, ordning)
+    found = _board_context(request, round_id, asked)
     return templating.page(
         request,
         "board.html",
@@ -86,10 +93,7 @@ def board_table(
     request: Request,
     round_id: str,
     _who: Annotated[Viewer, Depends(viewer)],
-    grupp: Filter = "",
-    status: Filter = "",
-    sortera: Filter = "grupp",
-    ordning: Filter = "stigande",
+    asked: Asked,
 ) -> Response:
-    found = _board_context(request, round_id, grupp, status, sortera, ordning)
+    found = _board_context(request, round_id, asked)
     return templating.fragment("partials/board_table.html", **found)
