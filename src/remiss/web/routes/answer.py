@@ -32,6 +32,7 @@ from remiss.domain.outcomes import FileKind
 from remiss.errors import RemissError
 from remiss.services import answering, links
 from remiss.services.work import Work, open_work
+from remiss.swedish import join_and
 from remiss.web import templating
 from remiss.web.routes import common
 
@@ -196,12 +197,21 @@ def _page(
         base=f"/svar/{token}",
         csrf=csrf_for(work, link),
         markup=markup,
+        excel_columns=_columns(work),
         CHANNEL_LABELS=CHANNEL_LABELS,
         KIND_LABELS=KIND_LABELS,
         title=f"Svar från {view.dossier.organisation.namnd}",
         **({"results": None, "message": None, "error": None, "sent": False} | extra),
     )
     return HTMLResponse(html, status_code=status, headers=_private())
+
+
+def _columns(work: Work) -> str:
+    """'med kolumnerna ”Ställningstagande” och ”Antal …”': the round's own Excel columns."""
+    labels = [f"”{c.label}”" for c in work.round.definition.fields.excel]
+    if not labels:
+        return ""
+    return f" med {'kolumnen' if len(labels) == 1 else 'kolumnerna'} {join_and(labels)}"
 
 
 def _shown(results: list[Any]) -> list[dict[str, Any]]:

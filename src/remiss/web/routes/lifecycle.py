@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -117,7 +118,7 @@ async def attribute_file(
     await _run(
         request, round_id, who, lambda work: attribute.attribute_file(work, str(file_id), organisation)
     )
-    return _to(f"/omgangar/{round_id}/karantan?klart=1")
+    return _to(f"/omgangar/{round_id}/karantan?{urlencode({'klart': '1', 'org': organisation})}")
 
 
 @router.post("/omgangar/{round_id}/karantan/{file_id}/bekrafta", include_in_schema=False)

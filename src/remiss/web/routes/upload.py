@@ -64,9 +64,11 @@ async def upload(request: Request, round_id: str, who: Annotated[Viewer, Depends
         shutil.rmtree(folder, ignore_errors=True)
     for result, path in zip(results, paths, strict=True):
         result["file"] = path.name
+    ctx = common.round_context(request, round_id)
+    names = {org_id: ctx.organisation(org_id).forvaltning for org_id in ctx.recipients}
     template = "partials/upload_results.html"
     if request.headers.get("hx-request") or request.headers.get("x-remiss-upload"):
-        return templating.fragment(template, results=results, round_id=round_id)
+        return templating.fragment(template, results=results, round_id=round_id, names=names)
     return templating.page(
         request,
         "upload.html",
@@ -74,6 +76,7 @@ async def upload(request: Request, round_id: str, who: Annotated[Viewer, Depends
         title=f"Ladda upp – {round_id}",
         round_id=round_id,
         nav="upload",
-        ctx=common.round_context(request, round_id),
+        ctx=ctx,
         results=results,
+        names=names,
     )

@@ -1,0 +1,116 @@
+"""What a new coordinator and a nämnd official ran into on the desk and the nämnd's page.
+
+Each test is one finding of a first walk through a round (create, upload, board, one
+organisation, quarantine, the nämnd's link), on the real store through FastAPI's TestClient.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from tests.intake import corpus as c
+from tests.lifecycle.support import unidentified
+from tests.web.answer_support import link_token, silent
+from tests.web.conftest import csrf_of
+
+from remiss import resources
+from remiss.services.intake.collect import collect_paths
+from remiss.services.work import open_work
+from remiss.store.schema import ReceivedFileRow
+
+ROUND = "sh-2016"
+
+
+def test_every_mistake_in_a_round_file_is_its_own_line(coordinator):
+    text = resources.bundled_round().read_text(encoding="utf-8")
+    text = text.replace("deadline: 2016-04-29", "deadline: 2016-02-30").replace("id: sh-2016", "id: SH 2016")
+    answer = coordinator.post(
+        "/omgangar/ny",
+        data={"csrf": csrf_of(coordinator)},
+        files={"definition": ("fel.yaml", text.encode())},
+    )
+    assert answer.status_code == 400
+    shown = re.findall(r"<li>(fel\.yaml rad \d+: [^<]*)</li>", html.unescape(answer.text))
+    assert len(shown) == 2, answer.text
+    assert any("'id'" in line for line in shown) and any("'deadline'" in line for line in shown)
+
+
+def test_an_upload_names_the_forvaltning_not_its_catalog_id(coordinator, workspace):
+    data = c.fill_word(workspace, "enskede-arsta-vantor", " Från desken.")
+    answer = coordinator.post(
+        f"/omgangar/{ROUND}/ladda-upp",
+        data={"csrf": csrf_of(coordinator)},
+        files=[("filer", ("svar.docx", data))],
+        headers={"X-Remiss-Upload": "1"},
+    )
+    assert answer.status_code == 200
+    assert '/org/enskede-arsta-vantor">Enskede-Årsta-Vantör</a>' in answer.text
+
+
+def test_a_filtered_board_address_opened_again_is_the_whole_page(coordinator):
+    table = f"/omgangar/{ROUND}/tavla?status=complete&sortera=namn"
+    direct = coordinator.get(table, follow_redirects=False)  # a reload or a bookmark of the pushed address
+    assert direct.status_code == 303
+    assert direct.headers["location"] == f"/omgangar/{ROUND}?status=complete&sortera=namn"
+    page = coordinator.get(table)
+    assert "<html" in page.text and 'id="tavla-filter"' in page.text
+    filtered = coordinator.get(table, headers={"HX-Request": "true", "HX-Trigger": "tavla-filter"})
+    assert "<html" not in filtered.text and '<section id="tavla"' in filtered.text
+    assert filtered.headers["hx-push-url"] == f"/omgangar/{ROUND}?status=complete&sortera=namn"
+    polled = coordinator.get(table, headers={"HX-Request": "true", "HX-Trigger": "tavla"})
+    assert "hx-push-url" not in polled.headers  # the refresh every 10 s never adds history
+
+
+def test_an_organisations_items_name_their_group_and_role_in_words(coordinator, workspace):
+    ctx = open_work(workspace, ROUND).round
+    org = next(o for o in ctx.recipient_ids if ctx.assignments(o))
+    first = ctx.assignments(org)[0]
+    page = coordinator.get(f"/omgangar/{ROUND}/org/{org}").text
+    assert f"({first.report.title} · {first.role.value})" in page
+    assert f", {first.report.id})" not in page
+
+
+def test_a_withdrawn_file_stays_listed_on_the_organisation_page(coordinator, workspace):
+    with coordinator.app.state.desk.db.session() as session:
+        row = session.scalar(
+            select(ReceivedFileRow).where(
+                ReceivedFileRow.kind == "docx", ReceivedFileRow.status == "accepted"
+            )
+        )
+    answer = coordinator.post(
+        f"/omgangar/{ROUND}/org/{row.organisation_id}/filer/{row.id}/aterkalla",
+        data={"csrf": csrf_of(coordinator)},
+    )
+    assert "Filen är återkallad" in answer.text
+    files = answer.text.split('id="versioner-rubrik"')[1].split("</table>")[0]
+    listed = files.split(f'href="/filer/{row.id}"')[1].split("</tr>")[0]
+    assert "(återkallad, räknas inte)" in listed and "Återkalla</button>" not in listed
+
+
+def test_attributing_asks_for_a_choice_and_names_the_forvaltning(coordinator, workspace):
+    path = workspace.home / "okänd.docx"
+    path.write_bytes(unidentified(workspace, "farsta", " Okänd avsändare."))
+    collect_paths(open_work(workspace, ROUND), [path])
+    page = coordinator.get(f"/omgangar/{ROUND}/karantan").text
+    assert re.search(r'<select id="org-\d+" name="organisation" required><option value="">Välj', page)
+    with coordinator.app.state.desk.db.session() as session:
+        file_id = session.scalar(
+            select(ReceivedFileRow.id).where(ReceivedFileRow.original_name == "okänd.docx")
+        )
+    done = coordinator.post(
+        f"/omgangar/{ROUND}/karantan/{file_id}/tillskriv",
+        data={"csrf": csrf_of(coordinator), "organisation": "farsta"},
+    )
+    assert "Filen är tillskriven Farsta och inläst som dess svar." in done.text
+
+
+def test_the_namnd_page_names_the_rounds_own_excel_columns_and_numbers_items_once(app, workspace):
+    work = open_work(workspace, ROUND)
+    [org] = silent(work, 1)
+    page = TestClient(app).get(f"/svar/{link_token(workspace, ROUND, org)}").text
+    columns = [f"”{c.label}”" for c in work.round.definition.fields.excel]
+    assert f"Excelfilen med kolumnerna {', '.join(columns[:-1])} och {columns[-1]} (.xlsx)" in page
+    assert '<ul class="atgarder">' in page  # "4.1.1 …" is the item's number; no "1." before it
