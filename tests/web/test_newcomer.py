@@ -9,10 +9,12 @@ from __future__ import annotations
 import html
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from tests.intake import corpus as c
 from tests.lifecycle.support import unidentified
+from tests.mail.support import SmtpServer
 from tests.web.answer_support import link_token, silent
 from tests.web.conftest import csrf_of
 
@@ -114,3 +116,50 @@ def test_the_namnd_page_names_the_rounds_own_excel_columns_and_numbers_items_onc
     columns = [f"”{c.label}”" for c in work.round.definition.fields.excel]
     assert f"Excelfilen med kolumnerna {', '.join(columns[:-1])} och {columns[-1]} (.xlsx)" in page
     assert '<ul class="atgarder">' in page  # "4.1.1 …" is the item's number; no "1." before it
+
+
+@pytest.fixture
+def smtp(monkeypatch):
+    with SmtpServer() as server:
+        for name, value in server.env().items():
+            monkeypatch.setenv(name, value)
+        yield server
+
+
+def test_mail_a_desk_step_writes_goes_out_at_once_with_smtp(coordinator, workspace, smtp):
+    """A completion request, an uploaded file's receipt and resent templates are mailed when the
+    step is done, not the next morning when the reminders run."""
+    token = csrf_of(coordinator)
+    coordinator.post(
+        f"/omgangar/{ROUND}/org/farsta/komplettera",
+        data={"csrf": token, "message": "4.1.1 saknar kostnad."},
+    )
+    assert any(r.key.startswith("completion:") for r in smtp.recorder.wait_for(1))
+    page = coordinator.get(f"/omgangar/{ROUND}/org/farsta?klart=komplettera").text
+    assert "skickas till nämnden med e-post" in page
+    coordinator.post(
+        f"/omgangar/{ROUND}/ladda-upp",
+        data={"csrf": token},
+        files=[("filer", ("svar.docx", c.fill_word(workspace, "farsta", " Kompletterat.")))],
+        headers={"X-Remiss-Upload": "1"},
+    )
+    coordinator.post(f"/omgangar/{ROUND}/org/bromma/skicka-igen", data={"csrf": token})
+    keys = [r.key for r in smtp.recorder.wait_for(3)]
+    assert any(k.startswith("receipt:") for k in keys) and any(k.startswith("resend:") for k in keys)
+
+
+def test_the_namnd_pages_receipt_is_mailed_as_the_page_says(app, workspace, smtp):
+    work = open_work(workspace, ROUND)
+    [org] = silent(work, 1)
+    client = TestClient(app)
+    token = link_token(workspace, ROUND, org)
+    page = client.get(f"/svar/{token}").text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    done = client.post(
+        f"/svar/{token}/ladda-upp",
+        data={"csrf": csrf},
+        files=[("filer", ("vårt svar.docx", c.fill_word(workspace, org, " Från sidan.")))],
+    )
+    assert "som också skickas med e-post" in done.text
+    [mail] = smtp.recorder.wait_for(1)
+    assert mail.key.startswith("receipt:")

@@ -21,7 +21,7 @@ from collections import defaultdict, deque
 from dataclasses import asdict
 from typing import Any, ClassVar
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
@@ -279,7 +279,7 @@ async def save(request: Request, token: str) -> Response:
 
 @router.post("/svar/{token}/skicka")
 @_guard
-async def submit(request: Request, token: str) -> Response:
+async def submit(request: Request, token: str, background: BackgroundTasks) -> Response:
     link, work = _open(request, token, "send")
     form = await _form(request, link, work)
     assert link.organisation_id
@@ -291,12 +291,13 @@ async def submit(request: Request, token: str) -> Response:
         results = await run_in_threadpool(answering.submit, work, link.organisation_id)
     except RemissError as exc:
         return _page(request, token, link, work, status=409, error=str(exc))
+    common.deliver_later(request, background, work.round_id)  # the receipt, as the page says
     return _page(request, token, link, work, results=_shown(results), sent=True)
 
 
 @router.post("/svar/{token}/ladda-upp")
 @_guard
-async def upload(request: Request, token: str) -> Response:
+async def upload(request: Request, token: str, background: BackgroundTasks) -> Response:
     link, work = _open(request, token, "send")
     form = await _form(request, link, work)
     assert link.organisation_id
@@ -311,4 +312,5 @@ async def upload(request: Request, token: str) -> Response:
         results = await run_in_threadpool(answering.upload, work, link.organisation_id, files)
     except RemissError as exc:
         return _page(request, token, link, work, status=400, error=str(exc))
+    common.deliver_later(request, background, work.round_id)
     return _page(request, token, link, work, results=_shown(results))

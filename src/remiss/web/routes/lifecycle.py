@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -69,9 +69,14 @@ async def move_deadline(
 
 @router.post("/omgangar/{round_id}/mottagare", include_in_schema=False)
 async def add_recipient(
-    request: Request, round_id: str, who: Who, organisation: Annotated[str, Form()] = ""
+    request: Request,
+    round_id: str,
+    who: Who,
+    background: BackgroundTasks,
+    organisation: Annotated[str, Form()] = "",
 ) -> Response:
     await _run(request, round_id, who, lambda work: recipients.add_recipient(work, organisation.strip()))
+    common.deliver_later(request, background, round_id)
     return _to(f"/omgangar/{round_id}?klart=tillagd")
 
 
@@ -96,8 +101,11 @@ async def reopen(request: Request, round_id: str, who: Who) -> Response:
 
 
 @router.post("/omgangar/{round_id}/org/{org_id}/skicka-igen", include_in_schema=False)
-async def resend_templates(request: Request, round_id: str, org_id: str, who: Who) -> Response:
+async def resend_templates(
+    request: Request, round_id: str, org_id: str, who: Who, background: BackgroundTasks
+) -> Response:
     await _run(request, round_id, who, lambda work: resend.resend(work, org_id))
+    common.deliver_later(request, background, round_id)
     return _to(f"/omgangar/{round_id}/org/{org_id}?klart=skickat")
 
 
@@ -113,16 +121,25 @@ async def withdraw_file(
 
 @router.post("/omgangar/{round_id}/karantan/{file_id}/tillskriv", include_in_schema=False)
 async def attribute_file(
-    request: Request, round_id: str, file_id: int, who: Who, organisation: Annotated[str, Form()] = ""
+    request: Request,
+    round_id: str,
+    file_id: int,
+    who: Who,
+    background: BackgroundTasks,
+    organisation: Annotated[str, Form()] = "",
 ) -> Response:
     await _run(
         request, round_id, who, lambda work: attribute.attribute_file(work, str(file_id), organisation)
     )
+    common.deliver_later(request, background, round_id)  # its receipt
     return _to(f"/omgangar/{round_id}/karantan?{urlencode({'klart': '1', 'org': organisation})}")
 
 
 @router.post("/omgangar/{round_id}/karantan/{file_id}/bekrafta", include_in_schema=False)
-async def confirm_file(request: Request, round_id: str, file_id: int, who: Who) -> Response:
+async def confirm_file(
+    request: Request, round_id: str, file_id: int, who: Who, background: BackgroundTasks
+) -> Response:
     """A pending file (no token, named like a nämnd with a verified version) made its current version."""
     await _run(request, round_id, who, lambda work: pending.confirm_pending(work, str(file_id)))
+    common.deliver_later(request, background, round_id)
     return _to(f"/omgangar/{round_id}/karantan?klart=bekraftad")
