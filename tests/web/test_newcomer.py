@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 
+import lxml.html
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -21,7 +22,8 @@ from tests.web.conftest import csrf_of
 from remiss import resources
 from remiss.services.intake.collect import collect_paths
 from remiss.services.work import open_work
-from remiss.store.schema import ReceivedFileRow
+from remiss.store.database import open_database
+from remiss.store.schema import AnswerRow, ReceivedFileRow
 
 ROUND = "sh-2016"
 
@@ -163,3 +165,39 @@ def test_the_namnd_pages_receipt_is_mailed_as_the_page_says(app, workspace, smtp
     assert "som också skickas med e-post" in done.text
     [mail] = smtp.recorder.wait_for(1)
     assert mail.key.startswith("receipt:")
+
+
+def _current_texts(workspace, org: str) -> dict[tuple[str, str], str]:
+    with open_database(workspace.database_url).session() as session:
+        rows = session.execute(
+            select(AnswerRow.measure_key, AnswerRow.field_id, AnswerRow.text)
+            .join(ReceivedFileRow, ReceivedFileRow.id == AnswerRow.file_id)
+            .where(ReceivedFileRow.organisation_id == org, ReceivedFileRow.is_current, ~AnswerRow.empty)
+        )
+        return {(key, field): " ".join(text.split()) for key, field, text in rows}
+
+
+def test_a_completion_answered_in_the_browser_keeps_the_files_answers(app, workspace):
+    """The form starts from the answers of the file the nämnd sent; sending it in with one more
+    answer keeps the others, instead of a version holding only what was typed on the page."""
+    with open_database(workspace.database_url).session() as session:
+        org = session.scalar(
+            select(ReceivedFileRow.organisation_id).where(
+                ReceivedFileRow.kind == "docx", ReceivedFileRow.is_current
+            )
+        )
+    before = _current_texts(workspace, org)
+    client = TestClient(app)
+    token = link_token(workspace, ROUND, org)
+    page = client.get(f"/svar/{token}").text
+    assert "Fälten nedan visar nämndens senaste svar" in page
+    form = lxml.html.fromstring(page).get_element_by_id("webbsvar")
+    values = dict(form.form_values())  # what the browser sends without JavaScript
+    general = next(name for name in values if name.startswith("remiss:general:"))
+    values[general] = "Nämnden kompletterar med en övergripande kommentar."
+    sent = client.post(f"/svar/{token}/skicka", data=values)
+    assert "Svaret är inskickat" in sent.text
+    after = _current_texts(workspace, org)
+    assert after.pop(("general", general.split(":")[-1])) == values[general]
+    before.pop(("general", general.split(":")[-1]), None)
+    assert after == before
