@@ -201,3 +201,14 @@ def test_a_completion_answered_in_the_browser_keeps_the_files_answers(app, works
     assert after.pop(("general", general.split(":")[-1])) == values[general]
     before.pop(("general", general.split(":")[-1]), None)
     assert after == before
+
+
+def test_adding_or_removing_a_recipient_needs_a_choice_never_the_first_in_the_list(coordinator, workspace):
+    page = coordinator.get(f"/omgangar/{ROUND}").text
+    assert '<select id="ta-bort" name="organisation" required><option value="">Välj' in page
+    before = open_work(workspace, ROUND).round.recipient_ids
+    token = csrf_of(coordinator)
+    for path in ("mottagare", "mottagare/ta-bort"):
+        answer = coordinator.post(f"/omgangar/{ROUND}/{path}", data={"csrf": token, "organisation": ""})
+        assert answer.status_code == 400 and "Välj en förvaltning i listan först." in answer.text
+    assert open_work(workspace, ROUND).round.recipient_ids == before

@@ -48,6 +48,13 @@ def _to(path: str) -> RedirectResponse:
     return RedirectResponse(path, status_code=303)
 
 
+def _chosen(organisation: str) -> str:
+    """The organisation picked in a form's list (its first entry asks for a choice)."""
+    if not organisation.strip():
+        raise ConfigError("Välj en förvaltning i listan först.")
+    return organisation.strip()
+
+
 def _date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value.strip())
@@ -75,7 +82,8 @@ async def add_recipient(
     background: BackgroundTasks,
     organisation: Annotated[str, Form()] = "",
 ) -> Response:
-    await _run(request, round_id, who, lambda work: recipients.add_recipient(work, organisation.strip()))
+    org = _chosen(organisation)
+    await _run(request, round_id, who, lambda work: recipients.add_recipient(work, org))
     common.deliver_later(request, background, round_id)
     return _to(f"/omgangar/{round_id}?klart=tillagd")
 
@@ -84,7 +92,8 @@ async def add_recipient(
 async def withdraw_recipient(
     request: Request, round_id: str, who: Who, organisation: Annotated[str, Form()] = ""
 ) -> Response:
-    await _run(request, round_id, who, lambda work: recipients.withdraw_recipient(work, organisation.strip()))
+    org = _chosen(organisation)
+    await _run(request, round_id, who, lambda work: recipients.withdraw_recipient(work, org))
     return _to(f"/omgangar/{round_id}?klart=borttagen")
 
 
@@ -128,11 +137,10 @@ async def attribute_file(
     background: BackgroundTasks,
     organisation: Annotated[str, Form()] = "",
 ) -> Response:
-    await _run(
-        request, round_id, who, lambda work: attribute.attribute_file(work, str(file_id), organisation)
-    )
+    org = _chosen(organisation)
+    await _run(request, round_id, who, lambda work: attribute.attribute_file(work, str(file_id), org))
     common.deliver_later(request, background, round_id)  # its receipt
-    return _to(f"/omgangar/{round_id}/karantan?{urlencode({'klart': '1', 'org': organisation})}")
+    return _to(f"/omgangar/{round_id}/karantan?{urlencode({'klart': '1', 'org': org})}")
 
 
 @router.post("/omgangar/{round_id}/karantan/{file_id}/bekrafta", include_in_schema=False)
