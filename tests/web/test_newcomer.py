@@ -212,3 +212,9 @@ def test_adding_or_removing_a_recipient_needs_a_choice_never_the_first_in_the_li
         answer = coordinator.post(f"/omgangar/{ROUND}/{path}", data={"csrf": token, "organisation": ""})
         assert answer.status_code == 400 and "Välj en förvaltning i listan först." in answer.text
     assert open_work(workspace, ROUND).round.recipient_ids == before
+
+
+def test_the_preview_shows_the_request_with_where_its_answer_link_will_stand(coordinator):
+    page = html.unescape(coordinator.get(f"/omgangar/{ROUND}/forhandsgranska").text)
+    assert "Ni kan också svara direkt i webbläsaren" in page
+    assert "/svar/(nämndens personliga länk, skapas vid utskicket)" in page

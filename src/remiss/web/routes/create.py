@@ -17,7 +17,7 @@ from remiss import resources
 from remiss.documents.excel.template import build_response_xlsx
 from remiss.documents.word.template import build_response_docx
 from remiss.errors import ConfigError, RemissError
-from remiss.services import rounds
+from remiss.services import links, rounds
 from remiss.services.launch import file_names, render_request
 from remiss.web import templating
 from remiss.web.actor import acting
@@ -73,7 +73,11 @@ def preview(
     ctx = common.round_context(request, round_id)
     org_id = org if org in ctx.recipients else ctx.recipient_ids[0]
     organisation = ctx.organisation(org_id)
-    subject, body = render_request(ctx, org_id)
+    # the request as sent: its link is made at launch, so the preview shows where it will stand
+    placeholder = links.link_url(
+        "(nämndens personliga länk, skapas vid utskicket)", common.desk(request).base_url
+    )
+    subject, body = render_request(ctx, org_id, link=placeholder)
     return templating.page(
         request,
         "preview.html",
