@@ -6,6 +6,7 @@ organisation, quarantine, the nämnd's link), on the real store through FastAPI'
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 
@@ -17,7 +18,7 @@ from tests.intake import corpus as c
 from tests.lifecycle.support import unidentified
 from tests.mail.support import SmtpServer
 from tests.web.answer_support import link_token, silent
-from tests.web.conftest import csrf_of
+from tests.web.conftest import csrf_of, login
 
 from remiss import resources
 from remiss.services.intake.collect import collect_paths
@@ -218,3 +219,26 @@ def test_the_preview_shows_the_request_with_where_its_answer_link_will_stand(coo
     page = html.unescape(coordinator.get(f"/omgangar/{ROUND}/forhandsgranska").text)
     assert "Ni kan också svara direkt i webbläsaren" in page
     assert "/svar/(nämndens personliga länk, skapas vid utskicket)" in page
+
+
+def test_days_left_count_from_the_desks_day(workspace):
+    from remiss.web import create_app
+
+    client = TestClient(create_app(workspace, clock=lambda: dt.date(2016, 4, 20)))  # a replayed day
+    login(client)
+    row = client.get("/").text.split(f'href="/omgangar/{ROUND}"')[1].split("</tr>")[0]
+    assert "<td>9</td>" in row  # to 29 april, not from the machine's date
+
+
+def test_an_upload_refused_as_a_whole_is_one_swedish_line_for_the_drop_zone(coordinator, workspace):
+    token = csrf_of(coordinator)
+    coordinator.post(f"/omgangar/{ROUND}/stang", data={"csrf": token})
+    refused = coordinator.post(
+        f"/omgangar/{ROUND}/ladda-upp",
+        data={"csrf": token},
+        files=[("filer", ("svar.docx", c.fill_word(workspace, "farsta")))],
+        headers={"X-Remiss-Upload": "1"},
+    )
+    assert refused.status_code == 400
+    assert refused.text.startswith('<p class="fel">') and "är stängd" in refused.text
+    assert "Logga ut" not in refused.text  # desk.js shows the text as it is: no page around it
