@@ -242,3 +242,13 @@ def test_an_upload_refused_as_a_whole_is_one_swedish_line_for_the_drop_zone(coor
     assert refused.status_code == 400
     assert refused.text.startswith('<p class="fel">') and "är stängd" in refused.text
     assert "Logga ut" not in refused.text  # desk.js shows the text as it is: no page around it
+
+
+def test_the_log_names_what_was_mailed_not_the_outbox_key():
+    from remiss.services.lifecycle.log import describe
+
+    request = describe("mail.sent", {"key": "request:sh-2016:farsta"})
+    assert request == "E-post skickades: förfrågan med mallarna."
+    assert describe("mail.sent", {"key": "receipt:ab12"}) == "E-post skickades: kvittens."
+    failed = describe("mail.failed", {"key": "completion:sh-2016:farsta:1", "error": "550 okänd"})
+    assert failed == "E-post kunde inte skickas (begäran om komplettering): 550 okänd"
