@@ -76,6 +76,7 @@ def test_an_organisations_items_name_their_group_and_role_in_words(coordinator, 
     page = coordinator.get(f"/omgangar/{ROUND}/org/{org}").text
     assert f"({first.report.title} · {first.role.value})" in page
     assert f", {first.report.id})" not in page
+    assert f"Excelvärden för åtgärd {first.measure.number}</caption>" in page
 
 
 def test_a_withdrawn_file_stays_listed_on_the_organisation_page(coordinator, workspace):
