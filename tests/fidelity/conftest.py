@@ -21,9 +21,11 @@ from pathlib import Path
 
 import pytest
 from tests.fidelity import corpus
-from tests.helpers import SOFFICE, issued, libreoffice_resave, run_cli
+from tests.helpers import SOFFICE, issued, libreoffice_resave, rewrite_member, run_cli
 
 from remiss import resources
+from remiss.documents.word.reader import read_response_docx
+from remiss.documents.word.template import build_response_docx
 from remiss.domain.loading import load_catalog, load_round
 from remiss.services import operations
 from remiss.services.intake.collect import collect_paths
@@ -121,6 +123,26 @@ def placed(tmp_path_factory) -> list[Placed]:
         made = libreoffice_resave(source.docx(), work, "docx", stem=source.name)
         found.append(Placed(source, made, key, "pagaende", "LibreOffice"))
     return found
+
+
+@pytest.fixture
+def answer(definition, catalog, identity_for):
+    """The answer to Kulturförvaltningen's first Kommentar after a document (a corpus source,
+    or a .docx's bytes) was pasted into it, and the warnings of reading it."""
+    assignments = definition.assignments_for("kultur", catalog)
+    template = build_response_docx(definition, catalog.by_id["kultur"], assignments, identity_for("kultur"))
+    key = assignments[0].key
+
+    def read(source: corpus.Source | bytes, tamper=None):
+        pasted = source.docx() if isinstance(source, corpus.Source) else source
+        data = corpus.paste(template, f"remiss:{key}:kommentar", pasted)
+        if tamper is not None:
+            data = rewrite_member(data, "word/document.xml", tamper)
+        extracted = read_response_docx(data, "kultur.docx", definition, assignments)
+        found = next(a for a in extracted.answers if (a.measure_key, a.field_id) == (key, "kommentar"))
+        return found, extracted.warnings
+
+    return read
 
 
 @dataclass

@@ -24,6 +24,7 @@ from xml.sax.saxutils import escape
 import docx
 from docx.oxml.ns import qn
 from lxml import etree
+from tests.annex.returned import png
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -59,6 +60,8 @@ class Source:
         default_factory=list
     )  # id, type, target, external
     media: dict[str, bytes] = field(default_factory=dict)
+    # a notes part's own relationships ("footnotes" -> [(id, type, target, external)])
+    note_relationships: dict[str, list[tuple[str, str, str, bool]]] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)  # item text -> label as rendered ("1.1.")
 
     def docx(self) -> bytes:
@@ -90,6 +93,8 @@ class Source:
                 "</Relationships>",
             )
             package.writestr("word/_rels/document.xml.rels", _rels(rels))
+            for name, own in self.note_relationships.items():
+                package.writestr(f"word/_rels/{name}.xml.rels", _rels(own))
             for name, content in parts.items():
                 package.writestr(name, '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' + content)
             for name, data in self.media.items():
@@ -299,6 +304,81 @@ NOTES = Source(
     + _note("endnote", 1, "<w:r><w:t>Slutnoten om revisionens iakttagelser.</w:t></w:r>"),
 )
 
+# --- 3b: links and pictures inside notes -----------------------------------------------------
+
+
+NOTE_PICTURE = png(48, 24, (20, 110, 60))  # a real PNG, made without an imaging library
+NOTE_LINK = "https://start.stockholm/om-stockholms-stad/utredningar-statistik-och-fakta/statistik/"
+ENDNOTE_LINK = "mailto:kultur@stockholm.se"
+
+
+def picture(rel_id: str, box_id: int, alt: str, cx: int = 914400, cy: int = 457200) -> str:
+    """An inline picture run as Word writes one (wp:inline, pic:pic, a:blip r:embed)."""
+    return (
+        '<w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0">'
+        f'<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>'
+        f'<wp:docPr id="{box_id}" name="Bild {box_id}" descr="{escape(alt)}"/>'
+        '<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr>'
+        '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+        + _PIC_IN_NOTE.format(ref=f'r:embed="{rel_id}"', cx=cx, cy=cy)
+        + "</a:graphicData></a:graphic></wp:inline></w:drawing></w:r>"
+    )
+
+
+_PIC_IN_NOTE = (
+    '<pic:pic><pic:nvPicPr><pic:cNvPr id="0" name="diagram.png"/><pic:cNvPicPr/></pic:nvPicPr>'
+    "<pic:blipFill><a:blip {ref}/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>"
+    '<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
+    '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic>'
+)
+
+
+def hyperlink(rel_id: str, text: str) -> str:
+    return (
+        f'<w:hyperlink r:id="{rel_id}" w:history="1"><w:r><w:rPr><w:rStyle w:val="Hyperlink"/></w:rPr>'
+        f"<w:t>{escape(text)}</w:t></w:r></w:hyperlink>"
+    )
+
+
+NOTE_MEDIA = Source(
+    name="fotnoter-med-lankar",
+    body=p(
+        "Utlåningen av e-böcker fördubblades",
+        runs=_REF.format(kind="footnote", id=1)
+        + '<w:r><w:t xml:space="preserve"> och nämnden redovisar källorna i en slutnot</w:t></w:r>'
+        + _REF.format(kind="endnote", id=1)
+        + "<w:r><w:t>.</w:t></w:r>",
+    ),
+    footnotes=_SEPARATORS.format(kind="footnote")
+    + _note(
+        "footnote",
+        1,
+        '<w:r><w:t xml:space="preserve">Se </w:t></w:r>'
+        + hyperlink("rIdFotLank", "stadens statistik")
+        + '<w:r><w:t xml:space="preserve"> och diagrammet </w:t></w:r>'
+        + picture("rIdFotBild", 91, "Utlån av e-böcker per månad")
+        + "<w:r><w:t>.</w:t></w:r>",
+    ),
+    endnotes=_SEPARATORS.format(kind="endnote")
+    + _note(
+        "endnote",
+        1,
+        '<w:r><w:t xml:space="preserve">Frågor om </w:t></w:r>'
+        "<w:r><w:rPr><w:i/></w:rPr><w:t>siffrorna</w:t></w:r>"
+        '<w:r><w:t xml:space="preserve"> besvaras av </w:t></w:r>'
+        + hyperlink("rIdSlutLank", "kulturförvaltningens kansli")
+        + "<w:r><w:t>.</w:t></w:r>",
+    ),
+    note_relationships={
+        "footnotes": [
+            ("rIdFotLank", f"{_RT}/hyperlink", NOTE_LINK, True),
+            ("rIdFotBild", f"{_RT}/image", "media/diagram.png", False),
+        ],
+        "endnotes": [("rIdSlutLank", f"{_RT}/hyperlink", ENDNOTE_LINK, True)],
+    },
+    media={"media/diagram.png": NOTE_PICTURE},
+)
+
 # --- 4: text boxes ------------------------------------------------------------------------------
 
 
@@ -478,9 +558,13 @@ def paste(response: bytes, tag: str, source: bytes) -> bytes:
     index = body.index(control) + 1
     before = len(body)
     pasted_document = docx.Document(io.BytesIO(source))
+    footnotes_before = _note_ids(master, "footnotes")
     composer.insert(index, pasted_document)
     pasted = list(body)[index : index + len(body) - before]
+    _carry_note_relationships(master, pasted_document, "footnotes", footnotes_before)
+    endnotes_before = _note_ids(master, "endnotes")
     _paste_endnotes(master, pasted_document, pasted)
+    _carry_note_relationships(master, pasted_document, "endnotes", endnotes_before)
     for child in list(content):
         content.remove(child)
     content.extend(pasted)
@@ -515,3 +599,42 @@ def _paste_endnotes(master, source, pasted) -> None:
         reference.set(qn("w:id"), number)
         ours.append(note)
     part._blob = etree.tostring(ours, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _notes_part(document, kind: str):
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    try:
+        return document.part.part_related_by(RT.FOOTNOTES if kind == "footnotes" else RT.ENDNOTES)
+    except KeyError:
+        return None
+
+
+def _note_ids(document, kind: str) -> set[str]:
+    part = _notes_part(document, kind)
+    return set() if part is None else {n.get(qn("w:id")) for n in etree.fromstring(part.blob)}
+
+
+def _carry_note_relationships(master, source, kind: str, before: set[str]) -> None:
+    """The pasted notes' links and pictures, related from the master's notes part as Word's
+    paste does (docxcompose copies a note's XML but not what its relationship ids point at)."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    ours, theirs = _notes_part(master, kind), _notes_part(source, kind)
+    if ours is None or theirs is None:
+        return
+    root = etree.fromstring(ours.blob)
+    pasted = [note for note in root if note.get(qn("w:id")) not in before]
+    for element in (e for note in pasted for e in note.iter()):
+        for name in ("id", "embed", "link"):
+            rel_id = element.get(f"{{{R}}}{name}")
+            if rel_id is None or rel_id not in theirs.rels:
+                continue
+            rel = theirs.rels[rel_id]
+            if rel.is_external:
+                new = ours.relate_to(rel.target_ref, rel.reltype, is_external=True)
+            else:
+                image = master.part.package.get_or_add_image_part(io.BytesIO(rel.target_part.blob))
+                new = ours.relate_to(image, RT.IMAGE)
+            element.set(f"{{{R}}}{name}", new)
+    ours._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

@@ -10,10 +10,8 @@ import io
 import re
 import zipfile
 
-import pytest
 from lxml import etree
 from tests.fidelity import corpus
-from tests.helpers import rewrite_member
 
 from remiss.documents.annex.document import build_annex
 from remiss.documents.model import (
@@ -26,29 +24,8 @@ from remiss.documents.model import (
 )
 from remiss.documents.ooxml import W
 from remiss.documents.word.lists import RM_LIST
-from remiss.documents.word.reader import read_response_docx
-from remiss.documents.word.template import build_response_docx
 
 NS = {"w": W}
-ORG = "kultur"
-
-
-@pytest.fixture
-def answer(definition, catalog, identity_for):
-    """The answer to the first åtgärd's Kommentar after `source` was pasted into it."""
-    assignments = definition.assignments_for(ORG, catalog)
-    template = build_response_docx(definition, catalog.by_id[ORG], assignments, identity_for(ORG))
-    key = assignments[0].key
-
-    def read(source: corpus.Source, tamper=None):
-        data = corpus.paste(template, f"remiss:{key}:kommentar", source.docx())
-        if tamper is not None:
-            data = rewrite_member(data, "word/document.xml", tamper)
-        extracted = read_response_docx(data, "kultur.docx", definition, assignments)
-        found = next(a for a in extracted.answers if (a.measure_key, a.field_id) == (key, "kommentar"))
-        return found, extracted.warnings
-
-    return read
 
 
 def compiled(xml: str) -> zipfile.ZipFile:

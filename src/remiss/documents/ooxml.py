@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the helpers need no lxml at import time
+    from lxml import etree
+
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 CUSTOM_PROPS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
@@ -18,3 +23,12 @@ CUSTOM_PROPS_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 def w(tag: str) -> str:
     """Clark name of a WordprocessingML element, e.g. w('p') -> '{...}p'."""
     return f"{{{W}}}{tag}"
+
+
+# Run properties that hide a run's text: the annex drops such a run, and whatever it holds.
+HIDDEN_RUN = frozenset({w("vanish"), w("specVanish"), w("webHidden")})
+
+
+def shown(run_properties: etree._Element | None) -> bool:
+    """Whether a run with these properties (its w:rPr, or None) is printed."""
+    return run_properties is None or not any(child.tag in HIDDEN_RUN for child in run_properties)

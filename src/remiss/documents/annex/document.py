@@ -9,7 +9,8 @@ well under a millisecond.
 Structure: title page; contents (a TOC field, annex_sections); then either per organisation —
 group (Heading 1), förvaltning (2), delrapport (3), åtgärd (4), answers — or per åtgärd —
 delrapport (1), åtgärd (2), each responsible förvaltning (3), answers; then the appendix
-of who answered what (annex_sections). Headings never skip a level.
+of who answered what (annex_sections); last, when an answer has endnotes, the heading the
+endnotes follow (annex_notes). Headings never skip a level.
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ from remiss.documents.annex.fragments import (
     strip_foreign_attributes,
 )
 from remiss.documents.annex.media import AnnexMedia
+from remiss.documents.annex.notes import ENDNOTES_TITLE, AnnexNotes, carries_endnote
 from remiss.documents.annex.notes import PARTS as NOTE_PARTS
-from remiss.documents.annex.notes import AnnexNotes
 from remiss.documents.annex.sections import APPENDIX_TITLE, TOC_LEVELS, Outline, appendix_xml, toc_xml
 from remiss.documents.model import AnnexDocument, AnnexEntry, AnnexField, MeasureSection
 from remiss.documents.ooxml import w
@@ -87,13 +88,16 @@ def build_annex(doc: AnnexDocument) -> bytes:
     if doc.draft_stamp:
         parts.append("word/header1.xml")
     out = package.PackageWriter(doc.date, parts)
+    endnotes = has_endnotes(doc)
     out.write(_title_page(doc))
-    out.write(toc_xml(toc_entries(doc)))
+    out.write(toc_xml(toc_entries(doc, endnotes)))
     body = _by_measure(writer) if doc.by_measure is not None else _by_organisation(writer)
     for chunk in body:
         out.write(chunk)
     out.write(appendix_xml(doc.appendix, doc.status_line, writer.outline))
-    if writer.outline.entries != toc_entries(doc):
+    if endnotes:  # the endnotes follow the last paragraph: under this heading, on its page
+        out.write(writer.outline.heading(1, ENDNOTES_TITLE))
+    if writer.outline.entries != toc_entries(doc, endnotes):
         raise RuntimeError("the table of contents does not match the headings written")
     out.write(package.section_properties(styles.SECTION_GEOMETRY, with_header=bool(doc.draft_stamp)))
     word_parts = {
@@ -114,8 +118,9 @@ def build_annex(doc: AnnexDocument) -> bytes:
     )
 
 
-def toc_entries(doc: AnnexDocument) -> list[tuple[int, str]]:
-    """The headings of levels 1–2 the body will have, in order (what the TOC lists)."""
+def toc_entries(doc: AnnexDocument, endnotes: bool | None = None) -> list[tuple[int, str]]:
+    """The headings of levels 1–2 the body will have, in order (what the TOC lists);
+    `endnotes`: whether an answer carries an endnote (found out when not given)."""
     entries: list[tuple[int, str]] = []
     if doc.by_measure is None:
         for group in doc.groups:
@@ -131,6 +136,8 @@ def toc_entries(doc: AnnexDocument) -> list[tuple[int, str]]:
     if doc.appendix:
         entries.append((1, APPENDIX_TITLE))
         entries += [(2, group.heading) for group in doc.appendix]
+    if has_endnotes(doc) if endnotes is None else endnotes:
+        entries.append((1, ENDNOTES_TITLE))
     return [(level, title) for level, title in entries if level <= TOC_LEVELS]
 
 
@@ -208,6 +215,26 @@ def _measure(writer: _Writer, measure: MeasureSection) -> str:
         else:
             out.append(writer.fields(answer.fields, answer.organisation))
     return "".join(out)
+
+
+def has_endnotes(doc: AnnexDocument) -> bool:
+    """Whether an answer the annex prints carries an endnote. Known before the body is
+    written, because the contents list the endnotes' heading."""
+    return any(carries_endnote(field.xml) for field in _printed_fields(doc))
+
+
+def _printed_fields(doc: AnnexDocument) -> Iterator[AnnexField]:
+    if doc.by_measure is None:
+        for group in doc.groups:
+            for entry in group.entries:
+                if not entry.missing:
+                    yield from [entry.general] if entry.general is not None else []
+                    yield from (f for r in entry.reports for m in r.measures for f in m.fields)
+        return
+    yield from (field for entry in _general_entries(doc) if (field := _general(entry)) is not None)
+    for report in doc.by_measure:
+        for measure in report.measures:
+            yield from (f for a in measure.answers if not a.missing for f in a.fields)
 
 
 def _report_heading(doc: AnnexDocument, title: str) -> str:

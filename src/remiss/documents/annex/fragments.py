@@ -31,9 +31,9 @@ from remiss.documents.annex.blocks import (
     table_properties,
 )
 from remiss.documents.annex.media import AnnexMedia
-from remiss.documents.annex.notes import AnnexNotes, note_mark
+from remiss.documents.annex.notes import NOTE_PART, AnnexNotes, note_mark
+from remiss.documents.ooxml import HIDDEN_RUN, W, w
 from remiss.documents.ooxml import R as R_NS
-from remiss.documents.ooxml import W, w
 from remiss.documents.word.lists import RM_ID as RM_LIST_ID
 from remiss.documents.word.lists import RM_LIST
 from remiss.documents.word.media import RM_HREF, RM_IMAGE
@@ -66,7 +66,6 @@ _RUN_IMAGES = frozenset({w("drawing"), w("pict"), w("object"), f"{{{MC}}}Alterna
 _RPR_KEEP = frozenset(
     w(tag) for tag in ("b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "u", "vertAlign")
 )
-_RPR_HIDDEN = frozenset({w("vanish"), w("specVanish"), w("webHidden")})
 _PPR_KEEP = frozenset({w("keepNext"), w("keepLines"), w("jc")})
 _PPR_LEADING = frozenset({PSTYLE, w("keepNext"), w("keepLines")})  # what precedes numPr
 _TBLPR_DROP = frozenset({w("tblStyle"), w("tblpPr"), w("tblOverlap")})
@@ -183,7 +182,7 @@ class FragmentCleaner:
             return None
         holder = etree.Element(SDT_CONTENT, nsmap={"w": W})
         holder.extend(list(note))
-        inner = FragmentCleaner(self._numbering, self._media)
+        inner = FragmentCleaner(self._numbering, self._media.of_part(NOTE_PART[kind]))
         inner._lists = self._lists
         inner._list_ids = self._list_ids
         if not inner.clean(holder):
@@ -404,7 +403,7 @@ def _run_properties(rpr: Element) -> tuple[int, bool]:
             if style_id in styles.CHARACTER_STYLES:
                 child.set(VAL, style_id)
                 continue
-        hidden = hidden or tag in _RPR_HIDDEN
+        hidden = hidden or tag in HIDDEN_RUN
         rpr.remove(child)
     return len(rpr), hidden
 

@@ -18,6 +18,7 @@ LibreOffice's bundled python, whichever has `uno`.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -94,7 +95,9 @@ def export(desktop: object, source: Path, target: Path, options: dict[str, objec
     document = desktop.loadComponentFromURL(source.resolve().as_uri(), "_blank", 0, _props(Hidden=True))
     if document is None:
         raise SystemExit(f"LibreOffice kunde inte öppna {source.name}.")
+    copy = target.with_name(f"{target.stem}-slutnoter.odt")
     try:
+        document = _continuous_endnotes(desktop, document, copy)
         for _ in range(2):  # the second pass takes the page numbers of the final layout
             indexes = document.getDocumentIndexes()
             for i in range(indexes.getCount()):
@@ -108,8 +111,31 @@ def export(desktop: object, source: Path, target: Path, options: dict[str, objec
         store = _props(FilterName="writer_pdf_Export", FilterData=filter_data)
         uno.invoke(document, "storeToURL", (target.resolve().as_uri(), store))
     finally:
-        document.close(True)
+        with contextlib.suppress(Exception):  # already closed: its endnotes' copy failed to load
+            document.close(True)
+        copy.unlink(missing_ok=True)
     return int(pages)
+
+
+def _continuous_endnotes(desktop: object, document: object, copy: Path) -> object:
+    """The document laid out with its endnotes right after the last paragraph, as Word does.
+
+    LibreOffice 7.4 reads a .docx with ContinuousEndnotes off and puts endnotes on pages of
+    their own, away from the heading the annex gives them; the setting only takes effect
+    when a document is loaded, so a document with endnotes is stored as ODT with it on and
+    loaded again from there. Without endnotes nothing changes."""
+    if document.getEndnotes().getCount() == 0:
+        return document
+    settings = document.createInstance("com.sun.star.text.DocumentSettings")
+    if settings.getPropertyValue("ContinuousEndnotes"):
+        return document  # a LibreOffice that already does it
+    settings.setPropertyValue("ContinuousEndnotes", True)
+    document.storeToURL(copy.resolve().as_uri(), _props(FilterName="writer8"))
+    document.close(True)
+    reopened = desktop.loadComponentFromURL(copy.resolve().as_uri(), "_blank", 0, _props(Hidden=True))
+    if reopened is None:
+        raise SystemExit(f"LibreOffice kunde inte öppna {copy.name} igen.")
+    return reopened
 
 
 def convert_running(pipe: str, source: Path, target: Path, options: dict[str, object]) -> int:

@@ -4,7 +4,8 @@ An answer carries its pictures as rm:image (bytes, size, alt text) and its links
 rm:href (see word_media). Here each picture becomes a media part of the annex and an
 inline w:drawing pointing at it through a relationship id the annex chose; each link an
 external relationship. The same picture sent by several förvaltningar (a logo) is stored
-once; every drawing gets its own wp:docPr id, as Word requires.
+once; every drawing gets its own wp:docPr id, as Word requires. A picture or link in a
+footnote or endnote gets its relationship in that notes part's own .rels.
 """
 
 from __future__ import annotations
@@ -38,24 +39,54 @@ class Relationship:
     external: bool = False
 
 
-class AnnexMedia:
-    """Collects the pictures and links of the whole annex while its body is written."""
+class _Store:
+    """The annex's media parts, shared by every part that shows pictures (document, notes)."""
 
     def __init__(self) -> None:
-        self._images: dict[str, tuple[str, str]] = {}  # sha256 -> (rel id, part name)
+        self.names: dict[str, str] = {}  # sha256 -> part name
+        self.parts: dict[str, bytes] = {}
+        self.drawings = 0  # wp:docPr ids: unique in the whole annex
+
+    def add(self, digest: str, kind: str, data: bytes) -> str:
+        if digest not in self.names:
+            name = f"word/media/image{len(self.names) + 1}.{kind}"
+            self.names[digest] = name
+            self.parts[name] = data
+        return self.names[digest]
+
+
+class AnnexMedia:
+    """Collects the pictures and links of one part of the annex while it is written.
+
+    The main document's is made first; `of_part` gives a notes part's, which shares the
+    media parts but has relationships of its own (a relationship id means something only
+    in the part whose .rels holds it)."""
+
+    def __init__(self, store: _Store | None = None) -> None:
+        self._store = store or _Store()
+        self._images: dict[str, str] = {}  # sha256 -> rel id
         self._links: dict[str, str] = {}  # address -> rel id
-        self._parts: dict[str, bytes] = {}
         self._relationships: list[Relationship] = []
-        self._drawings = 0
+        self._others: dict[str, AnnexMedia] = {}
 
     @property
     def parts(self) -> dict[str, bytes]:
         """Media part name ("word/media/image1.png") -> bytes."""
-        return dict(self._parts)
+        return dict(self._store.parts)
 
     @property
     def relationships(self) -> list[Relationship]:
         return list(self._relationships)
+
+    def of_part(self, name: str) -> AnnexMedia:
+        """The pictures and links of another part of the annex ("word/footnotes.xml")."""
+        if name not in self._others:
+            self._others[name] = AnnexMedia(self._store)
+        return self._others[name]
+
+    def part_relationships(self) -> dict[str, list[Relationship]]:
+        """The other parts' relationships, for those that have any: part name -> relationships."""
+        return {name: media.relationships for name, media in self._others.items() if media._relationships}
 
     def link(self, address: str) -> str | None:
         """The relationship id of a web or mail link; None for an address the annex will not link."""
@@ -79,18 +110,16 @@ class AnnexMedia:
             return None
         kind, width_px, height_px = info
         digest = hashlib.sha256(data).hexdigest()
+        name = self._store.add(digest, kind, data)
         if digest not in self._images:
-            number = len(self._images) + 1
-            name = f"word/media/image{number}.{kind}"
-            self._images[digest] = (f"rIdImg{number}", name)
-            self._parts[name] = data
-            target = name.removeprefix("word/")
-            self._relationships.append(Relationship(f"rIdImg{number}", IMAGE_TYPE, target))
-        rel_id, name = self._images[digest]
+            rel_id = f"rIdImg{len(self._images) + 1}"
+            self._images[digest] = rel_id
+            self._relationships.append(Relationship(rel_id, IMAGE_TYPE, name.removeprefix("word/")))
+        rel_id = self._images[digest]
         cx, cy = _size(_attr_int(image, "cx"), _attr_int(image, "cy"), width_px, height_px)
-        self._drawings += 1
+        self._store.drawings += 1
         descr = xml_safe(image.get(f"{{{RM}}}descr", ""))
-        return etree.fromstring(_drawing_xml(self._drawings, rel_id, name, cx, cy, descr))
+        return etree.fromstring(_drawing_xml(self._store.drawings, rel_id, name, cx, cy, descr))
 
 
 def _attr_int(image: etree._Element, name: str) -> int:

@@ -212,12 +212,23 @@ def _document_rels(parts: Iterable[str], media: list[Relationship]) -> bytes:
         f'<Relationship Id="{ids.get(name, f"rId{n}")}" Type="{WORD_PARTS[name][1]}" '
         f'Target="{name.removeprefix("word/")}"/>'
         for n, name in enumerate(parts, start=1)
-    ) + "".join(
+    )
+    return _rels(rels, media)
+
+
+def _rels(fixed: str, media: list[Relationship]) -> bytes:
+    rels = fixed + "".join(
         f'<Relationship Id="{rel.id}" Type="{rel.type}" Target={quoteattr(rel.target)}'
         + (' TargetMode="External"/>' if rel.external else "/>")
         for rel in media
     )
     return f'{_DECL}<Relationships xmlns="{PKG_RELS}">{rels}</Relationships>'.encode()
+
+
+def rels_name(part: str) -> str:
+    """word/footnotes.xml -> word/_rels/footnotes.xml.rels"""
+    folder, _, name = part.rpartition("/")
+    return f"{folder}/_rels/{name}.rels"
 
 
 class PackageWriter:
@@ -248,6 +259,10 @@ class PackageWriter:
         for name, data in media.parts.items():
             self._zip.add(name, data, stored=True)  # already compressed images
         self._zip.add("word/_rels/document.xml.rels", _document_rels(word_parts, media.relationships))
+        for name, relationships in sorted(media.part_relationships().items()):
+            if name not in word_parts:
+                raise ValueError(f"relationships for {name}, a part the annex does not have")
+            self._zip.add(rels_name(name), _rels("", relationships))
         self._zip.add("_rels/.rels", _package_rels())
         self._zip.add("docProps/core.xml", _core_xml(title, subject, self._created, language))
         self._zip.add("docProps/app.xml", _app_xml())

@@ -207,8 +207,12 @@ def settings_xml() -> bytes:
         '<w:zoom w:percent="100"/><w:defaultTabStop w:val="1304"/>'
         '<w:characterSpacingControl w:val="doNotCompress"/>'
         '<w:updateFields w:val="true"/>'  # Word fills in the contents' page numbers on opening
-        '<w:footnotePr><w:footnote w:id="-1"/><w:footnote w:id="0"/></w:footnotePr>'
-        '<w:endnotePr><w:endnote w:id="-1"/><w:endnote w:id="0"/></w:endnotePr>'
+        # Notes numbered through the whole annex: footnotes 1, 2, 3 at the foot of the page,
+        # endnotes i, ii, iii at the end (said outright, so Word and LibreOffice agree).
+        '<w:footnotePr><w:pos w:val="pageBottom"/><w:numFmt w:val="decimal"/><w:numStart w:val="1"/>'
+        '<w:numRestart w:val="continuous"/><w:footnote w:id="-1"/><w:footnote w:id="0"/></w:footnotePr>'
+        '<w:endnotePr><w:pos w:val="docEnd"/><w:numFmt w:val="lowerRoman"/><w:numStart w:val="1"/>'
+        '<w:numRestart w:val="continuous"/><w:endnote w:id="-1"/><w:endnote w:id="0"/></w:endnotePr>'
         '<w:compat><w:compatSetting w:name="compatibilityMode" '
         'w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat>'
         f'<w:themeFontLang w:val="{LANGUAGE}"/>'

@@ -46,7 +46,7 @@ A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 PIC_URI = "http://schemas.openxmlformats.org/drawingml/2006/picture"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 V = "urn:schemas-microsoft-com:vml"
-_RELS_PART = "word/_rels/document.xml.rels"
+_DOCUMENT_PART = "word/document.xml"
 _LINK_SCHEMES = ("http://", "https://", "mailto:")
 _GRAPHIC_KINDS = {
     "http://schemas.openxmlformats.org/drawingml/2006/chart": "diagram",
@@ -79,37 +79,45 @@ class _Relationship:
 
 @dataclass
 class PackageMedia:
-    """The main document's relationships and media of one returned file."""
+    """One part's relationships (the main document's, or a notes part's) and the package's media."""
 
     package: zipfile.ZipFile | None
     relationships: dict[str, _Relationship] = field(default_factory=dict)
     _parts: dict[str, etree._Element | None] = field(default_factory=dict)
+    base: str = "word"  # the folder of the part: relationship targets are relative to it
+    _related: dict[str, PackageMedia | None] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, package: zipfile.ZipFile) -> PackageMedia:
-        """The relationships of word/document.xml; a file without them carries no media.
+    def load(cls, package: zipfile.ZipFile, part: str = _DOCUMENT_PART) -> PackageMedia:
+        """The relationships of `part`; a part without them carries no media.
 
         `package` (from package.open_package) must stay open while images are read."""
+        base, name = posixpath.split(part)
+        rels_part = posixpath.join(base, "_rels", f"{name}.rels")
         try:
-            raw = package.read(_RELS_PART)
-            root = parse_untrusted(raw, _RELS_PART)
+            raw = package.read(rels_part)
+            root = parse_untrusted(raw, rels_part)
         except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError, RejectedFile):
-            return cls(package)
+            return cls(package, base=base)
         found = {}
         for rel in root.iter(f"{{{PKG_RELS}}}Relationship"):
             rel_id, target = rel.get("Id"), rel.get("Target")
             if rel_id and target:
                 external = rel.get("TargetMode") == "External"
                 found[rel_id] = _Relationship(rel.get("Type", ""), target, external)
-        return cls(package, found)
+        return cls(package, found, base=base)
+
+    def _member(self, target: str) -> str:
+        """The zip member a relationship's internal target names."""
+        if target.startswith("/"):
+            return target.lstrip("/")
+        return posixpath.normpath(posixpath.join(self.base, target)).lstrip("/")
 
     def image(self, rel_id: str) -> bytes | None:
         rel = self.relationships.get(rel_id)
         if rel is None or rel.external or not rel.type.endswith("/image") or self.package is None:
             return None
-        member = posixpath.normpath(posixpath.join("word", rel.target)).lstrip("/")
-        if rel.target.startswith("/"):
-            member = rel.target.lstrip("/")
+        member = self._member(rel.target)
         try:
             info = self.package.getinfo(member)
             if info.file_size > MAX_IMAGE_BYTES:
@@ -125,23 +133,32 @@ class PackageMedia:
             self._parts[kind] = self._read_part(kind)
         return self._parts[kind]
 
-    def _read_part(self, kind: str) -> etree._Element | None:
+    def _related_member(self, kind: str) -> str | None:
         rel = next(
             (r for r in self.relationships.values() if r.type.endswith(f"/{kind}") and not r.external), None
         )
-        if rel is None or self.package is None:
+        return None if rel is None or self.package is None else self._member(rel.target)
+
+    def _read_part(self, kind: str) -> etree._Element | None:
+        member = self._related_member(kind)
+        if member is None or self.package is None:
             return None
-        member = (
-            rel.target.lstrip("/")
-            if rel.target.startswith("/")
-            else posixpath.normpath(posixpath.join("word", rel.target))
-        )
         try:
             return parse_untrusted(self.package.read(member), member)
         except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
             return None
         except RejectedFile:
             return None
+
+    def related(self, kind: str) -> PackageMedia | None:
+        """The media of the part related by type `kind` ("footnotes", "endnotes"): a note's
+        pictures and links point through that part's own relationships, not the document's."""
+        if kind not in self._related:
+            member = self._related_member(kind)
+            self._related[kind] = (
+                None if member is None or self.package is None else self.load(self.package, member)
+            )
+        return self._related[kind]
 
     def hyperlink(self, rel_id: str) -> str | None:
         rel = self.relationships.get(rel_id)
@@ -199,6 +216,13 @@ def strip_forged(holder: etree._Element) -> None:
             del element.attrib[attribute]
 
 
+@dataclass
+class ImageBudget:
+    """The picture bytes one answer has carried so far, its notes' included."""
+
+    spent: int = 0
+
+
 class MediaCarrier:
     """Rewrites one answer's pictures, links and text boxes in place; remembers what had to go.
 
@@ -206,12 +230,12 @@ class MediaCarrier:
     read in place); a chart, SmartArt, picture in a format the annex cannot show, linked
     picture or embedded object leaves a visible line where it was (`marked`)."""
 
-    def __init__(self, media: PackageMedia) -> None:
+    def __init__(self, media: PackageMedia, budget: ImageBudget | None = None) -> None:
         self.media = media
         self.dropped: set[str] = set()
         self.marked: set[str] = set()
         self.moved = False  # a text box's content was moved into the answer
-        self._carried = 0
+        self.budget = budget if budget is not None else ImageBudget()
 
     def carry(self, holder: etree._Element) -> None:
         for link in list(holder.iter(w("hyperlink"))):
@@ -290,11 +314,11 @@ class MediaCarrier:
         if data is None or info is None:
             self._mark(run, element, "Bild", descr, "bilder i andra format än PNG, JPEG och GIF")
             return
-        if self._carried + len(data) > MAX_ANSWER_IMAGE_BYTES:
+        if self.budget.spent + len(data) > MAX_ANSWER_IMAGE_BYTES:
             limit = MAX_ANSWER_IMAGE_BYTES // 1024 // 1024
             self._mark(run, element, "Bild", descr, f"bilder utöver {limit} MB per svar")
             return
-        self._carried += len(data)
+        self.budget.spent += len(data)
         kind, width_px, height_px = info
         if not (0 < cx <= MAX_EMU and 0 < cy <= MAX_EMU):
             cx, cy = max(width_px, 1) * EMU_PER_PIXEL, max(height_px, 1) * EMU_PER_PIXEL

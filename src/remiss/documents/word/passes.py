@@ -19,8 +19,8 @@ from lxml import etree
 
 from remiss.documents.ooxml import W, w
 from remiss.documents.word.lists import ListCarrier
-from remiss.documents.word.media import RM, RM_HREF, MediaCarrier, PackageMedia, strip_forged
-from remiss.documents.word.notes import NoteCarrier
+from remiss.documents.word.media import RM, RM_HREF, ImageBudget, MediaCarrier, PackageMedia, strip_forged
+from remiss.documents.word.notes import RM_KIND, NoteCarrier
 from remiss.documents.word.styled import StyleResolver, insert_ordered, needs_resolving, resolve_styles
 from remiss.documents.word.wordml import STYLE_LIST_BULLET, STYLE_LIST_NUMBER, STYLE_PLACEHOLDER
 
@@ -175,16 +175,27 @@ class Passed:
         self.dropped: set[str] = set()
         self.marked: set[str] = set()
         self.carried: list[etree._Element] = []
+        self.budget = ImageBudget()  # the answer's pictures, its notes' included
 
 
-def run_passes(holder: etree._Element, passes: int, media: PackageMedia | None) -> Passed:
+def run_passes(
+    holder: etree._Element,
+    passes: int,
+    media: PackageMedia | None,
+    whole: bool = True,
+    budget: ImageBudget | None = None,
+) -> Passed:
     """Clean the blocks in `holder` in place.
 
     Tracked changes are accepted, wrappers unwrapped, references dropped. With the file's
     `media`, pictures and web links are carried (as rm:image and rm:href), text boxes read
     in place, notes and list definitions carried; without, they are dropped and reported.
+    A note's own paragraphs are not `whole`: their pictures and links are carried (`media`
+    is then the notes part's), but no note inside a note, and no lists or styles.
     """
     passed = Passed()
+    if budget is not None:
+        passed.budget = budget
     if passes & _FORGED:
         strip_forged(holder)
     if passes & _HISTORY:
@@ -192,7 +203,7 @@ def run_passes(holder: etree._Element, passes: int, media: PackageMedia | None) 
     if passes & _WRAPPED:
         _unwrap_all(holder, _WRAPPERS)
     if media is not None and passes & _MEDIA:
-        carrier = MediaCarrier(media)
+        carrier = MediaCarrier(media, passed.budget)
         carrier.carry(holder)
         passed.dropped |= carrier.dropped
         passed.marked |= carrier.marked
@@ -200,37 +211,44 @@ def run_passes(holder: etree._Element, passes: int, media: PackageMedia | None) 
             passes = ~0
     if passes & _LINKS:
         _unwrap_links(holder)
-    if media is not None and passes & _REFERENCES:
-        passed.carried += _carry_notes(holder, media, passed)
+    package = media if whole else None  # what the main document's other parts resolve
+    if package is not None and passes & _REFERENCES:
+        passed.carried += _carry_notes(holder, package, passed)
     if passes & _REFERENCES:
         passed.dropped |= _drop_references(holder)
     if passes & _MARKED:
         _remove_all(holder, _MARKS)
     if passes & _GREY:
         _remove_all(holder, (_R_STYLE,), _grey)
-    styles = StyleResolver(media.part("styles")) if media is not None and passes & _STYLED else None
+    styles = StyleResolver(package.part("styles")) if package is not None and passes & _STYLED else None
     if styles is not None:
         resolve_styles(holder, styles)
     if passes & ~_NUMBERED:  # content was removed or moved: a property set may be empty now
         _remove_all(holder, (_R_PR,), _empty)
     if passes & _NUMBERED:
         _drop_redundant_numbering(holder)
-    if media is not None and passes & (_NUMBERED | _STYLED):
-        passed.carried += ListCarrier(media, styles).carry(holder)
+    if package is not None and passes & (_NUMBERED | _STYLED):
+        passed.carried += ListCarrier(package, styles).carry(holder)
     return passed
 
 
 def _carry_notes(holder: etree._Element, media: PackageMedia, passed: Passed) -> list[etree._Element]:
-    """Notes travel after the blocks, cleaned as an answer is (their links become text)."""
+    """Notes travel after the blocks, cleaned as an answer is: their pictures and links are
+    carried through the notes part's own relationships."""
     carrier = NoteCarrier(media)
     notes = carrier.carry(holder)
     passed.dropped |= carrier.dropped
     for note in notes:
         holder = etree.Element(w("sdtContent"))  # the note keeps its rm: attributes
         holder.extend(list(note))
-        inner = run_passes(holder, ~0, None)  # the notes part was not looked at: every pass
+        own = media.related(f"{note.get(RM_KIND)}s")
+        # The notes part was not looked at: every pass. Its pictures count against the
+        # answer's limit; what its relationships do not resolve is marked or dropped and
+        # reported like the body's.
+        inner = run_passes(holder, ~0, own, whole=False, budget=passed.budget)
         note.extend(list(holder))
         passed.dropped |= inner.dropped - set(_NOTES.values())
+        passed.marked |= inner.marked
     return notes
 
 

@@ -8,6 +8,7 @@ the raw part, because python-docx cannot see inside block-level content controls
 
 from __future__ import annotations
 
+import functools
 import zipfile
 from dataclasses import dataclass
 
@@ -183,26 +184,33 @@ class _Reader:
         loose = [
             i for i in self.index.measure_section(heading) if owners[i] is None and blocks[i] not in covered
         ]
-        # The template's own loose blocks: description, responsibility line (none in a round
-        # without delansvar), one label per field. No more loose blocks than that: nothing was
-        # typed beside the fields (reading their text is most of this check's cost, and nearly
-        # every section is left as it was).
-        role_line = responsibility_line(assignment, self.definition)
-        if len(loose) <= bool(assignment.measure.description) + bool(role_line) + len(expected):
-            return {}
-        template = {normalised(assignment.measure.description), normalised(role_line)}
-        template |= {normalised(e.field.placeholder) for e in expected}
-        labels = {label_key(e.field.label): n for n, e in enumerate(expected)}
+        # The template's own loose blocks are its description, responsibility line and one
+        # label per field. Their number says nothing: an official who typed over the
+        # description leaves as many loose blocks as the template wrote, one of them an
+        # answer. So every loose block's text is compared with the template's own texts,
+        # first as the template wrote them (what nearly every section holds), then normalised.
+        own = _template_texts(
+            assignment.measure.description,
+            responsibility_line(assignment, self.definition),
+            tuple(e.field.placeholder for e in expected),
+            tuple(e.field.label for e in expected),
+        )
         found: dict[int, list[etree._Element]] = {}
         target = 0
         for i in loose:
             block = blocks[i]
-            text = normalised("".join(block.itertext(_T)))  # the text nodes only: quick, and enough here
-            key = label_key(text)
-            if key in labels:
-                target = labels[key]
-            elif text and text not in template:
-                found.setdefault(target, []).append(block)
+            raw = "".join(block.itertext(_T))  # the text nodes only: quick, and enough here
+            label = own.labels.get(raw)
+            if label is None and raw not in own.written:
+                text = normalised(raw)
+                if not text or text in own.texts:
+                    continue
+                label = own.labels.get(label_key(text))
+                if label is None:
+                    found.setdefault(target, []).append(block)
+                    continue
+            if label is not None:
+                target = label
         return found
 
     def answer(self, expected: _Expected, blocks: list[etree._Element], found_by: str) -> ExtractedAnswer:
@@ -299,6 +307,25 @@ class _Reader:
                 f"({', '.join(foreign)}); de lästes inte. Har fel mall använts?"
             )
         return found
+
+
+@dataclass(frozen=True)
+class _TemplateTexts:
+    """What the template itself writes in an åtgärd's section, outside the fields."""
+
+    written: frozenset[str]  # as written: description, role line, placeholders, labels
+    texts: frozenset[str]  # the same normalised (labels excepted)
+    labels: dict[str, int]  # a label, as written and as label_key, -> its field's position
+
+
+@functools.lru_cache(maxsize=1024)
+def _template_texts(
+    description: str, role_line: str, placeholders: tuple[str, ...], labels: tuple[str, ...]
+) -> _TemplateTexts:
+    own = (description, role_line, *placeholders)
+    by_label = {label_key(label): n for n, label in enumerate(labels)}
+    by_label.update({label: n for n, label in enumerate(labels)})
+    return _TemplateTexts(frozenset((*own, *labels)), frozenset(normalised(text) for text in own), by_label)
 
 
 def _catch_all(definition: RoundDefinition) -> WordField:
