@@ -253,3 +253,19 @@ def test_the_log_names_what_was_mailed_not_the_outbox_key():
     assert describe("mail.sent", {"key": "receipt:ab12"}) == "E-post skickades: kvittens."
     failed = describe("mail.failed", {"key": "completion:sh-2016:farsta:1", "error": "550 okänd"})
     assert failed == "E-post kunde inte skickas (begäran om komplettering): 550 okänd"
+
+
+def test_creating_a_round_says_what_happened_and_warns_of_its_deadline(coordinator):
+    """As `remiss round create` does: created or unchanged, and a deadline that has passed or
+    falls on a day off ("Obs: …") before anything goes out."""
+    text = resources.bundled_round().read_text(encoding="utf-8")
+    text = text.replace("id: sh-2016", "id: ny-2016").replace("deadline: 2016-04-29", "deadline: 2016-04-23")
+    token = csrf_of(coordinator)
+    upload = {"definition": ("ny.yaml", text.encode())}
+    page = html.unescape(coordinator.post("/omgangar/ny", data={"csrf": token}, files=upload).text)
+    assert "Omgången är sparad." in page
+    warnings = re.findall(r'<p class="varn">Obs: ([^<]*)</p>', page)
+    assert any("har redan passerat" in w for w in warnings)  # TODAY is 27 april 2016
+    assert any("2016-04-23" in w and "lördag" in w for w in warnings), warnings
+    again = coordinator.post("/omgangar/ny", data={"csrf": token}, files=upload).text
+    assert "Omgången fanns redan med exakt samma innehåll; ingenting ändrades." in again
