@@ -269,3 +269,13 @@ def test_creating_a_round_says_what_happened_and_warns_of_its_deadline(coordinat
     assert any("2016-04-23" in w and "lördag" in w for w in warnings), warnings
     again = coordinator.post("/omgangar/ny", data={"csrf": token}, files=upload).text
     assert "Omgången fanns redan med exakt samma innehåll; ingenting ändrades." in again
+
+
+def test_the_namnd_page_counts_received_files_in_plain_swedish(app, workspace):
+    work = open_work(workspace, ROUND)
+    [org] = silent(work, 1)
+    path = workspace.home / "svar.docx"
+    path.write_bytes(c.fill_word(workspace, org, " Ett svar."))
+    collect_paths(work, [path])
+    page = TestClient(app).get(f"/svar/{link_token(workspace, ROUND, org)}").text
+    assert "– 1 fil mottagen, senast" in page and "fil(er)" not in page
