@@ -243,6 +243,7 @@ def test_an_upload_refused_as_a_whole_is_one_swedish_line_for_the_drop_zone(coor
     assert refused.status_code == 400
     assert refused.text.startswith('<p class="fel">') and "är stängd" in refused.text
     assert "Logga ut" not in refused.text  # desk.js shows the text as it is: no page around it
+    assert "”Öppna omgången igen” på tavlan" in refused.text  # what the desk's user can do about it
 
 
 def test_the_log_names_what_was_mailed_not_the_outbox_key():
