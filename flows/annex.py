@@ -15,9 +15,15 @@ from remiss.services.annex.publish import publish_annex as publish
 
 @task(cache_policy=NO_CACHE)
 def build(
-    home: str | None, round_id: str, output: str, final: bool, now: dt.datetime | None, **options: bool
+    home: str | None,
+    round_id: str,
+    output: str,
+    final: bool,
+    now: dt.datetime | None,
+    by: str | None = None,
+    **options: bool,
 ) -> AnnexResult:
-    return publish(work(home, round_id, now=now), Path(output), final=final, **options)
+    return publish(work(home, round_id, now=now, by=by), Path(output), final=final, **options)
 
 
 @flow(name="assemble-annex")
@@ -39,6 +45,9 @@ def publish_annex(
     pdf: bool = False,
     xlsx: bool = False,
     check: bool = False,
+    by: str | None = None,
 ) -> AnnexResult:
-    """The annex (per organisation or per åtgärd) and, as asked, its PDF, workbook and check."""
-    return build(home, round_id, output, final, now, by_measure=by_measure, pdf=pdf, xlsx=xlsx, check=check)
+    """The annex (per organisation or per åtgärd) and, as asked, its PDF, workbook and check;
+    `by` names who asked in the audit log (the desk's user), else the system's user."""
+    options = {"by_measure": by_measure, "pdf": pdf, "xlsx": xlsx, "check": check}
+    return build(home, round_id, output, final, now, by, **options)

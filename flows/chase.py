@@ -24,8 +24,8 @@ from remiss.services.status import count_line
 
 
 @task(cache_policy=NO_CACHE)
-def write_reminders(home: str | None, round_id: str, today: dt.date) -> list[Reminder]:
-    return operations.chase(work(home, round_id, today=today))
+def write_reminders(home: str | None, round_id: str, today: dt.date, by: str | None = None) -> list[Reminder]:
+    return operations.chase(work(home, round_id, today=today, by=by))
 
 
 @task(cache_policy=NO_CACHE)
@@ -40,9 +40,11 @@ def publish_status(home: str | None, round_id: str, today: dt.date) -> str:
 
 
 @flow(name="chase-missing")
-def chase_missing(round_id: str, home: str | None = None, today: dt.date | None = None) -> list[Reminder]:
+def chase_missing(
+    round_id: str, home: str | None = None, today: dt.date | None = None, by: str | None = None
+) -> list[Reminder]:
     today = today or stockholm_today()
-    reminders = write_reminders(home, round_id, today)
+    reminders = write_reminders(home, round_id, today, by)
     delivered = set(send_outbox(home).sent)
     publish_status(home, round_id, today)
     return [replace(r, sent=r.key in delivered) for r in reminders]  # sent over SMTP in this run

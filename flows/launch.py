@@ -13,12 +13,12 @@ from remiss.services.launch import Issued
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
-def issue_batch(home: str | None, round_id: str, org_ids: list[str]) -> list[Issued]:
-    return operations.issue_many(work(home, round_id), org_ids)
+def issue_batch(home: str | None, round_id: str, org_ids: list[str], by: str | None = None) -> list[Issued]:
+    return operations.issue_many(work(home, round_id, by=by), org_ids)
 
 
 @flow(name="launch-round", task_runner=task_runner())
-def launch_round(round_id: str, home: str | None = None) -> list[Issued]:
+def launch_round(round_id: str, home: str | None = None, by: str | None = None) -> list[Issued]:
     """Idempotent: organisations already issued are skipped, so a rerun issues nothing twice.
 
     Organisations are issued in concurrent batches, each in its own transaction.
@@ -26,10 +26,11 @@ def launch_round(round_id: str, home: str | None = None) -> list[Issued]:
     Args:
         round_id: Omgångens id, t.ex. sh-2016.
         home: Arbetsmapp; utelämnad: arbetarens REMISS_HOME.
+        by: Vem som skickar ut, för loggen (skrivbordets inloggade); utelämnad: användaren i systemet.
     """
-    pending = operations.pending_launch(work(home, round_id))
+    pending = operations.pending_launch(work(home, round_id, by=by))
     progress.start("launch", len(pending), "Skickar ut mallar")
-    futures = issue_batch.map(unmapped(home), unmapped(round_id), spread(pending))
+    futures = issue_batch.map(unmapped(home), unmapped(round_id), spread(pending), unmapped(by))
     issued = [issued for batch in futures.result() for issued in batch]
     send_outbox(home, round_id)  # the requests, when SMTP is configured; else the .eml files are all
     return issued

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import re
 import zipfile
 from pathlib import Path
 
@@ -181,7 +182,7 @@ def test_a_coordinators_day(tmp_path, monkeypatch):
             check_accessibility(page, "karantänen")
             page.locator("select[id^=org-]").select_option(stranger)
             page.get_by_role("button", name="Tillskriv").click()
-            page.get_by_text("Filen är tillskriven förvaltningen och inläst.").wait_for()
+            page.get_by_text(re.compile(r"Filen är tillskriven \S.* och inläst som dess svar\.")).wait_for()
             assert "svar.docx" not in page.locator("main").inner_text()
             page.goto(base + f"/omgangar/{ROUND}/org/{stranger}")
             assert "svar.docx" in page.locator("main").inner_text()

@@ -453,8 +453,7 @@ def serve(
     checks.smtp_settings()
     from remiss_flows.serve import serve_chase
 
-    from remiss.web import create_app
-    from remiss.web.flow_runner import FlowRunner
+    from remiss.web.flow_runner import desk_app
 
     def ready(ui: str, schedules: dict[str, str]) -> None:
         for round_id, expression in schedules.items():
@@ -473,7 +472,7 @@ def serve(
         port=prefect_port,
         today=today.isoformat() if today else None,
         ready=ready,
-        desk=(create_app(workspace, work=FlowRunner(workspace)), host, port),
+        desk=(desk_app(workspace, today), host, port),
     )
 
 

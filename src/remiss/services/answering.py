@@ -27,7 +27,7 @@ from remiss.documents.word.fill import fill_response_blocks
 from remiss.documents.word.template import build_response_docx
 from remiss.documents.word.wordml import field_tag
 from remiss.domain import Assignment, ExcelColumn, WordField
-from remiss.domain.outcomes import FileKind
+from remiss.domain.outcomes import FileKind, FileState
 from remiss.errors import StateError
 from remiss.services import launch, review
 from remiss.services.dossier import Dossier, organisation_dossier
@@ -256,7 +256,8 @@ def _template(work: Work, org_id: str, kind: FileKind) -> bytes:
 
 
 def _receipts(session, dossier: Dossier) -> list[Receipt]:  # type: ignore[no-untyped-def]
-    keys = {receipt_key(v.file.sha256): v.file for v in dossier.versions}
+    received = [v.file for v in dossier.versions if v.file.status == FileState.ACCEPTED]
+    keys = {receipt_key(f.sha256): f for f in received}
     rows = session.scalars(select(OutboxRow).where(OutboxRow.key.in_(keys))) if keys else []
     texts = {row.key: _body(Path(row.eml_path)) for row in rows}
     return [
@@ -271,7 +272,7 @@ def _receipts(session, dossier: Dossier) -> list[Receipt]:  # type: ignore[no-un
             f.channel,
             texts.get(receipt_key(f.sha256), ""),
         )
-        for f in (v.file for v in dossier.versions)
+        for f in received
     ]
 
 

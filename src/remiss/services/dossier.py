@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from remiss.domain import Assignment, Organisation
+from remiss.domain.outcomes import FileState
 from remiss.errors import NotFoundError
 from remiss.services import review
 from remiss.services.context import RoundContext
@@ -34,7 +35,7 @@ class Dossier:
     organisation: Organisation
     status: OrganisationStatus
     assignments: list[Assignment]
-    versions: list[Version]  # newest first, Word and Excel alike
+    versions: list[Version]  # newest first, Word and Excel alike, withdrawn ones too
     mail: list[OutboxRow]
     reviews: list[review.Review]
     deadline: dt.date
@@ -66,7 +67,8 @@ def organisation_dossier(session: Session, ctx: RoundContext, org_id: str, today
             .where(
                 ReceivedFileRow.round_id == ctx.round_id,
                 ReceivedFileRow.organisation_id == org_id,
-                ReceivedFileRow.status == "accepted",
+                # a withdrawn file stays in the list (it was received; it no longer counts)
+                ReceivedFileRow.status.in_((FileState.ACCEPTED, FileState.WITHDRAWN)),
             )
             .order_by(ReceivedFileRow.received_at.desc(), ReceivedFileRow.id.desc())
         )

@@ -190,7 +190,7 @@ def _handlers(app: FastAPI) -> None:
 def _error(request: Request, message: str, status: int) -> Response:
     if request.url.path.startswith("/api/"):
         return JSONResponse({"detail": message}, status_code=status)
-    if request.headers.get("hx-request"):
+    if request.headers.get("hx-request") or request.headers.get("x-remiss-upload"):  # desk.js shows it
         return HTMLResponse(
             templating.render_string("partials/error.html", message=message),
             status_code=status,

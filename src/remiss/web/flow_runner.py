@@ -1,9 +1,10 @@
 """The desk's work as Prefect flows, for `remiss serve` (its Prefect API is up for the whole process).
 
 Annexes, chases and launches run as the same flows the CLI and the deployments run, so they
-show in the Prefect UI. An upload is collected with the plain intake call in this process
-(its warm pool of parsing workers) unless REMISS_DESK_COLLECT_FLOW=1: a flow run adds a few
-API round trips per upload, and a coordinator dropping one file waits for the answer.
+show in the Prefect UI; each is given the logged-in user (`by`), whom the audit log names.
+An upload is collected with the plain intake call in this process (its warm pool of parsing
+workers) unless REMISS_DESK_COLLECT_FLOW=1: a flow run adds a few API round trips per upload,
+and a coordinator dropping one file waits for the answer.
 """
 
 from __future__ import annotations
@@ -39,18 +40,26 @@ class FlowRunner(PlainRunner):
 
     def annex(self, round_id: str, output: Path, by: str, **options: Any) -> dict[str, Any]:
         with acting(by):
-            return _plain(publish_annex(round_id, str(output), self.home, **options))
+            return _plain(publish_annex(round_id, str(output), self.home, by=by, **options))
 
     def chase(self, round_id: str, today: dt.date, by: str) -> list[dict[str, Any]]:
         with acting(by):
-            return _plain(chase_missing(round_id, self.home, today))
+            return _plain(chase_missing(round_id, self.home, today, by=by))
 
     def launch(self, round_id: str, by: str) -> list[dict[str, Any]]:
         with acting(by):
-            return _plain(launch_round(round_id, self.home))
+            return _plain(launch_round(round_id, self.home, by=by))
 
     def send(self, round_id: str) -> dict[str, Any]:
         return _plain(send_mail(self.home, round_id))
+
+
+def desk_app(workspace: Workspace, today: dt.date | None = None) -> Any:
+    """The desk `remiss serve` hosts: its work as flows; `--today` replays that day on the desk's
+    pages as well (reminders due, late flags, the nämnd's page), not only in the daily chase."""
+    from remiss.web import create_app
+
+    return create_app(workspace, work=FlowRunner(workspace), clock=(lambda: today) if today else None)
 
 
 def _plain(value: Any) -> Any:

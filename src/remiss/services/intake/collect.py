@@ -167,7 +167,8 @@ def refuse_if_closed(ctx: RoundContext) -> None:
 def closed_message(round_id: str) -> str:
     return (
         f"Omgången '{round_id}' är stängd: inga fler svar tas emot. "
-        f"Öppna den igen med `remiss round reopen {round_id}` om svar ändå ska tas emot."
+        "Ska svar ändå tas emot: öppna den igen (”Öppna omgången igen” på tavlan, "
+        f"eller `remiss round reopen {round_id}`)."
     )
 
 

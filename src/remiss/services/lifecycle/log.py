@@ -51,6 +51,23 @@ def describe(action: str, detail: Detail) -> str:
     return words(detail)
 
 
+# What an outbox key's first part means to a reader of the log (the key itself is for the machine).
+_MAIL_KINDS = {
+    "request": "förfrågan med mallarna",
+    "resend": "mallarna igen",
+    "receipt": "kvittens",
+    "reminder": "påminnelse",
+    "completion": "begäran om komplettering",
+    "refusal": "besked om avvisad fil",
+    "unhandled": "besked om meddelande som inte kunde hanteras",
+}
+
+
+def _mail(detail: Detail) -> str:
+    kind = str(detail.get("key") or "").split(":", 1)[0]
+    return _MAIL_KINDS.get(kind, "meddelande")
+
+
 def _name(detail: Detail, key: str = "file") -> str:
     return Path(str(detail.get(key) or "")).name or "–"
 
@@ -112,10 +129,10 @@ _TEXTS: dict[str, Callable[[Detail], str]] = {
         f"Meddelande från {d.get('sender') or 'okänd avsändare'} hämtades ({d.get('files')} bifogade filer)."
     ),
     "mail.sent": lambda d: (
-        f"E-post skickades ({d.get('key')})."
+        f"E-post skickades: {_mail(d)}."
         + (f" Togs inte emot av {', '.join(d['refused'])}." if d.get("refused") else "")
     ),
-    "mail.failed": lambda d: f"E-post kunde inte skickas ({d.get('key')}): {d.get('error')}",
+    "mail.failed": lambda d: f"E-post kunde inte skickas ({_mail(d)}): {d.get('error')}",
     "annex.final": lambda d: f"Slutlig bilaga skrevs: {_name(d, 'output')}.",
     "review.completion": lambda d: (
         f"Komplettering begärdes: {d.get('message')}"

@@ -21,18 +21,22 @@ from collections import defaultdict, deque
 from dataclasses import asdict
 from typing import Any, ClassVar
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from remiss.documents.richtext import blocks_to_markup, to_blocks
+from remiss.documents.model import GENERAL
+from remiss.documents.richtext import blocks_to_markup, sanitize, to_blocks
+from remiss.documents.word.wordml import field_tag
 from remiss.domain.calendar import STOCKHOLM, stockholm_today
 from remiss.domain.outcomes import FileKind
 from remiss.errors import RemissError
 from remiss.services import answering, links
 from remiss.services.work import Work, open_work
+from remiss.swedish import join_and
 from remiss.web import templating
+from remiss.web.answers import answer_html
 from remiss.web.routes import common
 
 router = APIRouter(include_in_schema=False)
@@ -200,6 +204,7 @@ def _page(
 ) -> HTMLResponse:
     assert link.organisation_id
     view = answering.answer_page(work, link.organisation_id)
+    prefilled, rough = (None, []) if view.draft or view.closed else _prefill(view)
     markup = {name: blocks_to_markup(to_blocks(html)) for name, html in view.draft.items()}
     html = templating.render_string(
         "svar/page.html",
@@ -208,12 +213,49 @@ def _page(
         base=f"/svar/{token}",
         csrf=csrf_for(work, link),
         markup=markup,
+        excel_columns=_columns(work),
+        prefilled=prefilled,
+        rough=rough,
         CHANNEL_LABELS=CHANNEL_LABELS,
         KIND_LABELS=KIND_LABELS,
         title=f"Svar från {view.dossier.organisation.namnd}",
         **({"results": None, "message": None, "error": None, "sent": False} | extra),
     )
     return HTMLResponse(html, status_code=status, headers=_private())
+
+
+def _prefill(view: answering.AnswerPage) -> tuple[Any, list[str]]:
+    """Without a draft, the form starts from the nämnd's current answers (a file it sent), so a
+    completion answered here adds to them instead of replacing them with only the new text.
+
+    Returns the Word version the fields came from and the labels of fields holding tables or
+    pictures, which the editor cannot keep as they are (the page says so)."""
+    current, sheet = view.dossier.current_docx, view.dossier.current_xlsx
+    labels = {tag: f.label for tag, f in [view.general, *(pair for i in view.items for pair in i.fields)]}
+    rough: list[str] = []
+    if current is not None:
+        for (key, field_id), row in current.answers.items():
+            tag = field_tag(key, field_id)
+            if row.empty or tag not in labels:
+                continue
+            html = answer_html(row.xml)
+            if "<table" in html or "<img" in html:
+                rough.append(labels[tag] if key == GENERAL else f"{key.split('/')[-1]} {labels[tag]}")
+            view.draft[tag] = sanitize(html)
+    if sheet is not None:
+        names = {name for item in view.items for name, _ in item.columns}
+        for (key, column_id), value in sheet.values.items():
+            if value.raw and answering.cell_name(key, column_id) in names:
+                view.draft[answering.cell_name(key, column_id)] = value.raw
+    return (current or sheet) if view.draft else None, rough
+
+
+def _columns(work: Work) -> str:
+    """'med kolumnerna ”Ställningstagande” och ”Antal …”': the round's own Excel columns."""
+    labels = [f"”{c.label}”" for c in work.round.definition.fields.excel]
+    if not labels:
+        return ""
+    return f" med {'kolumnen' if len(labels) == 1 else 'kolumnerna'} {join_and(labels)}"
 
 
 def _shown(results: list[Any]) -> list[dict[str, Any]]:
@@ -276,7 +318,7 @@ async def save(request: Request, token: str) -> Response:
 
 @router.post("/svar/{token}/skicka")
 @_guard
-async def submit(request: Request, token: str) -> Response:
+async def submit(request: Request, token: str, background: BackgroundTasks) -> Response:
     link, work, form = await _posted(request, token, "send")
     assert link.organisation_id
     try:
@@ -284,12 +326,13 @@ async def submit(request: Request, token: str) -> Response:
         results = await run_in_threadpool(answering.submit, work, link.organisation_id)
     except RemissError as exc:
         return _page(request, token, link, work, status=409, error=str(exc))
+    common.deliver_later(request, background, work.round_id)  # the receipt, as the page says
     return _page(request, token, link, work, results=_shown(results), sent=True)
 
 
 @router.post("/svar/{token}/ladda-upp")
 @_guard
-async def upload(request: Request, token: str) -> Response:
+async def upload(request: Request, token: str, background: BackgroundTasks) -> Response:
     link, work, form = await _posted(request, token, "send")
     assert link.organisation_id
     files: list[tuple[str, bytes]] = []
@@ -303,4 +346,5 @@ async def upload(request: Request, token: str) -> Response:
         results = await run_in_threadpool(answering.upload, work, link.organisation_id, files)
     except RemissError as exc:
         return _page(request, token, link, work, status=400, error=str(exc))
+    common.deliver_later(request, background, work.round_id)
     return _page(request, token, link, work, results=_shown(results))

@@ -7,7 +7,7 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from remiss.services import board as board_service
 from remiss.services.context import load_context
@@ -95,5 +95,13 @@ def board_table(
     _who: Annotated[Viewer, Depends(viewer)],
     asked: Asked,
 ) -> Response:
+    query = urlencode({k: v for k, v in request.query_params.items() if v})
+    page_url = f"/omgangar/{round_id}" + (f"?{query}" if query else "")
+    if not request.headers.get("hx-request") or request.headers.get("hx-history-restore-request"):
+        # the table alone is for htmx; an address typed, bookmarked or reloaded gets the page
+        return RedirectResponse(page_url, status_code=303)
     found = _board_context(request, round_id, asked)
-    return templating.fragment("partials/board_table.html", **found)
+    response = templating.fragment("partials/board_table.html", **found)
+    if request.headers.get("hx-trigger") == "tavla-filter":  # the filter form, not the polling
+        response.headers["HX-Push-Url"] = page_url
+    return response

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from remiss.mail.settings import smtp_configured
 from remiss.services.chase_preview import due_today
 from remiss.services.context import load_context
 from remiss.web import templating
@@ -52,4 +53,4 @@ async def chase_send(request: Request, round_id: str, who: Annotated[Viewer, Dep
             return written, desk.work.send(round_id)
 
     written, sent = await run_in_threadpool(work)
-    return _page(request, round_id, who, written=written, sent=sent)
+    return _page(request, round_id, who, written=written, sent=sent, smtp=smtp_configured())

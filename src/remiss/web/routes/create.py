@@ -17,8 +17,9 @@ from remiss import resources
 from remiss.documents.excel.template import build_response_xlsx
 from remiss.documents.word.template import build_response_docx
 from remiss.errors import ConfigError, RemissError
-from remiss.services import rounds
+from remiss.services import links, rounds
 from remiss.services.launch import file_names, render_request
+from remiss.services.lifecycle.dates import date_warnings
 from remiss.web import templating
 from remiss.web.actor import acting
 from remiss.web.routes import common
@@ -26,6 +27,10 @@ from remiss.web.security import Viewer, changer, viewer
 
 router = APIRouter()
 MAX_YAML = 2 * 1024 * 1024
+CREATED = {
+    "ja": "Omgången är sparad. Granska vad nämnderna får innan den skickas ut.",
+    "fanns": "Omgången fanns redan med exakt samma innehåll; ingenting ändrades.",
+}
 
 
 @router.get("/omgangar/ny", include_in_schema=False)
@@ -52,28 +57,37 @@ async def create_round(request: Request, who: Annotated[Viewer, Depends(changer)
         path.parent.mkdir()
         path.write_bytes(data)
 
-        def create() -> str:
+        def create() -> tuple[str, bool]:
             with acting(who.identity.name), desk.db.session() as session:
-                definition, _ = rounds.create_round(session, path)
-                return definition.id
+                definition, created = rounds.create_round(session, path)
+                return definition.id, created
 
         try:
-            round_id = await run_in_threadpool(create)
+            round_id, created = await run_in_threadpool(create)
         except RemissError as exc:  # shown on the form, with the file's line and field
             return templating.page(
                 request, "create.html", who, title="Skapa en omgång", error=str(exc), status_code=400
             )
-    return RedirectResponse(f"/omgangar/{round_id}/forhandsgranska", status_code=303)
+    return RedirectResponse(
+        f"/omgangar/{round_id}/forhandsgranska?skapad={'ja' if created else 'fanns'}", status_code=303
+    )
 
 
 @router.get("/omgangar/{round_id}/forhandsgranska", include_in_schema=False)
 def preview(
-    request: Request, round_id: str, who: Annotated[Viewer, Depends(viewer)], org: str = ""
+    request: Request, round_id: str, who: Annotated[Viewer, Depends(viewer)], org: str = "", skapad: str = ""
 ) -> Response:
     ctx = common.round_context(request, round_id)
+    deadline, today = ctx.definition.deadline, common.desk(request).today()
+    # what `remiss round create` says on stderr: a past deadline or one on a day off, before launch
+    warnings = [] if ctx.launched else date_warnings(deadline, f"Sista svarsdag {deadline}", today)
     org_id = org if org in ctx.recipients else ctx.recipient_ids[0]
     organisation = ctx.organisation(org_id)
-    subject, body = render_request(ctx, org_id)
+    # the request as sent: its link is made at launch, so the preview shows where it will stand
+    placeholder = links.link_url(
+        "(nämndens personliga länk, skapas vid utskicket)", common.desk(request).base_url
+    )
+    subject, body = render_request(ctx, org_id, link=placeholder)
     return templating.page(
         request,
         "preview.html",
@@ -88,6 +102,8 @@ def preview(
         subject=subject,
         body=body,
         names=file_names(ctx, org_id),
+        notice=CREATED.get(skapad, ""),
+        warnings=warnings,
     )
 
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -47,6 +48,13 @@ def _to(path: str) -> RedirectResponse:
     return RedirectResponse(path, status_code=303)
 
 
+def _chosen(organisation: str) -> str:
+    """The organisation picked in a form's list (its first entry asks for a choice)."""
+    if not organisation.strip():
+        raise ConfigError("Välj en förvaltning i listan först.")
+    return organisation.strip()
+
+
 def _date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value.strip())
@@ -68,9 +76,15 @@ async def move_deadline(
 
 @router.post("/omgangar/{round_id}/mottagare", include_in_schema=False)
 async def add_recipient(
-    request: Request, round_id: str, who: Who, organisation: Annotated[str, Form()] = ""
+    request: Request,
+    round_id: str,
+    who: Who,
+    background: BackgroundTasks,
+    organisation: Annotated[str, Form()] = "",
 ) -> Response:
-    await _run(request, round_id, who, lambda work: recipients.add_recipient(work, organisation.strip()))
+    org = _chosen(organisation)
+    await _run(request, round_id, who, lambda work: recipients.add_recipient(work, org))
+    common.deliver_later(request, background, round_id)
     return _to(f"/omgangar/{round_id}?klart=tillagd")
 
 
@@ -78,7 +92,8 @@ async def add_recipient(
 async def withdraw_recipient(
     request: Request, round_id: str, who: Who, organisation: Annotated[str, Form()] = ""
 ) -> Response:
-    await _run(request, round_id, who, lambda work: recipients.withdraw_recipient(work, organisation.strip()))
+    org = _chosen(organisation)
+    await _run(request, round_id, who, lambda work: recipients.withdraw_recipient(work, org))
     return _to(f"/omgangar/{round_id}?klart=borttagen")
 
 
@@ -95,8 +110,11 @@ async def reopen(request: Request, round_id: str, who: Who) -> Response:
 
 
 @router.post("/omgangar/{round_id}/org/{org_id}/skicka-igen", include_in_schema=False)
-async def resend_templates(request: Request, round_id: str, org_id: str, who: Who) -> Response:
+async def resend_templates(
+    request: Request, round_id: str, org_id: str, who: Who, background: BackgroundTasks
+) -> Response:
     await _run(request, round_id, who, lambda work: resend.resend(work, org_id))
+    common.deliver_later(request, background, round_id)
     return _to(f"/omgangar/{round_id}/org/{org_id}?klart=skickat")
 
 
@@ -112,16 +130,24 @@ async def withdraw_file(
 
 @router.post("/omgangar/{round_id}/karantan/{file_id}/tillskriv", include_in_schema=False)
 async def attribute_file(
-    request: Request, round_id: str, file_id: int, who: Who, organisation: Annotated[str, Form()] = ""
+    request: Request,
+    round_id: str,
+    file_id: int,
+    who: Who,
+    background: BackgroundTasks,
+    organisation: Annotated[str, Form()] = "",
 ) -> Response:
-    await _run(
-        request, round_id, who, lambda work: attribute.attribute_file(work, str(file_id), organisation)
-    )
-    return _to(f"/omgangar/{round_id}/karantan?klart=1")
+    org = _chosen(organisation)
+    await _run(request, round_id, who, lambda work: attribute.attribute_file(work, str(file_id), org))
+    common.deliver_later(request, background, round_id)  # its receipt
+    return _to(f"/omgangar/{round_id}/karantan?{urlencode({'klart': '1', 'org': org})}")
 
 
 @router.post("/omgangar/{round_id}/karantan/{file_id}/bekrafta", include_in_schema=False)
-async def confirm_file(request: Request, round_id: str, file_id: int, who: Who) -> Response:
+async def confirm_file(
+    request: Request, round_id: str, file_id: int, who: Who, background: BackgroundTasks
+) -> Response:
     """A pending file (no token, named like a nämnd with a verified version) made its current version."""
     await _run(request, round_id, who, lambda work: pending.confirm_pending(work, str(file_id)))
+    common.deliver_later(request, background, round_id)
     return _to(f"/omgangar/{round_id}/karantan?klart=bekraftad")

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Form, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from markupsafe import Markup
 
 from remiss.documents.model import GENERAL
 from remiss.errors import ConfigError, NotFoundError
+from remiss.mail.settings import smtp_configured
 from remiss.services import review
 from remiss.services.chase import extensions
 from remiss.services.context import load_context
@@ -32,10 +33,15 @@ MAIL_KINDS = {
     "refusal": "Avvisning",
 }
 NOTICES = {
-    "komplettera": "Begäran om komplettering är skriven och ligger i utkorgen.",
+    "komplettera": "Begäran om komplettering är skriven och skickas till nämnden med e-post.",
     "godkand": "Svaret är markerat som godkänt.",
     "anstand": "Anståndet är registrerat.",
     "skickat": "Mallarna och förfrågan är skickade igen.",
+}
+# Without SMTP settings nothing is mailed: the message is an .eml file in the outbox.
+NOTICES_WITHOUT_SMTP = {
+    "komplettera": "Begäran om komplettering är skriven och ligger i utkorgen (e-post är inte inställd).",
+    "skickat": "Mallarna och förfrågan är skrivna igen och ligger i utkorgen (e-post är inte inställd).",
     "aterkallad": "Filen är återkallad; den förra versionen gäller igen.",
 }
 
@@ -68,7 +74,7 @@ def organisation_page(
         fields=ctx.definition.fields,
         answer=lambda v, key, field_id: _answer(v, GENERAL if key == "__general__" else key, field_id),
         mail_kinds=MAIL_KINDS,
-        notice=NOTICES.get(klart, ""),
+        notice=(NOTICES if smtp_configured() else NOTICES | NOTICES_WITHOUT_SMTP).get(klart, ""),
         can_resend=True,
         can_withdraw=True,
     )
@@ -129,6 +135,7 @@ def ask_completion(
     round_id: str,
     org_id: str,
     who: Annotated[Viewer, Depends(changer)],
+    background: BackgroundTasks,
     message: Annotated[str, Form()] = "",
     new_deadline: Annotated[str, Form()] = "",
 ) -> Response:
@@ -136,6 +143,7 @@ def ask_completion(
     work = open_work(common.desk(request).workspace, round_id, by=who.identity.name)
     with acting(who.identity.name), work.db.session() as session:
         review.request_completion(session, work, org_id, message, new_deadline=until)
+    common.deliver_later(request, background, round_id)
     return _back(round_id, org_id, "komplettera")
 
 

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from sqlalchemy import select
 
 from remiss.domain.outcomes import FileState
-from remiss.services.context import load_context
+from remiss.services.context import RoundContext, load_context
 from remiss.services.lifecycle.received import ATTRIBUTABLE
 from remiss.store.schema import ReceivedFileRow
 from remiss.web import templating
@@ -25,7 +25,11 @@ NOTICES = {
 
 @router.get("/omgangar/{round_id}/karantan", include_in_schema=False)
 def quarantine_page(
-    request: Request, round_id: str, who: Annotated[Viewer, Depends(viewer)], klart: str = ""
+    request: Request,
+    round_id: str,
+    who: Annotated[Viewer, Depends(viewer)],
+    klart: str = "",
+    org: str = "",
 ) -> Response:
     with common.transaction(request) as session:
         ctx = load_context(session, round_id)
@@ -56,5 +60,12 @@ def quarantine_page(
         pending=pending,
         organisations=organisations,
         attributable=ATTRIBUTABLE,
-        notice=NOTICES.get(klart, ""),
+        notice=_notice(ctx, klart, org),
     )
+
+
+def _notice(ctx: RoundContext, klart: str, org: str) -> str:
+    """What was just done; an attributed file names the förvaltning it now counts for."""
+    if klart == "1" and org in ctx.recipients:
+        return f"Filen är tillskriven {ctx.organisation(org).forvaltning} och inläst som dess svar."
+    return NOTICES.get(klart, "")

@@ -14,7 +14,7 @@ import uuid
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Request
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
@@ -36,7 +36,9 @@ def upload_page(request: Request, round_id: str, who: Annotated[Viewer, Depends(
 
 
 @router.post("/omgangar/{round_id}/ladda-upp", include_in_schema=False)
-async def upload(request: Request, round_id: str, who: Annotated[Viewer, Depends(changer)]) -> Response:
+async def upload(
+    request: Request, round_id: str, who: Annotated[Viewer, Depends(changer)], background: BackgroundTasks
+) -> Response:
     form = await request.form()
     files = [f for f in form.getlist("filer") if isinstance(f, UploadFile) and f.filename]
     if not files:
@@ -64,9 +66,12 @@ async def upload(request: Request, round_id: str, who: Annotated[Viewer, Depends
         shutil.rmtree(folder, ignore_errors=True)
     for result, path in zip(results, paths, strict=True):
         result["file"] = path.name
+    common.deliver_later(request, background, round_id)  # the receipts
+    ctx = common.round_context(request, round_id)
+    names = {org_id: ctx.organisation(org_id).forvaltning for org_id in ctx.recipients}
     template = "partials/upload_results.html"
     if request.headers.get("hx-request") or request.headers.get("x-remiss-upload"):
-        return templating.fragment(template, results=results, round_id=round_id)
+        return templating.fragment(template, results=results, round_id=round_id, names=names)
     return templating.page(
         request,
         "upload.html",
@@ -74,6 +79,7 @@ async def upload(request: Request, round_id: str, who: Annotated[Viewer, Depends
         title=f"Ladda upp – {round_id}",
         round_id=round_id,
         nav="upload",
-        ctx=common.round_context(request, round_id),
+        ctx=ctx,
         results=results,
+        names=names,
     )

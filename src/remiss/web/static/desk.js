@@ -42,7 +42,7 @@
 
     function sendAll(files) {
       body = null;
-      out.innerHTML = '<p class="meta">Läser in ' + files.length + " fil(er) …</p>";
+      out.innerHTML = '<p class="meta">Läser in ' + files.length + (files.length === 1 ? " fil" : " filer") + " …</p>";
       var chain = Promise.resolve();
       Array.prototype.forEach.call(files, function (file) {
         chain = chain.then(function () { return send(file); });
