@@ -259,7 +259,14 @@ def _columns(work: Work) -> str:
 
 
 def _shown(results: list[Any]) -> list[dict[str, Any]]:
-    return [asdict(r) | {"receipt_text": answering.receipt_text(r.receipt)} for r in results]
+    """Each result with its receipt's text, shown once: files sent together share one receipt."""
+    seen: set[str] = set()
+    shown = []
+    for r in results:
+        first = r.receipt is not None and r.receipt not in seen
+        seen.add(r.receipt or "")
+        shown.append(asdict(r) | {"receipt_text": answering.receipt_text(r.receipt) if first else ""})
+    return shown
 
 
 def _guard(handler):  # type: ignore[no-untyped-def]
