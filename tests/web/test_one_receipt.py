@@ -89,3 +89,41 @@ def test_one_upload_of_word_and_excel_is_one_receipt(app, workspace, smtp):
     assert "har ännu inte kommit in" not in receipt
     assert "svar.docx" in receipt and "prioritering.xlsx" in receipt
     assert "Från sidan." in receipt
+
+
+VALUES = "värdena för ”Tidshorisont”, ”Motivering av prioritering” och ”Uppskattad kostnad (tkr)”"
+
+
+def test_a_web_receipt_speaks_of_the_values_typed_not_of_an_excel_file(app, workspace, smtp):
+    work = open_work(workspace, ROUND)
+    [org] = silent(work, 1)
+    token = link_token(workspace, ROUND, org)
+    client = TestClient(app)
+    csrf = _csrf(client.get(f"/svar/{token}").text)
+    answer = _page_answer(work, org)
+    answer[answering.cell_name(work.round.assignments(org)[0].key, "kostnad_tkr")] = "många"
+    sent = client.post(f"/svar/{token}/skicka", data={"csrf": csrf, "format": "text"} | answer)
+    assert sent.status_code == 200, sent.text
+    [receipt] = _receipts(smtp)
+    assert "Excel" not in receipt, receipt  # the nämnd typed values; it sent no Excel file
+    docx = f"remissvar-{ROUND}-{org}.docx"
+    assert f"nämndens svar från webbsidan (Word-svaret, sparat som {docx}; {VALUES})" in receipt
+    assert VALUES[0].upper() + VALUES[1:] in receipt and "Det här lämnades på webbsidan" in receipt
+    assert "Värden som behöver rättas:" in receipt and "'många'" in receipt
+    assert "Svaret kom in i tid" in receipt and "skickar ni in svaret igen på webbsidan" in receipt
+
+
+def test_a_web_answer_without_values_says_the_values_are_missing_not_a_file(app, workspace, smtp):
+    work = open_work(workspace, ROUND)
+    [org] = silent(work, 1)
+    token = link_token(workspace, ROUND, org)
+    client = TestClient(app)
+    csrf = _csrf(client.get(f"/svar/{token}").text)
+    words_only = {k: v for k, v in _page_answer(work, org).items() if not k.startswith("cell:")}
+    sent = client.post(f"/svar/{token}/skicka", data={"csrf": csrf, "format": "text"} | words_only)
+    assert sent.status_code == 200, sent.text
+    [receipt] = _receipts(smtp)
+    assert "Excelfilen har ännu inte kommit in" not in receipt
+    assert (
+        f"{VALUES[0].upper()}{VALUES[1:]} har ännu inte lämnats (på webbsidan eller i Excelfilen)." in receipt
+    )

@@ -32,13 +32,13 @@ from remiss.errors import StateError
 from remiss.services import launch, review
 from remiss.services.dossier import Dossier, organisation_dossier
 from remiss.services.intake.collect import CollectResult, collect_paths
-from remiss.services.intake.receipts import receipt_key
+from remiss.services.intake.receipts import WEB, receipt_key
 from remiss.services.work import Work
 from remiss.store import audit
 from remiss.store.link_schema import WebDraftRow
 from remiss.store.schema import IssuedDocumentRow, OutboxRow, utcnow
 
-WEBB = "webb"
+WEBB = WEB
 MAX_UPLOADS = 4
 
 

@@ -31,6 +31,7 @@ from remiss.store.schema import ReceivedFileRow
 from remiss.swedish import join_and, long_date
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
+WEB = "webb"  # received_files.channel of an answer sent in from the nämnd's page
 EXCERPT = 90  # characters of each answer quoted in the receipt
 
 
@@ -124,26 +125,45 @@ def receipt_context(ctx: RoundContext, parts: list[Part], other_received: bool) 
     kinds = {FileKind(p.row.kind or FileKind.XLSX) for p in parts}
     names = [display_name(p.row.original_name) for p in parts]
     deadline = ctx.deadline_for(org_id)
+    web = lead.channel == WEB  # sent in from the nämnd's page: it typed, it sent no file
+    # The Excel file is asked for only when it has columns to fill in for the nämnd's items.
+    needed = bool(assignments) and (FileKind.XLSX in kinds or bool(ctx.definition.fields.excel))
+    missing = None
+    if needed and not other_received and len(kinds) == 1:
+        other = next(iter(kinds)).other
+        missing = (
+            f"{_capital(_values(ctx))} har ännu inte lämnats (på webbsidan eller i Excelfilen)."
+            if web and other is FileKind.XLSX
+            else f"{other.label} har ännu inte kommit in."
+        )
     return {
         "definition": ctx.definition,
         "org": ctx.organisation(org_id),
-        "file_name": join_and(names),
+        "file_name": "nämndens svar från webbsidan" if web else join_and(names),
         "files": [_file_context(ctx, part) for part in parts],
-        "other_kind": next(iter(kinds)).other.label if len(kinds) == 1 else None,
-        "other_received": other_received or len(kinds) > 1,
+        "missing": missing,  # what is still missing after this sending, as a sentence
         "received": _when(lead.received_at),
         "deadline": long_date(deadline),
         "late": any(p.row.late for p in parts),
         "has_measures": bool(assignments),
-        # The Excel file is asked for only when it has columns to fill in for the nämnd's items.
-        "other_needed": bool(assignments) and (FileKind.XLSX in kinds or bool(ctx.definition.fields.excel)),
-        "web": lead.channel == "webb",  # sent in from the nämnd's page, not as a file
+        "web": web,
     }
 
 
+def _values(ctx: RoundContext) -> str:
+    """'värdena för ”Tidshorisont” och ”Kostnad”': the Excel part of an answer typed on the page."""
+    return f"värdena för {ctx.definition.fields.excel_names}"
+
+
+def _capital(text: str) -> str:
+    """'Värdena för ”tid”': the first letter only (str.capitalize would lower the rest)."""
+    return text[:1].upper() + text[1:]
+
+
 def _file_context(ctx: RoundContext, part: Part) -> dict[str, Any]:
-    """What was read from one file of the receipt, per åtgärd."""
+    """What was read from one file of the receipt, per åtgärd (values typed on the page named as such)."""
     row, extracted = part.row, part.extracted
+    typed = row.channel == WEB and row.kind == FileKind.XLSX
     assignments = ctx.assignments(row.organisation_id or "")
     fields, words = ctx.definition.fields, ctx.definition.vocabulary
     sections: list[Section] = []
@@ -176,9 +196,14 @@ def _file_context(ctx: RoundContext, part: Part) -> dict[str, Any]:
                 if not raw and c.required:
                     empty.append(f"{label_of(a, assignments)} {c.label}")
             sections.append(Section(_heading(a, assignments, words), items))
+    kind = FileKind(row.kind).label if row.kind else "Filen"
+    what = _values(ctx) if typed else kind
     return {
         "file_name": display_name(row.original_name),
-        "kind": FileKind(row.kind).label if row.kind else "Filen",
+        "kind": kind,
+        "what": what,  # 'Word-svaret', 'Excelfilen', or the values typed on the page
+        "title": _capital(what) if typed else f"{kind}, {display_name(row.original_name)}",
+        "typed": typed,
         "version": row.version,
         "current": part.current,
         "older": part.older,

@@ -34,7 +34,6 @@ from remiss.domain.outcomes import FileKind
 from remiss.errors import RemissError
 from remiss.services import answering, links
 from remiss.services.work import Work, open_work
-from remiss.swedish import join_and
 from remiss.web import templating
 from remiss.web.answers import answer_html
 from remiss.web.routes import common
@@ -252,10 +251,10 @@ def _prefill(view: answering.AnswerPage) -> tuple[Any, list[str]]:
 
 def _columns(work: Work) -> str:
     """'med kolumnerna ”Ställningstagande” och ”Antal …”': the round's own Excel columns."""
-    labels = [f"”{c.label}”" for c in work.round.definition.fields.excel]
-    if not labels:
+    fields = work.round.definition.fields
+    if not fields.excel:
         return ""
-    return f" med {'kolumnen' if len(labels) == 1 else 'kolumnerna'} {join_and(labels)}"
+    return f" med {'kolumnen' if len(fields.excel) == 1 else 'kolumnerna'} {fields.excel_names}"
 
 
 def _shown(results: list[Any]) -> list[dict[str, Any]]:
