@@ -317,4 +317,5 @@ def _finish(
         examined.extracted.warnings,
         examined.identified.identified_by,
         receipt=str(receipt),
+        problems=[v.problem for v in examined.extracted.values if v.problem],
     )
