@@ -71,6 +71,14 @@ def pg_database(pg_cluster):
     return lambda: pg_cluster.url(pg_cluster.create_database())
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty store on each back end: a SQLite file, or a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'gammal.db'}"
+    return request.getfixturevalue("pg_database")()
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The fast tier runs on SQLite: a test's PostgreSQL run belongs to the full suite.
 

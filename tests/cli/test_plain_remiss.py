@@ -77,28 +77,21 @@ def test_a_wrong_budget_year_is_still_named_by_file_line_and_field(tmp_path, mon
     assert f"fel-2016.yaml rad {line}: fältet 'budget_year'" in message, message
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request, tmp_path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'gammal.db'}"
-    return request.getfixturevalue("pg_database")()
-
-
 ROUND_ROW = (
     "INSERT INTO rounds (id, title, diarienummer, budget_year, deadline, definition_yaml, secret, created_at)"
     " VALUES (:id, 'Remiss', 'KS 1', :year, '2016-04-29', 'id: x', 's', '2016-04-01 10:00:00+00:00')"
 )
 
 
-def test_0007_database_keeps_its_years_and_takes_rounds_without_one(url):
-    engine = create_engine(url)
+def test_0007_database_keeps_its_years_and_takes_rounds_without_one(store_url):
+    engine = create_engine(store_url)
     migrate.upgrade(engine, "0007")
     with engine.begin() as connection:
         connection.execute(text(ROUND_ROW), {"id": "gammal-2016", "year": 2017})
         with pytest.raises(IntegrityError), connection.begin_nested():  # NOT NULL before 0008
             connection.execute(text(ROUND_ROW), {"id": "utan-2016", "year": None})
     engine.dispose()
-    database = Database(url)
+    database = Database(store_url)
     assert database.upgrade_schema() == ("0007", migrate.head_revision(database.engine))
     with database.engine.begin() as connection:
         connection.execute(text(ROUND_ROW), {"id": "utan-2016", "year": None})

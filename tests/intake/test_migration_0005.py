@@ -13,15 +13,8 @@ from remiss.store import migrate
 from remiss.store.database import Database
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request, tmp_path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'gammal.db'}"
-    return request.getfixturevalue("pg_database")()
-
-
-def test_0002_database_is_refused_then_upgraded_with_old_files_unordered(url):
-    engine = create_engine(url)
+def test_0002_database_is_refused_then_upgraded_with_old_files_unordered(store_url):
+    engine = create_engine(store_url)
     migrate.upgrade(engine, "0002")
     with engine.begin() as connection:
         connection.execute(
@@ -33,7 +26,7 @@ def test_0002_database_is_refused_then_upgraded_with_old_files_unordered(url):
             {"now": dt.datetime(2016, 4, 1, tzinfo=dt.UTC)},
         )
     engine.dispose()
-    database = Database(url)
+    database = Database(store_url)
     with pytest.raises(StoreError, match="Kör `remiss db upgrade`"):
         database.ensure_schema()
     before, after = database.upgrade_schema()

@@ -19,15 +19,8 @@ from remiss.store.database import Database, open_database
 from remiss.store.schema import AssignmentRow
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request, tmp_path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'gammal.db'}"
-    return request.getfixturevalue("pg_database")()
-
-
-def test_0002_database_is_upgraded_and_old_log_entries_have_no_actor(url, tmp_path, monkeypatch):
-    engine = create_engine(url)
+def test_0002_database_is_upgraded_and_old_log_entries_have_no_actor(store_url, tmp_path, monkeypatch):
+    engine = create_engine(store_url)
     migrate.upgrade(engine, "0002")
     with engine.begin() as connection:
         connection.exec_driver_sql(
@@ -36,7 +29,7 @@ def test_0002_database_is_upgraded_and_old_log_entries_have_no_actor(url, tmp_pa
         )
     assert "measures" in inspect(engine).get_table_names()
     engine.dispose()
-    database = Database(url)
+    database = Database(store_url)
     with pytest.raises(StoreError, match="Kör `remiss db upgrade`"):
         database.ensure_schema()
     before, after = database.upgrade_schema()
@@ -44,7 +37,7 @@ def test_0002_database_is_upgraded_and_old_log_entries_have_no_actor(url, tmp_pa
     assert "measures" not in inspect(database.engine).get_table_names()
     database.dispose()
 
-    monkeypatch.setenv("REMISS_DATABASE_URL", url)
+    monkeypatch.setenv("REMISS_DATABASE_URL", store_url)
     ws = Workspace.from_env(tmp_path)
     operations.create_round(ws, resources.bundled_round())
     with open_database(ws.database_url).session() as session:

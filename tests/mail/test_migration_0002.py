@@ -14,15 +14,8 @@ from remiss.store import migrate
 from remiss.store.database import Database
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request, tmp_path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'gammal.db'}"
-    return request.getfixturevalue("pg_database")()
-
-
-def test_0001_database_is_refused_then_upgraded_with_old_messages_left_unsent(url, smtp):
-    engine = create_engine(url)
+def test_0001_database_is_refused_then_upgraded_with_old_messages_left_unsent(store_url, smtp):
+    engine = create_engine(store_url)
     migrate.upgrade(engine, "0001")
     with engine.begin() as connection:
         connection.execute(
@@ -34,7 +27,7 @@ def test_0001_database_is_refused_then_upgraded_with_old_messages_left_unsent(ur
             {"recipients": '["a@example.org"]', "now": dt.datetime(2016, 4, 1, tzinfo=dt.UTC)},
         )
     engine.dispose()
-    database = Database(url)
+    database = Database(store_url)
     with pytest.raises(StoreError, match="Kör `remiss db upgrade`"):
         database.ensure_schema()
     assert database.upgrade_schema() == ("0001", migrate.head_revision(database.engine))

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import sqlite3
 
-import pytest
 from alembic import command
 from sqlalchemy import create_engine, event, inspect
 from tests.web.conftest import TODAY
@@ -58,15 +57,8 @@ def test_board_counts_read_covering_indexes(workspace):
         assert "SCAN answers" not in plan and "SCAN excel_values" not in plan, plan
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def old_url(request, tmp_path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'gammal.db'}"
-    return request.getfixturevalue("pg_database")()
-
-
-def test_upgrade_from_0006_adds_the_board_indexes_and_downgrade_removes_them(old_url):
-    engine = create_engine(old_url)
+def test_upgrade_from_0006_adds_the_board_indexes_and_downgrade_removes_them(store_url):
+    engine = create_engine(store_url)
     migrate.upgrade(engine, "0006")
     assert not any(INDEXES[t] & {i["name"] for i in inspect(engine).get_indexes(t)} for t in INDEXES)
     migrate.upgrade(engine)

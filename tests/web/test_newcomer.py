@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from pathlib import Path
 
 import lxml.html
 import pytest
@@ -94,6 +95,8 @@ def test_a_withdrawn_file_stays_listed_on_the_organisation_page(coordinator, wor
     files = answer.text.split('id="versioner-rubrik"')[1].split("</table>")[0]
     listed = files.split(f'href="/filer/{row.id}"')[1].split("</tr>")[0]
     assert "(återkallad, räknas inte)" in listed and "Återkalla</button>" not in listed
+    log = coordinator.get(f"/omgangar/{ROUND}/logg").text  # the log says it in the desk's word
+    assert re.search(r"version \d+\) återkallades och räknas inte", log), log
 
 
 def test_attributing_asks_for_a_choice_and_names_the_forvaltning(coordinator, workspace):
@@ -280,3 +283,26 @@ def test_the_namnd_page_counts_received_files_in_plain_swedish(app, workspace):
     collect_paths(work, [path])
     page = TestClient(app).get(f"/svar/{link_token(workspace, ROUND, org)}").text
     assert "– 1 fil mottagen, senast" in page and "fil(er)" not in page
+
+
+def test_the_quarantine_and_the_log_say_why_in_swedish_not_by_code(coordinator, workspace):
+    path = workspace.home / "vem.docx"
+    path.write_bytes(unidentified(workspace, "farsta", " Utan avsändare."))
+    collect_paths(open_work(workspace, ROUND), [path])
+    page = coordinator.get(f"/omgangar/{ROUND}/karantan").text
+    row = page.split('href="/filer/')[1].split("</tr>")[0]
+    assert "vem.docx" in row and "<td>okänd avsändare</td>" in row and "unidentified" not in row
+    log = coordinator.get(f"/omgangar/{ROUND}/logg").text
+    assert "Filen vem.docx avvisades: okänd avsändare." in log and "unidentified" not in log
+
+
+def test_every_refusal_code_in_the_code_has_a_swedish_label():
+    from remiss.domain.outcomes import REFUSAL_LABELS
+
+    source = Path(__file__).parents[2] / "src" / "remiss"
+    raised = {
+        code
+        for path in source.rglob("*.py")
+        for code in re.findall(r'code="([a-z-]+)"', path.read_text(encoding="utf-8"))
+    }
+    assert len(raised) > 20 and raised <= set(REFUSAL_LABELS), raised - set(REFUSAL_LABELS)

@@ -316,6 +316,11 @@ def test_reminders_are_previewed_then_written(workspace):
 
 
 def test_the_annex_is_built_in_the_background_and_downloaded_by_job_id(coordinator):
+    _build_annex(coordinator)
+
+
+def _build_annex(coordinator) -> tuple[list[tuple[str, str]], bytes]:
+    """An annex with its workbook built from the desk: (download links with their kind, the .docx)."""
     import io
     import time
     import zipfile
@@ -335,6 +340,23 @@ def test_the_annex_is_built_in_the_background_and_downloaded_by_job_id(coordinat
     docx = coordinator.get(next(link for link, kind in links if kind == "docx"))
     assert "word/document.xml" in zipfile.ZipFile(io.BytesIO(docx.content)).namelist()
     assert coordinator.get(f"/omgangar/{ROUND}/bilaga/okant-jobb/docx").status_code == 404
+    return links, docx.content
+
+
+def test_annexes_built_before_a_restart_are_listed_and_downloaded_after_it(coordinator, workspace):
+    from remiss.web import create_app
+
+    links, built = _build_annex(coordinator)
+    restarted = TestClient(create_app(workspace))  # a new process's desk: no job in its memory
+    login(restarted)
+    page = restarted.get(f"/omgangar/{ROUND}/bilaga").text
+    assert "Utkast, arbetsbok" in page and "samordnare" in page and "klar" in page, page
+    assert set(re.findall(r'href="(/omgangar/[^"]+/(?:docx|xlsx))"', page)) == {link for link, _ in links}
+    docx = restarted.get(next(link for link, kind in links if kind == "docx"))
+    assert docx.status_code == 200 and docx.content == built
+    job_id = links[0][0].split("/")[-2]
+    for forged in (f"/omgangar/..%2F{ROUND}/bilaga/{job_id}/docx", f"/omgangar/x/bilaga/{job_id}/docx"):
+        assert restarted.get(forged).status_code == 404, forged
 
 
 def test_concurrent_uploads_store_every_file_once(app, workspace):

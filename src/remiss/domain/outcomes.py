@@ -108,3 +108,41 @@ _MESSAGE_LABELS = {
     MessageKind.RECEIPT: "kvittens",
     MessageKind.REFUSAL: "avvisning",
 }
+
+
+# Why a file was refused, as a person reads it: the code (RejectedFile.code, `reason_code` in
+# the store and in JSON) stays the machine's; the whole reason is the file's own sentence.
+REFUSAL_LABELS = {
+    "corrupt": "skadad fil",
+    "encrypted": "lösenordsskyddad",
+    "identity-conflict": "motstridiga uppgifter om avsändaren",
+    "io": "kunde inte läsas från disken",
+    "legacy-format": "äldre format (.doc/.xls)",
+    "macro": "innehåller makron",
+    "not-docx": "inte ett Worddokument",
+    "not-template": "inte remissens mall",
+    "not-xlsx": "inte en Excelfil",
+    "not-zip": "inte ett Officedokument",
+    "opendocument": "OpenDocument (.odt/.ods)",
+    "other-organisation": "en annan nämnds fil",
+    "other-round": "hör till en annan remiss",
+    "parse-crash": "läsningen avbröts",
+    "parse-memory": "kräver för mycket minne",
+    "parse-timeout": "tog för lång tid att läsa",
+    "pending": "väntar på bekräftelse",
+    "token-mismatch": "fel kontrollkod",
+    "too-deep": "för djupt inbäddade tabeller",
+    "too-large": "för stor",
+    "unidentified": "okänd avsändare",
+    "unknown-kind": "okänd filtyp",
+    "unknown-organisation": "inte mottagare av omgången",
+    "unreadable": "oläslig",
+    "xml-doctype": "otillåten XML",
+    "xml-invalid": "trasig XML",
+    "zip-bomb": "orimligt stor när den packas upp",
+}
+
+
+def refusal_label(code: str | None) -> str:
+    """'okänd avsändare' for 'unidentified'; a code without a label is shown as it is."""
+    return REFUSAL_LABELS.get(code or "", code or "–")

@@ -75,7 +75,7 @@ def create_app(
         secure=base.startswith("https://") if secure is None else secure,
         base_url=base,
         clock=clock or stockholm_today,
-        jobs=Jobs(workspace.home / "remiss-web.log"),
+        jobs=Jobs(workspace.home / "remiss-web.log", workspace.home / "bilagor"),
         max_upload_bytes=int(float(os.environ.get("REMISS_MAX_UPLOAD_MB") or 100) * 1024 * 1024),
     )
     app = FastAPI(

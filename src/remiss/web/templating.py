@@ -14,7 +14,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from remiss.domain.calendar import local_clock
 from remiss.domain.catalog import Group
-from remiss.domain.outcomes import AnswerStatus, FileState, Outcome
+from remiss.domain.outcomes import AnswerStatus, FileState, Outcome, refusal_label
 from remiss.services.status import NOT_IN
 from remiss.swedish import long_date
 
@@ -87,6 +87,7 @@ def environment() -> Environment:
         GROUP_LABELS=GROUP_LABELS,
         GROUP_HEADINGS=GROUP_HEADINGS,
         outcome_view=outcome_view,
+        refusal_label=refusal_label,
     )
     return env
 

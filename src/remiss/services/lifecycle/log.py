@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from remiss.domain.outcomes import refusal_label
 from remiss.errors import NotFoundError
 from remiss.services.work import Work
 from remiss.store.schema import AuditRow, OrganisationRow
@@ -96,10 +97,10 @@ _TEXTS: dict[str, Callable[[Detail], str]] = {
     "file.accepted": lambda d: (
         f"Filen {_name(d)} togs emot som version {d.get('version')}" + _yes(d.get("late"), ", sent") + "."
     ),
-    "file.rejected": lambda d: f"Filen {_name(d)} avvisades (kod {d.get('code')}).",
+    "file.rejected": lambda d: f"Filen {_name(d)} avvisades: {refusal_label(d.get('code'))}.",
     "file.withdrawn": lambda d: (
-        f"Filen {_name(d)} (id {d.get('file_id')}, version {d.get('version')}) drogs "
-        f"tillbaka och räknas inte"
+        f"Filen {_name(d)} (id {d.get('file_id')}, version {d.get('version')}) återkallades "
+        f"och räknas inte"
         + (f"; version {d['current']} gäller nu" if d.get("current") else "")
         + "."
         + (f" Skäl: {d['reason']}" if d.get("reason") else "")

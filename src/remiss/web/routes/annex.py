@@ -59,7 +59,8 @@ def annex_build(
     title += "".join(label for on, label in ((pdf, ", PDF"), (xlsx, ", arbetsbok")) if on)
 
     def build(job: Job) -> None:
-        output = desk.workspace.home / "bilagor" / round_id / job.id / name
+        assert job.folder is not None
+        output = job.folder / name
         output.parent.mkdir(parents=True, exist_ok=True)
         job.phase = "Sammanställer svaren" + (" och gör PDF" if pdf else "")
         with acting(who.identity.name):
@@ -87,8 +88,8 @@ def annex_jobs(request: Request, round_id: str, who: Annotated[Viewer, Depends(v
 def annex_download(
     request: Request, round_id: str, job_id: str, kind: str, _who: Annotated[Viewer, Depends(viewer)]
 ) -> Response:
-    job = common.desk(request).jobs.get(job_id)
-    if job is None or job.round_id != round_id or kind not in job.files:
+    job = common.desk(request).jobs.get(round_id, job_id)
+    if job is None or kind not in job.files:
         raise NotFoundError("Den bilagan finns inte (längre); bygg den igen.")
     path = job.files[kind]
     return FileResponse(path, filename=path.name, media_type="application/octet-stream")
