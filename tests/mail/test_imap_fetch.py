@@ -162,6 +162,25 @@ def test_taken_messages_move_to_the_processed_folder(
     assert fetch_mail(open_work(workspace, mailbox_round), imap_from_env()) == []
 
 
+def test_one_message_with_word_and_excel_gets_one_receipt_saying_nothing_is_missing(
+    workspace, mailbox_round, smtp, dovecot, tmp_path
+):
+    """A message is one sending: its two files are answered by one receipt, mailed over SMTP."""
+    files = answer_files(workspace, mailbox_round, "idrott", tmp_path / "idrott")
+    _deliver(
+        dovecot,
+        _message("registrator.idrott@example.org", "Svar", {p.name: p.read_bytes() for p in files}),
+    )
+    (taken,) = fetch_mail(open_work(workspace, mailbox_round), imap_from_env())
+    assert [f.outcome for f in taken.files] == ["accepted", "accepted"]
+    operations.send_outbox(workspace, smtp_from_env())
+    receipts = [r for r in smtp.recorder.wait_for(1) if r.key.startswith("receipt:")]
+    assert len(receipts) == 1, [r.key for r in receipts]
+    text = receipts[0].message.get_body(("plain",)).get_content()
+    assert all(p.name in text for p in files), text
+    assert "har ännu inte kommit in" not in text
+
+
 def test_wrong_imap_password_is_a_swedish_error_naming_user_and_server(
     workspace, mailbox_round, dovecot, monkeypatch
 ):

@@ -21,7 +21,7 @@ from pydantic import (
 
 from remiss.domain.catalog import SLUG, Catalog, Group
 from remiss.domain.validation import join_or
-from remiss.swedish import parse_date
+from remiss.swedish import join_and, parse_date
 
 FIELD_ID = r"^[a-z][a-z0-9_]*$"
 MEASURE_NUMBER = r"^\d+(\.\d+)*$"
@@ -109,6 +109,12 @@ class ResponseFields(_Strict):
         if dupes:
             raise ValueError(f"fält-id används mer än en gång: {', '.join(sorted(dupes))}")
         return self
+
+    @property
+    def excel_names(self) -> str:
+        """'”Tidshorisont”, ”Motivering” och ”Kostnad”': the Excel columns as the nämnd's page and
+        its receipts name them (a value typed on the page is no file)."""
+        return join_and([f"”{c.label}”" for c in self.excel])
 
 
 class Noun(_Strict):

@@ -32,13 +32,13 @@ from remiss.errors import StateError
 from remiss.services import launch, review
 from remiss.services.dossier import Dossier, organisation_dossier
 from remiss.services.intake.collect import CollectResult, collect_paths
-from remiss.services.intake.receipts import receipt_key
+from remiss.services.intake.receipts import WEB, receipt_key
 from remiss.services.work import Work
 from remiss.store import audit
 from remiss.store.link_schema import WebDraftRow
 from remiss.store.schema import IssuedDocumentRow, OutboxRow, utcnow
 
-WEBB = "webb"
+WEBB = WEB
 MAX_UPLOADS = 4
 
 
@@ -183,7 +183,7 @@ def submit(work: Work, org_id: str) -> list[CollectResult]:
                 path = Path(folder) / name
                 path.write_bytes(data)
                 paths.append(path)
-        results = collect_paths(work, paths, channel=WEBB, expect=org_id)
+        results = collect_paths(work, paths, channel=WEBB, expect=org_id, together=True)
     with work.db.session() as session:
         audit.record(session, "web.submitted", work.round_id, org_id, actor=work.by, files=len(paths))
     return results
@@ -229,7 +229,7 @@ def upload(work: Work, org_id: str, files: list[tuple[str, bytes]]) -> list[Coll
             path.parent.mkdir()
             path.write_bytes(data)
             paths.append(path)
-        return collect_paths(work, paths, expect=org_id)
+        return collect_paths(work, paths, expect=org_id, together=True)  # one upload, one receipt
 
 
 def template_path(work: Work, org_id: str, kind: FileKind) -> tuple[str, bytes]:

@@ -12,7 +12,11 @@ new rows, one executemany for all their answers and values. A clash with another
 collector (the same bytes, or a version number taken meanwhile) rolls the whole batch
 back, and its files are stored one by one, each retried until its version number is free.
 Either way the bytes are archived before the rows that point at them are committed, and
-each accepted file gets its receipt in the transaction that stores it.
+each accepted file gets its receipt in the transaction that stores it. Files received
+*together* (`together`: one mail, one page submission or upload) get one receipt per
+organisation, saying what that sending brought and what is still missing; a folder's files
+are separate sendings that only share a transaction, so each gets its own receipt, telling
+its own moment.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from remiss.services.files import safe_name, write_atomic
 from remiss.services.intake.examine import Examined
 from remiss.services.intake.identify import VERIFIED
 from remiss.services.intake.pending import pending_reason
-from remiss.services.intake.receipts import write_receipt
+from remiss.services.intake.receipts import Part, write_joint_receipt
 from remiss.services.intake.received import CollectResult, Incoming, earlier, raced, shown
 from remiss.services.intake.records import has_answers, insert_answers
 from remiss.services.work import Work
@@ -80,14 +84,17 @@ class _Slot:
 
 
 def store_accepted(
-    work: Work, batch: list[Ready], sender: str | None, *, channel: str | None = None
+    work: Work, batch: list[Ready], sender: str | None, *, channel: str | None = None, together: bool = False
 ) -> list[CollectResult]:
-    """Archive and store `batch` (in the order given, so a later version supersedes an earlier)."""
+    """Archive and store `batch` (in the order given, so a later version supersedes an earlier).
+
+    `together`: the files were sent together, so each organisation's get one receipt.
+    """
     archived = [_archive(work, item, examined) for item, examined in batch]
     if len(batch) > 1:
         try:
             with work.db.session() as session:
-                results = _store_together(session, work, batch, archived, sender, channel)
+                results = _store_together(session, work, batch, archived, sender, channel, together)
             return results
         except IntegrityError:
             pass  # another collector got there first for some file: settle them one by one
@@ -111,6 +118,7 @@ def _store_together(
     archived: list[Path],
     sender: str | None,
     channel: str | None = None,
+    together: bool = False,
 ) -> list[CollectResult]:
     ctx = work.round
     slots, kinds = _ledger(session, ctx.round_id, {e.identified.organisation_id for _, e in batch})
@@ -141,10 +149,40 @@ def _store_together(
     session.flush()
     answered = zip(placed, batch, strict=True)
     insert_answers(session, [(row.id, examined.extracted) for (row, _, _), (_, examined) in answered])
+    receipts = _write_receipts(session, work, placed, batch, together)
     return [
-        _finish(session, work, item, examined, row, current, other)
-        for (row, current, other), (item, examined) in zip(placed, batch, strict=True)
+        _finish(session, work, item, examined, row, current, receipt)
+        for (row, current, _), (item, examined), receipt in zip(placed, batch, receipts, strict=True)
     ]
+
+
+def _write_receipts(
+    session: Session,
+    work: Work,
+    placed: list[tuple[ReceivedFileRow, bool, bool]],
+    batch: list[Ready],
+    together: bool,
+) -> list[Path]:
+    """Each file's receipt: its own, or with `together` one per organisation for all its files here.
+
+    `current` is whether a file became current when stored: a later file of the same batch
+    may supersede it before the batch commits, but a receipt tells the moment it speaks of.
+    """
+    groups: defaultdict[object, list[int]] = defaultdict(list)
+    for index, (row, _, _) in enumerate(placed):
+        groups[row.organisation_id if together else index].append(index)
+    paths: dict[int, Path] = {}
+    for members in groups.values():
+        parts = []
+        for index in members:
+            row, current, _ = placed[index]
+            examined = batch[index][1]
+            older = not current and not examined.unchanged and row.status == FileState.ACCEPTED
+            parts.append(Part(row, examined.extracted, current, older))
+        other_received = any(placed[index][2] for index in members)
+        path = write_joint_receipt(session, work, parts, other_received=other_received)
+        paths |= dict.fromkeys(members, path)
+    return [paths[index] for index in range(len(placed))]
 
 
 def _ledger(
@@ -235,17 +273,9 @@ def _finish(
     examined: Examined,
     row: ReceivedFileRow,
     current: bool,
-    other_received: bool,
+    receipt: Path,
 ) -> CollectResult:
-    """The receipt and audit entry of a stored row, and the line the report prints for it.
-
-    `current` is whether the file became current when stored: a later file of the same
-    batch may supersede it before the batch commits, but its receipt tells its own moment.
-    """
-    older = not current and not examined.unchanged and row.status == FileState.ACCEPTED
-    receipt = write_receipt(
-        session, work, row, examined.extracted, current=current, other_received=other_received, older=older
-    )
+    """The audit entry of a stored row, and the line the report prints for it (with its receipt)."""
     audit.record(
         session,
         "file.pending" if row.status == FileState.PENDING else "file.accepted",
@@ -287,4 +317,5 @@ def _finish(
         examined.extracted.warnings,
         examined.identified.identified_by,
         receipt=str(receipt),
+        problems=[v.problem for v in examined.extracted.values if v.problem],
     )

@@ -86,6 +86,7 @@ def collect_paths(
     submitted: dt.datetime | None = None,
     channel: str | None = None,
     expect: str | None = None,
+    together: bool = False,
 ) -> list[CollectResult]:
     """One result per path, in the order given; files are examined in the pool's workers.
 
@@ -94,6 +95,8 @@ def collect_paths(
     `channel` is kept with each stored file ("webb" from the nämnd's page; None by mail or
     folder). `expect` names the only organisation whose files are taken (an upload through a
     nämnd's link): a file of another is refused, so one link never writes another's answer.
+    `together`: the paths are one sending (one mail, one submission or upload on the nämnd's
+    page), so an organisation's files get one receipt between them (see accept.py).
 
     Files are examined in parallel but stored in the order given (oldest first, from
     expand_paths), so the later of two versions in one run is the one that becomes current.
@@ -126,7 +129,7 @@ def collect_paths(
     ready: list[tuple[int, Ready]] = []
 
     def store_ready() -> None:
-        stored = store_accepted(work, [r for _, r in ready], sender, channel=channel)
+        stored = store_accepted(work, [r for _, r in ready], sender, channel=channel, together=together)
         results.update(zip((index for index, _ in ready), stored, strict=True))
         progress.advance("collect", len(ready))
         ready.clear()

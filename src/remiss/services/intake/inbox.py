@@ -1,7 +1,7 @@
 """Returned files from the functional mailbox: take each new message's attachments and collect them.
 
 For each message not yet taken: save its attachments under `inkorg/<round>/<message>/`,
-collect each through the ordinary intake (`collect.collect_file`, with the sender), send
+collect them through the ordinary intake (`collect.collect_paths`, with the sender, together), send
 the refusal back for every refused file, record the message in the store, and only then
 mark it taken on the server. A crash anywhere before the mark repeats the message on the
 next run, where collect sees the same bytes as duplicates, the refusal's outbox key
@@ -37,7 +37,7 @@ from remiss.services import outbox
 from remiss.services.context import RoundContext
 from remiss.services.files import as_text, display_name, safe_name, sha256, write_atomic
 from remiss.services.intake import receipts
-from remiss.services.intake.collect import collect_file, refuse_if_closed
+from remiss.services.intake.collect import collect_paths, refuse_if_closed
 from remiss.services.intake.senders import may_answer
 from remiss.services.work import Work
 from remiss.store import audit
@@ -127,14 +127,21 @@ def take_message(work: Work, fetched: Fetched, mailbox: str) -> TakenMessage:
     message = _parse(fetched.data)
     folder = work.workspace.home / "inkorg" / ctx.round_id / key.split(":", 1)[1][:16]
     refused: list[tuple[str, str, str]] = []  # name, reason, sha256
-    for attachment in save_attachments(message, folder):
-        result = collect_file(
+    attachments = save_attachments(message, folder)
+    # One message is one sending: its files are collected together and answered by one receipt.
+    results = (
+        collect_paths(
             work.at(fetched.arrived),
-            attachment.path,
+            [a.path for a in attachments],
             sender=sender,
-            name=attachment.name,
+            names=[a.name for a in attachments],
             submitted=fetched.arrived,
+            together=True,
         )
+        if attachments
+        else []
+    )
+    for attachment, result in zip(attachments, results, strict=True):
         shown = display_name(attachment.name)
         reason = _refusal_reason(db, attachment.digest)
         if reason is not None:

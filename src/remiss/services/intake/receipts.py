@@ -28,9 +28,10 @@ from remiss.services.status import label_of
 from remiss.services.work import Work
 from remiss.settings import Workspace
 from remiss.store.schema import ReceivedFileRow
-from remiss.swedish import long_date
+from remiss.swedish import join_and, long_date
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
+WEB = "webb"  # received_files.channel of an answer sent in from the nämnd's page
 EXCERPT = 90  # characters of each answer quoted in the receipt
 
 
@@ -55,6 +56,15 @@ def receipt_path(workspace: Workspace, round_id: str, row: ReceivedFileRow) -> P
     return workspace.round_outbox(round_id, row.organisation_id or "") / f"kvittens-{row.sha256[:12]}.eml"
 
 
+class Part(NamedTuple):
+    """One stored file a receipt speaks of, and how it was stored."""
+
+    row: ReceivedFileRow
+    extracted: Extracted
+    current: bool  # it became current when stored
+    older: bool = False  # sent before the current version, so it did not replace it
+
+
 def write_receipt(
     session: Session,
     work: Work,
@@ -65,21 +75,34 @@ def write_receipt(
     other_received: bool,
     older: bool = False,
 ) -> Path:
-    """Write the receipt .eml and add its outbox row (committed with the file's row).
+    """The receipt of one file (see write_joint_receipt)."""
+    return write_joint_receipt(
+        session, work, [Part(row, extracted, current, older)], other_received=other_received
+    )
 
+
+def write_joint_receipt(session: Session, work: Work, parts: list[Part], *, other_received: bool) -> Path:
+    """Write ONE receipt .eml for files of one organisation received together, and its outbox row.
+
+    "Together" is one sending: one mail's attachments, one "Skicka in" or one upload on the
+    nämnd's page. The receipt is keyed and named by the first file (`receipt:<its sha256>`,
+    `kvittens-<its sha12>.eml`) and committed with the files' rows, so it exists exactly once;
+    the other files of the sending have no receipt of their own. `other_received` says whether
+    the other kind of file was stored before (the parts themselves count too).
     It is sent by the outbox's dispatch when the work delivers (SMTP is configured), like
     every other message; otherwise its .eml is the record.
     """
     ctx = work.round
-    org = ctx.organisation(row.organisation_id or "")
-    context = receipt_context(ctx, row, extracted, other_received) | {"current": current, "older": older}
+    lead = parts[0].row
+    org = ctx.organisation(lead.organisation_id or "")
+    context = receipt_context(ctx, parts, other_received)
     subject, body = compose.render(MessageKind.RECEIPT, **context)
     # The sender only when remiss may mail it (a catalog address or the city's domain): never a relay.
-    sender = [row.sender] if may_answer(row.sender, ctx) else []
+    sender = [lead.sender] if may_answer(lead.sender, ctx) else []
     recipients = list(dict.fromkeys([*sender, *org.email]))
-    key = receipt_key(row.sha256)
+    key = receipt_key(lead.sha256)
     message = compose.build_message(to=recipients, subject=subject, body=body, key=key)
-    path = receipt_path(work.workspace, ctx.round_id, row)
+    path = receipt_path(work.workspace, ctx.round_id, lead)
     outbox.record(
         session,
         key=key,
@@ -94,12 +117,54 @@ def write_receipt(
     return path
 
 
-def receipt_context(
-    ctx: RoundContext, row: ReceivedFileRow, extracted: Extracted, other_received: bool
-) -> dict[str, Any]:
-    """Everything templates/mail/receipt.txt.j2 prints, as plain values."""
-    org_id = row.organisation_id or ""
+def receipt_context(ctx: RoundContext, parts: list[Part], other_received: bool) -> dict[str, Any]:
+    """Everything templates/mail/receipt.txt.j2 prints, as plain values: the sending, then each file."""
+    lead = parts[0].row
+    org_id = lead.organisation_id or ""
     assignments = ctx.assignments(org_id)
+    kinds = {FileKind(p.row.kind or FileKind.XLSX) for p in parts}
+    names = [display_name(p.row.original_name) for p in parts]
+    deadline = ctx.deadline_for(org_id)
+    web = lead.channel == WEB  # sent in from the nämnd's page: it typed, it sent no file
+    # The Excel file is asked for only when it has columns to fill in for the nämnd's items.
+    needed = bool(assignments) and (FileKind.XLSX in kinds or bool(ctx.definition.fields.excel))
+    missing = None
+    if needed and not other_received and len(kinds) == 1:
+        other = next(iter(kinds)).other
+        missing = (
+            f"{_capital(_values(ctx))} har ännu inte lämnats (på webbsidan eller i Excelfilen)."
+            if web and other is FileKind.XLSX
+            else f"{other.label} har ännu inte kommit in."
+        )
+    return {
+        "definition": ctx.definition,
+        "org": ctx.organisation(org_id),
+        "file_name": "nämndens svar från webbsidan" if web else join_and(names),
+        "files": [_file_context(ctx, part) for part in parts],
+        "missing": missing,  # what is still missing after this sending, as a sentence
+        "received": _when(lead.received_at),
+        "deadline": long_date(deadline),
+        "late": any(p.row.late for p in parts),
+        "has_measures": bool(assignments),
+        "web": web,
+    }
+
+
+def _values(ctx: RoundContext) -> str:
+    """'värdena för ”Tidshorisont” och ”Kostnad”': the Excel part of an answer typed on the page."""
+    return f"värdena för {ctx.definition.fields.excel_names}"
+
+
+def _capital(text: str) -> str:
+    """'Värdena för ”tid”': the first letter only (str.capitalize would lower the rest)."""
+    return text[:1].upper() + text[1:]
+
+
+def _file_context(ctx: RoundContext, part: Part) -> dict[str, Any]:
+    """What was read from one file of the receipt, per åtgärd (values typed on the page named as such)."""
+    row, extracted = part.row, part.extracted
+    typed = row.channel == WEB and row.kind == FileKind.XLSX
+    assignments = ctx.assignments(row.organisation_id or "")
     fields, words = ctx.definition.fields, ctx.definition.vocabulary
     sections: list[Section] = []
     empty: list[str] = []
@@ -131,28 +196,22 @@ def receipt_context(
                 if not raw and c.required:
                     empty.append(f"{label_of(a, assignments)} {c.label}")
             sections.append(Section(_heading(a, assignments, words), items))
-    deadline = ctx.deadline_for(org_id)
+    kind = FileKind(row.kind).label if row.kind else "Filen"
+    what = _values(ctx) if typed else kind
     return {
-        "definition": ctx.definition,
-        "org": ctx.organisation(org_id),
         "file_name": display_name(row.original_name),
-        "kind": FileKind(row.kind).label if row.kind else "Filen",
-        "other_kind": FileKind(row.kind or FileKind.XLSX).other.label,
-        "other_received": other_received,
-        "received": _when(row.received_at),
-        "deadline": long_date(deadline),
-        "late": row.late,
+        "kind": kind,
+        "what": what,  # 'Word-svaret', 'Excelfilen', or the values typed on the page
+        "title": _capital(what) if typed else f"{kind}, {display_name(row.original_name)}",
+        "typed": typed,
         "version": row.version,
-        "current": row.is_current,
+        "current": part.current,
+        "older": part.older,
         "pending": row.status == FileState.PENDING,
         "sections": sections,
         "empty": empty,
         "problems": [v.problem for v in extracted.values if v.problem],
         "warnings": extracted.warnings,
-        "has_measures": bool(assignments),
-        # The Excel file is asked for only when it has columns to fill in for the nämnd's items.
-        "other_needed": bool(assignments) and (row.kind == "xlsx" or bool(fields.excel)),
-        "web": row.channel == "webb",  # sent in from the nämnd's page, not as a file
     }
 
 

@@ -34,6 +34,9 @@ class CollectResult:
     code: str | None = None  # the refusal's code when rejected
     receipt: str | None = None  # the kvittens .eml written for an accepted file
     earlier_state: FileState | None = None  # a duplicate's stored file: accepted, refused or withdrawn
+    # Excel values the check refused, each naming value, column and åtgärd: the very words the
+    # store keeps (values.problem) and the organisation's page and the receipt show.
+    problems: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -34,7 +34,6 @@ from remiss.domain.outcomes import FileKind
 from remiss.errors import RemissError
 from remiss.services import answering, links
 from remiss.services.work import Work, open_work
-from remiss.swedish import join_and
 from remiss.web import templating
 from remiss.web.answers import answer_html
 from remiss.web.routes import common
@@ -252,14 +251,21 @@ def _prefill(view: answering.AnswerPage) -> tuple[Any, list[str]]:
 
 def _columns(work: Work) -> str:
     """'med kolumnerna ”Ställningstagande” och ”Antal …”': the round's own Excel columns."""
-    labels = [f"”{c.label}”" for c in work.round.definition.fields.excel]
-    if not labels:
+    fields = work.round.definition.fields
+    if not fields.excel:
         return ""
-    return f" med {'kolumnen' if len(labels) == 1 else 'kolumnerna'} {join_and(labels)}"
+    return f" med {'kolumnen' if len(fields.excel) == 1 else 'kolumnerna'} {fields.excel_names}"
 
 
 def _shown(results: list[Any]) -> list[dict[str, Any]]:
-    return [asdict(r) | {"receipt_text": answering.receipt_text(r.receipt)} for r in results]
+    """Each result with its receipt's text, shown once: files sent together share one receipt."""
+    seen: set[str] = set()
+    shown = []
+    for r in results:
+        first = r.receipt is not None and r.receipt not in seen
+        seen.add(r.receipt or "")
+        shown.append(asdict(r) | {"receipt_text": answering.receipt_text(r.receipt) if first else ""})
+    return shown
 
 
 def _guard(handler):  # type: ignore[no-untyped-def]
