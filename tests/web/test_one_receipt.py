@@ -89,6 +89,8 @@ def test_one_upload_of_word_and_excel_is_one_receipt(app, workspace, smtp):
     assert "har ännu inte kommit in" not in receipt
     assert "svar.docx" in receipt and "prioritering.xlsx" in receipt
     assert "Från sidan." in receipt
+    page = client.get(f"/svar/{token}").text  # later visits: the receipt listed once, for both files
+    assert page.count("<summary>Kvittens för det som kom in") == 1 and "Word-svaret version" not in page
 
 
 VALUES = "värdena för ”Tidshorisont”, ”Motivering av prioritering” och ”Uppskattad kostnad (tkr)”"
