@@ -322,19 +322,33 @@ class FragmentCleaner:
 
 def add_label(root: Element, label: str) -> None:
     """'Kommentar: ' in bold at the start of the first paragraph, as in the printed annexes;
-    before a table or a list, a bold label paragraph of its own instead."""
+    before a table, a list or a picture, a bold label paragraph of its own instead (beside a
+    picture the label would sit on the picture's baseline, at the foot of a tall one)."""
     if not label:
         return
     first = root[0]
     ppr = first[0] if len(first) and first[0].tag == PPR else None
     style = ppr.find(PSTYLE) if ppr is not None else None
-    if first.tag == P and (style is None or style.get(VAL) not in _LIST_STYLES):
+    numpr = ppr.find(NUMPR) if ppr is not None else None
+    style_id = style.get(VAL, "") if style is not None else ""
+    in_list = style_id in _LIST_STYLES or list_kind(style_id, numpr) is not None
+    if first.tag == P and not in_list and not _starts_with_picture(first):
         _label_run(first, 1 if ppr is not None else 0, f"{label}: ")
         return
     paragraph = root.makeelement(P)
     root.insert(0, paragraph)
     etree.SubElement(etree.SubElement(paragraph, PPR), w("keepNext"))
     _label_run(paragraph, 1, f"{label}:")
+
+
+def _starts_with_picture(paragraph: Element) -> bool:
+    """Whether the paragraph's first visible content is a picture (drawing, VML, object)."""
+    for node in paragraph.iter(T, *_RUN_IMAGES):
+        if node.tag != T:
+            return True
+        if (node.text or "").strip():
+            return False
+    return False
 
 
 def _label_run(paragraph: Element, index: int, text: str) -> None:

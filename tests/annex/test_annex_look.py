@@ -1,0 +1,78 @@
+"""What a coordinator sees in the annex and its workbook, read back from the files produced.
+
+A round of its own (Utbildningsförvaltningen answers; everyone else is silent): one answer
+begins with a picture, one has numbered and bulleted lists, one a table; the annex and the
+workbook are built through publish_annex as `remiss annex --xlsx` builds them.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from tests.annex.returned import Returned, png
+from tests.helpers import issued
+
+from remiss import resources
+from remiss.documents.ooxml import W
+from remiss.documents.word.fill import fill_response_docx
+from remiss.domain.loading import load_catalog, load_round
+from remiss.services import operations
+from remiss.services.annex.publish import publish_annex
+from remiss.services.intake.collect import collect_paths
+from remiss.services.work import open_work
+from remiss.settings import Workspace
+
+ROUND, ORG = "sh-2016", "utbildning"
+NS = {"w": W}
+
+
+def keys() -> list[str]:
+    catalog = load_catalog(resources.default_catalog())
+    return [a.key for a in load_round(resources.bundled_round(), catalog).assignments_for(ORG, catalog)]
+
+
+def tag(key: str) -> str:
+    return f"remiss:{key}:kommentar"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> dict[str, Path]:
+    home = tmp_path_factory.mktemp("annexlook")
+    ws = Workspace(home=home, database_url=f"sqlite:///{home / 'remiss.db'}")
+    operations.create_round(ws, resources.bundled_round())
+    operations.launch(open_work(ws, ROUND))
+    first, second, third, *_ = keys()
+    answers = {
+        tag(second): ["Under planperioden:", "1. Kartlägga nuläget", "1. Ta fram en plan", "- Biblioteken"],
+        tag(third): ["Tabellen visar läget."],
+    }
+    returned = Returned(fill_response_docx(issued(home, ROUND, ORG, ".docx").read_bytes(), answers))
+    returned.picture(tag(first), png(60, 200, (30, 30, 200)), "Hög bild", width_cm=4)
+    returned.paragraph(tag(first), "Bilden visar läget.")
+    returned.table(tag(third), [["Verksamhet", "Besök 2015"], ["Bibliotek", "5 200 000"]], header=True)
+    returned_file = home / "utbildning.docx"
+    returned_file.write_bytes(returned.save())
+    results = collect_paths(open_work(ws, ROUND), [returned_file])
+    assert [r.outcome for r in results] == ["accepted"], [r.reason for r in results]
+    result = publish_annex(open_work(ws, ROUND), home / "bilaga.docx", xlsx=True)
+    return {"annex": Path(result.annex), "xlsx": Path(str(result.xlsx))}
+
+
+def body(annex: Path) -> etree._Element:
+    with zipfile.ZipFile(io.BytesIO(annex.read_bytes())) as package:
+        return etree.fromstring(package.read("word/document.xml"))
+
+
+def test_label_before_an_answer_that_starts_with_a_picture_is_a_paragraph_of_its_own(built) -> None:
+    doc = body(built["annex"])
+    after = "following-sibling::w:p[1][contains(., 'Bilden visar')]"
+    picture = doc.xpath(f"//w:p[.//w:drawing][{after}]", namespaces=NS)
+    assert len(picture) == 1
+    assert "".join(picture[0].xpath(".//w:t/text()", namespaces=NS)) == ""  # no label beside the picture
+    label = picture[0].getprevious()
+    assert "".join(label.xpath(".//w:t/text()", namespaces=NS)) == "Kommentar:"
+    assert label.xpath("w:r/w:rPr/w:b", namespaces=NS) and label.xpath("w:pPr/w:keepNext", namespaces=NS)
