@@ -76,3 +76,16 @@ def test_label_before_an_answer_that_starts_with_a_picture_is_a_paragraph_of_its
     label = picture[0].getprevious()
     assert "".join(label.xpath(".//w:t/text()", namespaces=NS)) == "Kommentar:"
     assert label.xpath("w:r/w:rPr/w:b", namespaces=NS) and label.xpath("w:pPr/w:keepNext", namespaces=NS)
+
+
+def test_appendix_rows_are_one_size_even_where_a_cell_is_empty(built) -> None:
+    """Every cell's paragraph mark is 10 pt like its text: an empty "Sen" cell does not make
+    its row taller than the others."""
+    tables = body(built["annex"]).xpath(
+        "//w:tbl[starts-with(w:tblPr/w:tblCaption/@w:val, 'Svarsstatus')]", namespaces=NS
+    )
+    assert len(tables) == 2
+    cells = [p for table in tables for p in table.xpath(".//w:tc/w:p", namespaces=NS)]
+    empty = [p for p in cells if not "".join(p.xpath(".//w:t/text()", namespaces=NS))]
+    assert empty  # the "Sen" column of everyone on time
+    assert {p.xpath("string(w:pPr/w:rPr/w:sz/@w:val)", namespaces=NS) for p in cells} == {"20"}
