@@ -11,6 +11,7 @@ import io
 import zipfile
 from pathlib import Path
 
+import openpyxl
 import pytest
 from lxml import etree
 from tests.annex.returned import Returned, png
@@ -89,3 +90,18 @@ def test_appendix_rows_are_one_size_even_where_a_cell_is_empty(built) -> None:
     empty = [p for p in cells if not "".join(p.xpath(".//w:t/text()", namespaces=NS))]
     assert empty  # the "Sen" column of everyone on time
     assert {p.xpath("string(w:pPr/w:rPr/w:sz/@w:val)", namespaces=NS) for p in cells} == {"20"}
+
+
+def test_workbook_keeps_list_numbers_bullets_and_table_rows(built) -> None:
+    """A coordinator reading the workbook sees "1." and "•" before list items and a table's
+    row on one line, not every cell on a line of its own."""
+    sheet = openpyxl.load_workbook(built["xlsx"]).worksheets[0]
+    header = [c.value for c in sheet[1]]
+    org, number = header.index("Organisation (id)"), header.index("Åtgärd")
+    comment = header.index("Kommentar")
+    rows = {r[number]: r[comment] for r in sheet.iter_rows(min_row=2, values_only=True) if r[org] == ORG}
+    catalog = load_catalog(resources.default_catalog())
+    found = load_round(resources.bundled_round(), catalog).assignments_for(ORG, catalog)
+    second, third = found[1].measure.number, found[2].measure.number
+    assert rows[second] == "Under planperioden:\n1. Kartlägga nuläget\n2. Ta fram en plan\n• Biblioteken"
+    assert rows[third] == "Tabellen visar läget.\nVerksamhet | Besök 2015\nBibliotek | 5 200 000"
