@@ -29,6 +29,19 @@ from remiss.settings import Workspace
 
 ROUND, ORG = "sh-2016", "utbildning"
 NS = {"w": W}
+# A table laid out for a landscape page: 18 000 twips of fixed columns, 1 000 indented, where
+# the annex's text area is 9 070 wide.
+_CELL = '<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr><w:p><w:r><w:t>{t}</w:t></w:r></w:p></w:tc>'
+WIDE_TABLE = (
+    '<w:tbl><w:tblPr><w:tblW w:w="18000" w:type="dxa"/><w:tblInd w:w="1000" w:type="dxa"/>'
+    '<w:tblLayout w:type="fixed"/></w:tblPr><w:tblGrid>'
+    + "".join(f'<w:gridCol w:w="{width}"/>' for width in (6000, 3000, 3000, 3000, 3000))
+    + "</w:tblGrid><w:tr>"
+    + "".join(
+        _CELL.format(w=width, t=f"Bred kolumn {i}") for i, width in enumerate((6000, 3000, 3000, 3000, 3000))
+    )
+    + "</w:tr></w:tbl>"
+)
 
 
 def keys() -> list[str]:
@@ -46,8 +59,9 @@ def built(tmp_path_factory) -> dict[str, Path]:
     ws = Workspace(home=home, database_url=f"sqlite:///{home / 'remiss.db'}")
     operations.create_round(ws, resources.bundled_round())
     operations.launch(open_work(ws, ROUND))
-    first, second, third, *_ = keys()
+    first, second, third, fourth, *_ = keys()
     answers = {
+        tag(fourth): ["Tabellen är bredare än sidan."],
         tag(second): ["Under planperioden:", "1. Kartlägga nuläget", "1. Ta fram en plan", "- Biblioteken"],
         tag(third): ["Tabellen visar läget."],
     }
@@ -55,6 +69,7 @@ def built(tmp_path_factory) -> dict[str, Path]:
     returned.picture(tag(first), png(60, 200, (30, 30, 200)), "Hög bild", width_cm=4)
     returned.paragraph(tag(first), "Bilden visar läget.")
     returned.table(tag(third), [["Verksamhet", "Besök 2015"], ["Bibliotek", "5 200 000"]], header=True)
+    returned.xml(tag(fourth), WIDE_TABLE)
     returned_file = home / "utbildning.docx"
     returned_file.write_bytes(returned.save())
     results = collect_paths(open_work(ws, ROUND), [returned_file])
@@ -105,3 +120,15 @@ def test_workbook_keeps_list_numbers_bullets_and_table_rows(built) -> None:
     second, third = found[1].measure.number, found[2].measure.number
     assert rows[second] == "Under planperioden:\n1. Kartlägga nuläget\n2. Ta fram en plan\n• Biblioteken"
     assert rows[third] == "Tabellen visar läget.\nVerksamhet | Besök 2015\nBibliotek | 5 200 000"
+
+
+def test_a_table_wider_than_the_page_is_scaled_into_the_text_area(built) -> None:
+    """Columns, cells and the table's own width fit the 9 070 twips between the margins, in
+    the proportions the nämnd gave them, and the indent that pushed it further is gone."""
+    table = body(built["annex"]).xpath("//w:tbl[contains(., 'Bred kolumn 0')]", namespaces=NS)[0]
+    grid = [int(v) for v in table.xpath("w:tblGrid/w:gridCol/@w:w", namespaces=NS)]
+    cells = [int(v) for v in table.xpath(".//w:tcW/@w:w", namespaces=NS)]
+    assert 9000 <= sum(grid) <= 9070 and cells == grid
+    assert grid[0] in (2 * grid[1], 2 * grid[1] + 1)
+    assert int(table.xpath("string(w:tblPr/w:tblW/@w:w)", namespaces=NS)) <= 9070
+    assert not table.xpath("w:tblPr/w:tblInd", namespaces=NS)

@@ -9,7 +9,7 @@ from remiss.documents.annex import styles as styles
 from remiss.documents.ooxml import W, w
 from remiss.documents.word.lists import LEVELS, clean_level, default_level
 
-ILVL, NUMID, VAL = w("ilvl"), w("numId"), w("val")
+ILVL, NUMID, VAL, W_VAL_W = w("ilvl"), w("numId"), w("val"), w("w")
 Element = etree._Element
 
 
@@ -89,6 +89,36 @@ def table_properties(tblpr: Element) -> None:
         style = tblpr.makeelement(w("tblStyle"))
         style.set(VAL, styles.TABLE_GRID)
         tblpr.insert(0, style)
+
+
+def fit_to_page(tbl: Element) -> None:
+    """A table wider than the annex's text area (fixed column widths from a landscape page or
+    a wider margin) is scaled down to it, columns in proportion, instead of running off the
+    page's right edge; so is a table indented further than the margin allows."""
+    grid = [col for col in tbl.iterchildren(w("tblGrid")) for col in col.iterchildren(w("gridCol"))]
+    tblpr = tbl.find(w("tblPr"))
+    width = tblpr.find(w("tblW")) if tblpr is not None else None
+    indent = tblpr.find(w("tblInd")) if tblpr is not None else None
+    if width is not None and width.get(w("type")) == "pct" and _twips(width) > 5000:
+        width.set(W_VAL_W, "5000")
+    fixed = _twips(width) if width is not None and width.get(w("type")) == "dxa" else 0
+    widest = max(sum(_twips(col) for col in grid), fixed)
+    shifted = _twips(indent) if indent is not None and indent.get(w("type"), "dxa") == "dxa" else 0
+    if widest + shifted <= styles.TEXT_WIDTH:
+        return
+    if indent is not None and shifted:
+        tblpr.remove(indent)  # the respondent's indent pushed the table past the margin
+    if widest <= styles.TEXT_WIDTH:
+        return
+    factor = styles.TEXT_WIDTH / widest
+    for element in tbl.iter(w("gridCol"), w("tcW"), w("tblW")):  # nested tables alike
+        if element.tag == w("gridCol") or element.get(w("type")) == "dxa":
+            element.set(W_VAL_W, str(int(_twips(element) * factor)))
+
+
+def _twips(element: Element | None) -> int:
+    value = element.get(W_VAL_W, "0") if element is not None else "0"
+    return int(value) if value.isdigit() else 0
 
 
 def keep_plain_w(props: Element) -> None:

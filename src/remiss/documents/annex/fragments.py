@@ -24,6 +24,7 @@ from remiss.documents.annex import styles as styles
 from remiss.documents.annex.blocks import (
     ListNumbering,
     add_spacer,
+    fit_to_page,
     keep_plain_w,
     list_kind,
     list_level,
@@ -129,6 +130,7 @@ class FragmentCleaner:
         for table in root.iter(TBL):
             mark_header_row(table)
         for table in list(root.iterchildren(TBL)):
+            fit_to_page(table)
             add_spacer(table)
         return len(root) > 0
 
