@@ -132,3 +132,19 @@ def test_a_table_wider_than_the_page_is_scaled_into_the_text_area(built) -> None
     assert grid[0] in (2 * grid[1], 2 * grid[1] + 1)
     assert int(table.xpath("string(w:tblPr/w:tblW/@w:w)", namespaces=NS)) <= 9070
     assert not table.xpath("w:tblPr/w:tblInd", namespaces=NS)
+
+
+def test_a_paragraph_introducing_a_list_is_kept_with_its_first_item(built) -> None:
+    """'Under planperioden:' never ends a page with its list on the next one; the items
+    themselves are not chained together."""
+    doc = body(built["annex"])
+    lead = doc.xpath("//w:p[contains(., 'Under planperioden:')]", namespaces=NS)[0]
+    assert lead.xpath("w:pPr/w:keepNext", namespaces=NS)
+    items = lead.itersiblings()
+    first, second = next(items), next(items)
+    assert "".join(first.xpath(".//w:t/text()", namespaces=NS)) == "Kartlägga nuläget"
+    assert not first.xpath("w:pPr/w:keepNext", namespaces=NS) and not second.xpath(
+        "w:pPr/w:keepNext", namespaces=NS
+    )
+    other = doc.xpath("//w:p[contains(., 'Tabellen visar läget.')]", namespaces=NS)[0]
+    assert not other.xpath("w:pPr/w:keepNext", namespaces=NS)  # before a table: no colon, no keep
