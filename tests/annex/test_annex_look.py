@@ -148,3 +148,21 @@ def test_a_paragraph_introducing_a_list_is_kept_with_its_first_item(built) -> No
     )
     other = doc.xpath("//w:p[contains(., 'Tabellen visar läget.')]", namespaces=NS)[0]
     assert not other.xpath("w:pPr/w:keepNext", namespaces=NS)  # before a table: no colon, no keep
+
+
+def test_an_atgards_description_is_kept_with_its_first_answer(built) -> None:
+    """Heading and description never end a page with the answers overleaf: the description
+    (a plain paragraph after each åtgärd's heading) is kept with the next paragraph."""
+    doc = body(built["annex"])
+    descriptions = doc.xpath(
+        "//w:p[w:pPr/w:pStyle/@w:val='Heading4']/following-sibling::w:p[1]", namespaces=NS
+    )
+    assert len(descriptions) == 16  # Utbildningsförvaltningen's åtgärder
+    assert all(p.xpath("w:pPr/w:keepNext", namespaces=NS) for p in descriptions)
+    answers = [p.getnext() for p in descriptions]
+    assert any(
+        "".join(p.xpath(".//w:t/text()", namespaces=NS)) == "Kommentar: Skrivning saknas." for p in answers
+    )
+    assert not any(
+        p.xpath("w:pPr/w:keepNext", namespaces=NS) for p in answers if "saknas" in "".join(p.itertext())
+    )
