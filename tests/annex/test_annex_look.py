@@ -8,6 +8,7 @@ workbook are built through publish_annex as `remiss annex --xlsx` builds them.
 from __future__ import annotations
 
 import io
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from tests.annex.returned import Returned, png
 from tests.helpers import issued
 
 from remiss import resources
+from remiss.documents.annex.pdf import convert_to_pdf, pdf_available
 from remiss.documents.ooxml import W
 from remiss.documents.word.fill import fill_response_docx
 from remiss.domain.loading import load_catalog, load_round
@@ -66,7 +68,7 @@ def built(tmp_path_factory) -> dict[str, Path]:
         tag(third): ["Tabellen visar läget."],
     }
     returned = Returned(fill_response_docx(issued(home, ROUND, ORG, ".docx").read_bytes(), answers))
-    returned.picture(tag(first), png(60, 200, (30, 30, 200)), "Hög bild", width_cm=4)
+    returned.picture(tag(first), png(60, 200, (30, 30, 200)), "Hög bild", width_cm=7.5)  # 25 cm tall
     returned.paragraph(tag(first), "Bilden visar läget.")
     returned.table(tag(third), [["Verksamhet", "Besök 2015"], ["Bibliotek", "5 200 000"]], header=True)
     returned.xml(tag(fourth), WIDE_TABLE)
@@ -166,3 +168,29 @@ def test_an_atgards_description_is_kept_with_its_first_answer(built) -> None:
     assert not any(
         p.xpath("w:pPr/w:keepNext", namespaces=NS) for p in answers if "saknas" in "".join(p.itertext())
     )
+
+
+def test_a_page_tall_picture_is_scaled_to_leave_room_for_its_heading(built) -> None:
+    """A 25 cm tall picture is shown at most 70 % of the text area's height (24.7 cm), so the
+    åtgärd's heading, description and label it is kept with fit on its page."""
+    extent = body(built["annex"]).xpath("//w:drawing//*[local-name()='extent']", namespaces=NS)[0]
+    height = int(extent.get("cy"))
+    assert 0.69 * (16838 - 2 * 1418) * 635 < height <= 0.7 * (16838 - 2 * 1418) * 635
+    assert int(extent.get("cx")) * 200 // 60 in range(height - 60, height + 60)  # aspect kept
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not pdf_available(), reason="LibreOffice is not installed")
+def test_the_tall_picture_shares_a_page_with_its_heading_and_label_in_the_pdf(built, tmp_path) -> None:
+    """In the PDF the picture (pdfimages: its page) is on the page of its åtgärd's heading
+    and the label, not on the next one with the heading left alone above a blank."""
+    pdf = tmp_path / "bilaga.pdf"
+    convert_to_pdf(built["annex"], pdf)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True).stdout
+    pages = text.decode("utf-8").split("\f")
+    listed = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, check=True).stdout
+    image_pages = [int(line.split()[0]) for line in listed.decode().splitlines()[2:]]
+    catalog = load_catalog(resources.default_catalog())
+    measure = load_round(resources.bundled_round(), catalog).assignments_for(ORG, catalog)[0].measure
+    heading = next(n for n, page in enumerate(pages, start=1) if f"{measure.number} Åtgärd:" in page)
+    assert image_pages == [heading] and "Kommentar:" in pages[heading - 1]
