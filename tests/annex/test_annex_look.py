@@ -194,3 +194,11 @@ def test_the_tall_picture_shares_a_page_with_its_heading_and_label_in_the_pdf(bu
     measure = load_round(resources.bundled_round(), catalog).assignments_for(ORG, catalog)[0].measure
     heading = next(n for n, page in enumerate(pages, start=1) if f"{measure.number} Åtgärd:" in page)
     assert image_pages == [heading] and "Kommentar:" in pages[heading - 1]
+
+
+def test_workbook_prints_landscape_with_headings_and_forvaltning_on_every_page(built) -> None:
+    for sheet in openpyxl.load_workbook(built["xlsx"]).worksheets:
+        assert sheet.page_setup.orientation == "landscape"
+        assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4
+        assert sheet.print_title_rows == "$1:$1" and sheet.print_title_cols == "$C:$C"
+        assert sheet["C1"].value == "Förvaltning"

@@ -112,3 +112,9 @@ def _layout(sheet: Worksheet, headers: list[str], fixed: int) -> None:
             cell.alignment = wrap
     if sheet.max_row > 1:
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{sheet.max_row}"
+    # Printed, the sheet runs over many pages: landscape, and on every page the column
+    # headings and which förvaltning a row is (Förvaltning is the third column).
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.print_title_rows = "1:1"
+    sheet.print_title_cols = "C:C"
