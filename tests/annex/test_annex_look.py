@@ -202,3 +202,15 @@ def test_workbook_prints_landscape_with_headings_and_forvaltning_on_every_page(b
         assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4
         assert sheet.print_title_rows == "$1:$1" and sheet.print_title_cols == "$C:$C"
         assert sheet["C1"].value == "Förvaltning"
+
+
+def test_workbook_shows_the_atgards_title_and_delrapport_whole(built) -> None:
+    """The title column is wide enough to read and wraps, like the delrapport's: a cell next
+    to a filled one would otherwise show only its first dozen characters."""
+    sheet = openpyxl.load_workbook(built["xlsx"]).worksheets[0]
+    header = [c.value for c in sheet[1]]
+    title, report = header.index("Åtgärd (rubrik)"), header.index("Delrapport")
+    assert sheet.column_dimensions[openpyxl.utils.get_column_letter(title + 1)].width >= 40
+    rows = list(sheet.iter_rows(min_row=2))
+    assert all(row[title].alignment.wrap_text and row[report].alignment.wrap_text for row in rows)
+    assert all(cell.alignment.vertical == "top" for row in rows for cell in row)

@@ -33,7 +33,10 @@ _FIXED = (
     "Roll",
 )
 PROBLEMS = "Värden som inte kunde användas"  # the Excel values the check refused, with why
-_WIDTHS = {"Grupp": 18, "Organisation (id)": 16, "Förvaltning": 28, "Status": 13, 5: 30}
+# By heading, or by position for the round's words: 5 the delrapport, 6 the åtgärd's number,
+# 7 its title (wrapped, like every answer column, so a long title is read whole).
+_WIDTHS = {"Grupp": 18, "Organisation (id)": 16, "Förvaltning": 28, "Status": 13, 5: 30, 6: 9, 7: 45}
+_WRAPPED_FIXED = (5, 7)
 
 
 def build_workbook(book: CompiledWorkbook) -> bytes:
@@ -106,10 +109,11 @@ def _layout(sheet: Worksheet, headers: list[str], fixed: int) -> None:
     for c, title in enumerate(headers, start=1):
         width = _WIDTHS.get(title, _WIDTHS.get(c, 12) if c <= fixed else 50)
         sheet.column_dimensions[get_column_letter(c)].width = width
-    wrap = Alignment(wrap_text=True, vertical="top")
+    wrap, top = Alignment(wrap_text=True, vertical="top"), Alignment(vertical="top")
+    wrapped = {c - 1 for c in _WRAPPED_FIXED if c <= fixed}
     for row in sheet.iter_rows(min_row=2):
-        for cell in row[fixed:]:
-            cell.alignment = wrap
+        for index, cell in enumerate(row):
+            cell.alignment = wrap if index >= fixed or index in wrapped else top
     if sheet.max_row > 1:
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{sheet.max_row}"
     # Printed, the sheet runs over many pages: landscape, and on every page the column
