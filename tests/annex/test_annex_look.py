@@ -214,3 +214,23 @@ def test_workbook_shows_the_atgards_title_and_delrapport_whole(built) -> None:
     rows = list(sheet.iter_rows(min_row=2))
     assert all(row[title].alignment.wrap_text and row[report].alignment.wrap_text for row in rows)
     assert all(cell.alignment.vertical == "top" for row in rows for cell in row)
+
+
+def test_workbook_rows_are_as_tall_as_their_wrapped_answers(built) -> None:
+    """LibreOffice does not fit rows to wrapped text on opening: a row's height is set for
+    its longest cell (four lines of list here), and a one-line row keeps the default."""
+    sheet = openpyxl.load_workbook(built["xlsx"]).worksheets[0]
+    header = [c.value for c in sheet[1]]
+    comment = header.index("Kommentar")
+    heights = {
+        row[comment].value: sheet.row_dimensions[row[0].row].height for row in sheet.iter_rows(min_row=2)
+    }
+    listed = "Under planperioden:\n1. Kartlägga nuläget\n2. Ta fram en plan\n• Biblioteken"
+    assert heights[listed] is not None and heights[listed] >= 4 * 15
+    title, report = header.index("Åtgärd (rubrik)"), header.index("Delrapport")
+    short = [
+        r
+        for r in sheet.iter_rows(min_row=2)
+        if not r[comment].value and len(r[title].value) < 45 and len(r[report].value) < 30
+    ]
+    assert short and all(sheet.row_dimensions[r[0].row].height is None for r in short)

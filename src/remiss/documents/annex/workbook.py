@@ -9,6 +9,7 @@ typed into an answer as a live formula. Numbers from the Excel sheets stay numbe
 from __future__ import annotations
 
 import io
+import math
 import re
 
 from openpyxl import Workbook
@@ -37,6 +38,7 @@ PROBLEMS = "Värden som inte kunde användas"  # the Excel values the check refu
 # 7 its title (wrapped, like every answer column, so a long title is read whole).
 _WIDTHS = {"Grupp": 18, "Organisation (id)": 16, "Förvaltning": 28, "Status": 13, 5: 30, 6: 9, 7: 45}
 _WRAPPED_FIXED = (5, 7)
+_LINE_HEIGHT, _MAX_HEIGHT = 15.0, 409.0  # points: one line of Calibri 11; Excel's highest row
 
 
 def build_workbook(book: CompiledWorkbook) -> bytes:
@@ -105,15 +107,33 @@ def _header(sheet: Worksheet, headers: list[str]) -> None:
     sheet.freeze_panes = "A2"
 
 
+def _lines(value: object, width: float) -> int:
+    """How many lines a wrapped cell needs: LibreOffice does not fit a row to its wrapped text
+    when it opens the file, so the row's height is set from this estimate (a column width
+    unit holds about one character of Calibri 11)."""
+    if not isinstance(value, str) or not value:
+        return 1
+    per_line = max(int(width), 1)
+    return sum(max(1, math.ceil(len(line) / per_line)) for line in value.split("\n"))
+
+
 def _layout(sheet: Worksheet, headers: list[str], fixed: int) -> None:
     for c, title in enumerate(headers, start=1):
         width = _WIDTHS.get(title, _WIDTHS.get(c, 12) if c <= fixed else 50)
         sheet.column_dimensions[get_column_letter(c)].width = width
     wrap, top = Alignment(wrap_text=True, vertical="top"), Alignment(vertical="top")
     wrapped = {c - 1 for c in _WRAPPED_FIXED if c <= fixed}
+    widths = [sheet.column_dimensions[get_column_letter(c)].width for c in range(1, len(headers) + 1)]
     for row in sheet.iter_rows(min_row=2):
+        lines = 1
         for index, cell in enumerate(row):
-            cell.alignment = wrap if index >= fixed or index in wrapped else top
+            if index >= fixed or index in wrapped:
+                cell.alignment = wrap
+                lines = max(lines, _lines(cell.value, widths[index]))
+            else:
+                cell.alignment = top
+        if lines > 1:
+            sheet.row_dimensions[row[0].row].height = min(lines * _LINE_HEIGHT, _MAX_HEIGHT)
     if sheet.max_row > 1:
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{sheet.max_row}"
     # Printed, the sheet runs over many pages: landscape, and on every page the column
