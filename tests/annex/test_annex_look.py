@@ -31,6 +31,7 @@ from remiss.settings import Workspace
 
 ROUND, ORG = "sh-2016", "utbildning"
 NS = {"w": W}
+LONG_CELL = "Skolan har under året " + "arbetat vidare med planen och " * 10 + "följt upp resultaten."
 # A table laid out for a landscape page: 18 000 twips of fixed columns, 1 000 indented, where
 # the annex's text area is 9 070 wide.
 _CELL = '<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr><w:p><w:r><w:t>{t}</w:t></w:r></w:p></w:tc>'
@@ -61,7 +62,7 @@ def built(tmp_path_factory) -> dict[str, Path]:
     ws = Workspace(home=home, database_url=f"sqlite:///{home / 'remiss.db'}")
     operations.create_round(ws, resources.bundled_round())
     operations.launch(open_work(ws, ROUND))
-    first, second, third, fourth, *_ = keys()
+    first, second, third, fourth, fifth, *_ = keys()
     answers = {
         tag(fourth): ["Tabellen är bredare än sidan."],
         tag(second): ["Under planperioden:", "1. Kartlägga nuläget", "1. Ta fram en plan", "- Biblioteken"],
@@ -72,6 +73,9 @@ def built(tmp_path_factory) -> dict[str, Path]:
     returned.paragraph(tag(first), "Bilden visar läget.")
     returned.table(tag(third), [["Verksamhet", "Besök 2015"], ["Bibliotek", "5 200 000"]], header=True)
     returned.xml(tag(fourth), WIDE_TABLE)
+    returned.table(
+        tag(fifth), [["Skola", "Läget"], ["Kort rad", "Lugnt."], ["Lång rad", LONG_CELL]], header=True
+    )
     returned_file = home / "utbildning.docx"
     returned_file.write_bytes(returned.save())
     results = collect_paths(open_work(ws, ROUND), [returned_file])
@@ -234,3 +238,16 @@ def test_workbook_rows_are_as_tall_as_their_wrapped_answers(built) -> None:
         if not r[comment].value and len(r[title].value) < 45 and len(r[report].value) < 30
     ]
     assert short and all(sheet.row_dimensions[r[0].row].height is None for r in short)
+
+
+def test_short_table_rows_are_not_split_over_pages_and_long_ones_may_be(built) -> None:
+    """Rows of short cells carry cantSplit (no half row under the repeated header overleaf);
+    a row with a long cell does not, since a row taller than a page would be cut off."""
+    doc = body(built["annex"])
+    rows = doc.xpath("//w:tbl[contains(., 'Kort rad')]/w:tr", namespaces=NS)
+    whole = [
+        "".join(r.xpath(".//w:t/text()", namespaces=NS))[:8]
+        for r in rows
+        if r.xpath("w:trPr/w:cantSplit", namespaces=NS)
+    ]
+    assert whole == ["SkolaLäg", "Kort rad"] and len(rows) == 3

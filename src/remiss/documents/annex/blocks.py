@@ -8,6 +8,7 @@ from lxml import etree
 from remiss.documents.annex import styles as styles
 from remiss.documents.ooxml import W, w
 from remiss.documents.word.lists import LEVELS, clean_level, default_level
+from remiss.documents.word.media import RM_IMAGE
 
 ILVL, NUMID, VAL, W_VAL_W = w("ilvl"), w("numId"), w("val"), w("w")
 Element = etree._Element
@@ -114,6 +115,29 @@ def fit_to_page(tbl: Element) -> None:
     for element in tbl.iter(w("gridCol"), w("tcW"), w("tblW")):  # nested tables alike
         if element.tag == w("gridCol") or element.get(w("type")) == "dxa":
             element.set(W_VAL_W, str(int(_twips(element) * factor)))
+
+
+def keep_rows_whole(tbl: Element) -> None:
+    """A row of short cells is not split over two pages (Word: "Tillåt att rader bryts över
+    sidor" off), so a row never shows half its lines under the repeated header overleaf.
+    Rows with a picture, a nested table or a long cell may still break: a row that cannot
+    split and is taller than a page would be cut off."""
+    for tr in tbl.iterchildren(w("tr")):
+        cells = list(tr.iterchildren(w("tc")))
+        if any(el.tag in _TALL for cell in cells for el in cell.iter(*_TALL)):
+            continue
+        if any(sum(len(t.text or "") for t in cell.iter(w("t"))) > _SHORT_CELL for cell in cells):
+            continue
+        trpr = tr.find(w("trPr"))
+        if trpr is None:
+            trpr = tr.makeelement(w("trPr"))
+            tr.insert(1 if len(tr) and tr[0].tag == w("tblPrEx") else 0, trpr)
+        if trpr.find(w("cantSplit")) is None:
+            trpr.insert(0, trpr.makeelement(w("cantSplit")))
+
+
+_TALL = (w("drawing"), w("pict"), w("object"), w("tbl"), RM_IMAGE)
+_SHORT_CELL = 200  # characters: even in a 1 cm column well under a page's height
 
 
 def _twips(element: Element | None) -> int:

@@ -27,6 +27,7 @@ from remiss.documents.annex.blocks import (
     add_spacer,
     fit_to_page,
     keep_plain_w,
+    keep_rows_whole,
     list_kind,
     list_level,
     mark_header_row,
@@ -130,6 +131,7 @@ class FragmentCleaner:
             root.remove(root[-1])
         for table in root.iter(TBL):
             mark_header_row(table)
+            keep_rows_whole(table)
         _keep_lead_ins(root)
         for table in list(root.iterchildren(TBL)):
             fit_to_page(table)
