@@ -14,6 +14,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from docx.oxml.ns import qn
 from lxml import etree
 from tests.annex.returned import Returned, png
 from tests.helpers import issued
@@ -62,7 +63,7 @@ def built(tmp_path_factory) -> dict[str, Path]:
     ws = Workspace(home=home, database_url=f"sqlite:///{home / 'remiss.db'}")
     operations.create_round(ws, resources.bundled_round())
     operations.launch(open_work(ws, ROUND))
-    first, second, third, fourth, fifth, *_ = keys()
+    first, second, third, fourth, fifth, sixth, *_ = keys()
     answers = {
         tag(fourth): ["Tabellen är bredare än sidan."],
         tag(second): ["Under planperioden:", "1. Kartlägga nuläget", "1. Ta fram en plan", "- Biblioteken"],
@@ -76,6 +77,11 @@ def built(tmp_path_factory) -> dict[str, Path]:
     returned.table(
         tag(fifth), [["Skola", "Läget"], ["Kort rad", "Lugnt."], ["Lång rad", LONG_CELL]], header=True
     )
+    returned.table(tag(sixth), [["", "Text bredvid bilden"], ["a", "b"]])
+    returned.picture(tag(sixth), png(140, 70, (10, 120, 120)), "Bild i en cell", width_cm=14)
+    cell = returned.content(tag(sixth)).findall(qn("w:tbl"))[-1].find(qn("w:tr")).find(qn("w:tc"))
+    cell.remove(cell.find(qn("w:p")))
+    cell.append(returned.content(tag(sixth))[-1])  # the picture's paragraph, into the first cell
     returned_file = home / "utbildning.docx"
     returned_file.write_bytes(returned.save())
     results = collect_paths(open_work(ws, ROUND), [returned_file])
@@ -197,7 +203,7 @@ def test_the_tall_picture_shares_a_page_with_its_heading_and_label_in_the_pdf(bu
     catalog = load_catalog(resources.default_catalog())
     measure = load_round(resources.bundled_round(), catalog).assignments_for(ORG, catalog)[0].measure
     heading = next(n for n, page in enumerate(pages, start=1) if f"{measure.number} Åtgärd:" in page)
-    assert image_pages == [heading] and "Kommentar:" in pages[heading - 1]
+    assert image_pages[0] == heading and "Kommentar:" in pages[heading - 1]  # the first: the tall one
 
 
 def test_workbook_prints_landscape_with_headings_and_forvaltning_on_every_page(built) -> None:
@@ -251,3 +257,18 @@ def test_short_table_rows_are_not_split_over_pages_and_long_ones_may_be(built) -
         if r.xpath("w:trPr/w:cantSplit", namespaces=NS)
     ]
     assert whole == ["SkolaLäg", "Kort rad"] and len(rows) == 3
+
+
+def test_a_picture_wider_than_its_cell_is_scaled_into_the_cell(built) -> None:
+    """A 14 cm picture in an 8 cm cell is shown at the cell's width less its margins, in
+    proportion, so Word does not widen the column past the right margin."""
+    cell = body(built["annex"]).xpath(
+        "//w:tc[.//w:drawing][following-sibling::w:tc[contains(., 'Text bredvid')]]", namespaces=NS
+    )[0]
+    width = int(cell.xpath("string(w:tcPr/w:tcW/@w:w)", namespaces=NS))
+    extent = cell.xpath(".//*[local-name()='extent']")[0]
+    cx, cy = int(extent.get("cx")), int(extent.get("cy"))
+    assert cx == (width - 216) * 635 and cy == cx // 2
+    assert [(int(e.get("cx")), int(e.get("cy"))) for e in cell.xpath(".//*[local-name()='ext']")] == [
+        (cx, cy)
+    ]

@@ -6,9 +6,10 @@ from __future__ import annotations
 from lxml import etree
 
 from remiss.documents.annex import styles as styles
+from remiss.documents.annex.media import A
 from remiss.documents.ooxml import W, w
 from remiss.documents.word.lists import LEVELS, clean_level, default_level
-from remiss.documents.word.media import RM_IMAGE
+from remiss.documents.word.media import RM_IMAGE, WP
 
 ILVL, NUMID, VAL, W_VAL_W = w("ilvl"), w("numId"), w("val"), w("w")
 Element = etree._Element
@@ -115,6 +116,39 @@ def fit_to_page(tbl: Element) -> None:
     for element in tbl.iter(w("gridCol"), w("tcW"), w("tblW")):  # nested tables alike
         if element.tag == w("gridCol") or element.get(w("type")) == "dxa":
             element.set(W_VAL_W, str(int(_twips(element) * factor)))
+
+
+def fit_pictures_to_cells(tbl: Element) -> None:
+    """A picture wider than its cell is scaled down to the cell (less Word's default cell
+    margins), keeping its proportions: Word would widen the column for it and push the
+    table past the right margin."""
+    for tc in tbl.iter(w("tc")):
+        tcw = tc.find(f"{w('tcPr')}/{w('tcW')}")
+        if tcw is None or tcw.get(w("type")) != "dxa" or _twips(tcw) <= _CELL_MARGINS:
+            continue
+        room = (_twips(tcw) - _CELL_MARGINS) * _EMU_PER_TWIP
+        for extent in tc.iter(f"{{{WP}}}extent"):
+            if _nearest_cell(extent) is not tc:
+                continue  # a nested table's cell is measured by itself
+            cx, cy = int(extent.get("cx", "0")), int(extent.get("cy", "0"))
+            if cx <= room:
+                continue
+            size = {"cx": str(room), "cy": str(max(cy * room // max(cx, 1), 1))}
+            extent.attrib.update(size)
+            drawing = extent.getparent()
+            for ext in drawing.iter(f"{{{A}}}ext") if drawing is not None else ():
+                ext.attrib.update(size)
+
+
+def _nearest_cell(el: Element) -> Element | None:
+    parent = el.getparent()
+    while parent is not None and parent.tag != w("tc"):
+        parent = parent.getparent()
+    return parent
+
+
+_CELL_MARGINS = 2 * 108  # twips: Word's default left and right cell margins
+_EMU_PER_TWIP = 635
 
 
 def keep_rows_whole(tbl: Element) -> None:

@@ -25,6 +25,7 @@ from remiss.documents.annex import styles as styles
 from remiss.documents.annex.blocks import (
     ListNumbering,
     add_spacer,
+    fit_pictures_to_cells,
     fit_to_page,
     keep_plain_w,
     keep_rows_whole,
@@ -135,6 +136,7 @@ class FragmentCleaner:
         _keep_lead_ins(root)
         for table in list(root.iterchildren(TBL)):
             fit_to_page(table)
+            fit_pictures_to_cells(table)
             add_spacer(table)
         return len(root) > 0
 
