@@ -87,7 +87,8 @@ def built(tmp_path_factory) -> dict[str, Path]:
     results = collect_paths(open_work(ws, ROUND), [returned_file])
     assert [r.outcome for r in results] == ["accepted"], [r.reason for r in results]
     result = publish_annex(open_work(ws, ROUND), home / "bilaga.docx", xlsx=True)
-    return {"annex": Path(result.annex), "xlsx": Path(str(result.xlsx))}
+    by_measure = publish_annex(open_work(ws, ROUND), home / "per-atgard.docx", by_measure=True)
+    return {"annex": Path(result.annex), "xlsx": Path(str(result.xlsx)), "by_measure": Path(by_measure.annex)}
 
 
 def body(annex: Path) -> etree._Element:
@@ -272,3 +273,17 @@ def test_a_picture_wider_than_its_cell_is_scaled_into_the_cell(built) -> None:
     assert [(int(e.get("cx")), int(e.get("cy"))) for e in cell.xpath(".//*[local-name()='ext']")] == [
         (cx, cy)
     ]
+
+
+def test_per_atgard_heading_description_and_who_leads_it_stay_together(built) -> None:
+    """Per åtgärd: the description is kept with the line saying who leads the åtgärd, and
+    that line ends the chain (the förvaltningar's answers follow under their own headings)."""
+    doc = body(built["by_measure"])
+    headings = doc.xpath("//w:p[w:pPr/w:pStyle/@w:val='Heading2'][contains(., 'Åtgärd:')]", namespaces=NS)
+    assert len(headings) == 48  # every åtgärd of the round
+    for heading in headings:
+        description, lead = heading.getnext(), heading.getnext().getnext()
+        assert description.xpath("w:pPr/w:keepNext", namespaces=NS)
+        assert lead.xpath("w:r/w:rPr/w:i", namespaces=NS) and not lead.xpath(
+            "w:pPr/w:keepNext", namespaces=NS
+        )

@@ -201,10 +201,13 @@ def _by_measure(writer: _Writer) -> Iterator[str]:
 def _measure(writer: _Writer, measure: MeasureSection) -> str:
     words = writer.doc.words
     out = [writer.outline.heading(2, item_heading(measure.number, measure.title, words))]
+    # Heading, description and who leads the åtgärd stay together; the förvaltningar's
+    # answers follow under headings of their own, so the chain ends there (a longer one made
+    # LibreOffice leave the heading alone at the foot of a page with footnotes).
     if measure.description:
-        out.append(package.paragraph(measure.description, keep_next=True))
+        out.append(package.paragraph(measure.description, keep_next=bool(measure.responsibility)))
     if measure.responsibility:
-        out.append(package.paragraph(measure.responsibility, italic=True, keep_next=True))
+        out.append(package.paragraph(measure.responsibility, italic=True))
     if not measure.answers:
         nobody = f"Ingen förvaltning har fått {words.item.one} {measure.number} i omgången."
         out.append(package.paragraph(nobody))
