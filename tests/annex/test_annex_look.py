@@ -1,8 +1,10 @@
 """What a coordinator sees in the annex and its workbook, read back from the files produced.
 
 A round of its own (Utbildningsförvaltningen answers; everyone else is silent): one answer
-begins with a picture, one has numbered and bulleted lists, one a table; the annex and the
-workbook are built through publish_annex as `remiss annex --xlsx` builds them.
+begins with a page-tall picture, one has a lead-in and numbered and bulleted lists, one a
+table, one a table laid out for a landscape page, one a table with a long row, one a picture
+in a table cell. The annex (per organisation and per åtgärd) and the workbook are built
+through publish_annex as `remiss annex --xlsx` / `--by-measure` build them.
 """
 
 from __future__ import annotations
