@@ -1,9 +1,12 @@
 """The compiled workbook (`remiss annex --xlsx`): every answer of the round in one sheet.
 
-One row per organisation and åtgärd, with every Word answer as plain text and every Excel
-value; a second sheet holds the general comments. Whatever a person typed is written as a
-text cell (data_type "s"), never as a formula: openpyxl would otherwise store "=HYPERLINK(…)"
-typed into an answer as a live formula. Numbers from the Excel sheets stay numbers.
+One row per organisation and åtgärd, with every Word answer as plain text (list items with
+their numbers and bullets, a table row per line: annex.plaintext) and every Excel value; a
+second sheet holds the general comments. Text columns wrap, each row is as tall as its
+longest cell, and printed the sheets are landscape with their headings on every page.
+Whatever a person typed is written as a text cell (data_type "s"), never as a formula:
+openpyxl would otherwise store "=HYPERLINK(…)" typed into an answer as a live formula.
+Numbers from the Excel sheets stay numbers.
 """
 
 from __future__ import annotations
