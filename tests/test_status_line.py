@@ -4,6 +4,8 @@ organisation is counted as missing, never also as late (issue 14, item 10: the d
 
 from __future__ import annotations
 
+from remiss.documents.annex import sections
+from remiss.documents.model import AppendixRow
 from remiss.domain import Group
 from remiss.domain.outcomes import AnswerStatus
 from remiss.services.status import OrganisationStatus, count_line, summary_line
@@ -28,3 +30,16 @@ def test_late_counts_only_files_that_came_late() -> None:
 
 def test_the_same_line_ends_the_status_table_and_the_tracking_workbook() -> None:
     assert count_line(ROWS) == summary_line(ROWS).rstrip(".")
+
+
+def test_none_late_reads_ingen_in_the_status_line_and_the_annex() -> None:
+    on_time = [r for r in ROWS if not r.late]
+    ending = "; ingen kom in efter sista svarsdag."
+    assert summary_line(on_time) == "1 komplett, 0 ofullständiga, 10 saknas av 11" + ending
+    appendix = [
+        AppendixRow("Bromma", AnswerStatus.COMPLETE, "2016-04-20"),
+        AppendixRow("Farsta", AnswerStatus.MISSING),
+    ]
+    assert sections.summary_line(appendix) == "1 komplett, 0 ofullständiga, 1 saknas av 2" + ending
+    appendix.append(AppendixRow("Kista", AnswerStatus.INCOMPLETE, "2016-05-02", late=True))
+    assert sections.summary_line(appendix).endswith("av 3; 1 kom in efter sista svarsdag.")

@@ -24,6 +24,19 @@ def join_and(items: list[str]) -> str:
     return f"{', '.join(items[:-1])} och {items[-1]}"
 
 
+def tally(complete: int, incomplete: int, missing: int, late: int) -> str:
+    """'20 kompletta, 1 ofullständig, 10 saknas av 31; 2 kom in efter sista svarsdag.' — the round's
+    count, as the status table, the tracking workbook, the demo and the annex print it ("ingen kom
+    in …" rather than "0 kom in …")."""
+    parts = (
+        f"{complete} {'komplett' if complete == 1 else 'kompletta'}",
+        f"{incomplete} {'ofullständig' if incomplete == 1 else 'ofullständiga'}",
+        f"{missing} saknas",
+    )
+    total = complete + incomplete + missing
+    return f"{', '.join(parts)} av {total}; {late or 'ingen'} kom in efter sista svarsdag."
+
+
 _ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
 

@@ -21,6 +21,7 @@ from remiss.domain.outcomes import AnswerStatus, FileKind, FileState
 from remiss.services.context import RoundContext
 from remiss.services.files import display_name
 from remiss.store.schema import AnswerRow, AssignmentRow, ReceivedFileRow, ReminderRow, ValueRow
+from remiss.swedish import tally
 
 FileRowT = TypeVar("FileRowT", AnswerRow, ValueRow)
 _FileRow = Row  # id, organisation_id, kind, is_current, received_at, original_name
@@ -63,13 +64,9 @@ def summary_line(rows: Sequence[OrganisationStatus]) -> str:
     """
     count = Counter(r.status for r in rows)
     late = sum(1 for r in rows if r.late)
-    complete, incomplete = count[AnswerStatus.COMPLETE], count[AnswerStatus.INCOMPLETE]
-    parts = (
-        f"{complete} {'komplett' if complete == 1 else 'kompletta'}",
-        f"{incomplete} {'ofullständig' if incomplete == 1 else 'ofullständiga'}",
-        f"{count[AnswerStatus.MISSING]} saknas",
+    return tally(
+        count[AnswerStatus.COMPLETE], count[AnswerStatus.INCOMPLETE], count[AnswerStatus.MISSING], late
     )
-    return f"{', '.join(parts)} av {len(rows)}; {late} kom in efter sista svarsdag."
 
 
 def round_status(

@@ -20,6 +20,7 @@ from remiss.documents.annex import styles as styles
 from remiss.documents.annex.package import paragraph, text
 from remiss.documents.model import AppendixGroup, AppendixRow
 from remiss.domain.outcomes import AnswerStatus
+from remiss.swedish import tally
 
 TOC_LEVELS = 2
 _TAB = styles.TOC_TAB_POSITION
@@ -115,12 +116,7 @@ def summary_line(rows: list[AppendixRow]) -> str:
     incomplete = sum(1 for r in rows if r.status is AnswerStatus.INCOMPLETE)
     missing = sum(1 for r in rows if r.status is AnswerStatus.MISSING)
     late = sum(1 for r in rows if r.late and r.status is not AnswerStatus.MISSING)
-    parts = [
-        f"{complete} {'komplett' if complete == 1 else 'kompletta'}",
-        f"{incomplete} {'ofullständig' if incomplete == 1 else 'ofullständiga'}",
-        f"{missing} saknas",
-    ]
-    return f"{', '.join(parts)} av {len(rows)}; {late} kom in efter sista svarsdag."
+    return tally(complete, incomplete, missing, late)
 
 
 def _table(group: AppendixGroup) -> str:
