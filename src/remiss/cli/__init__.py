@@ -34,7 +34,7 @@ from remiss.cli.render import (
 )
 from remiss.cli.users import user_app
 from remiss.domain.outcomes import Outcome
-from remiss.errors import RemissError
+from remiss.errors import InputError, RemissError
 from remiss.settings import Workspace
 from remiss.swedish import parse_date
 
@@ -451,6 +451,11 @@ def serve(
     if cron is not None:
         checks.cron_expression(cron)
     checks.smtp_settings()
+    checks.free_port(host, port, "--port")
+    if not os.environ.get("PREFECT_API_URL"):  # else the city's Prefect server: none is started here
+        if prefect_port == port:
+            raise InputError("--port och --prefect-port ska vara olika portar.")
+        checks.free_port("127.0.0.1", prefect_port, "--prefect-port")
     from remiss_flows.serve import serve_chase
 
     from remiss.web.flow_runner import desk_app
