@@ -309,6 +309,7 @@ def test_a_mistake_is_one_swedish_message_naming_the_thing_before_prefect(result
         (["--help"], ["Användning: remiss [FLAGGOR] KOMMANDO [ARGUMENT]...", "Kommandon", "Flaggor"]),
         (["status", "--help"], ["Användning: remiss status [FLAGGOR] {OMGÅNG}", "[krävs]", "<datum>"]),
         (["round", "--help"], ["Användning: remiss round [FLAGGOR] KOMMANDO [ARGUMENT]...", "Kommandon"]),
+        (["user", "add", "--help"], ["Användning: remiss user add [FLAGGOR] {NAMN}", "[krävs]"]),
     ],
 )
 def test_help_pages_are_swedish(capsys, argv, swedish):

@@ -15,7 +15,7 @@ user_app = typer.Typer(help="Konton för skrivbordet i webbläsaren (remiss serv
 
 @user_app.command("add")
 def user_add(
-    name: Annotated[str, typer.Argument(help="Användarnamn, t.ex. anna.svensson.")],
+    name: Annotated[str, typer.Argument(metavar="NAMN", help="Användarnamn, t.ex. anna.svensson.")],
     role: Annotated[
         str, typer.Option("--role", help="samordnare (kan ändra) eller läsare (kan bara läsa).")
     ] = "samordnare",
