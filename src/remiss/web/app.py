@@ -228,7 +228,12 @@ class SecurityHeaders:
 
 
 class UploadCap:
-    """Refuse a request body over the limit while it streams in (413), never buffering it whole."""
+    """Refuse a request body over the limit while it streams in (413), never buffering it whole.
+
+    The rest of a refused body is read and dropped (up to twice the limit in all) before the
+    connection ends: a reverse proxy that buffered the upload is still sending it, and a
+    connection closed under it turns remiss's Swedish 413 into the proxy's English 502.
+    """
 
     def __init__(self, app: ASGIApp, limit: int) -> None:
         self.app, self.limit = app, limit
@@ -239,16 +244,19 @@ class UploadCap:
             return
         declared = dict(scope.get("headers", [])).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            await _drain(receive, 2 * self.limit)
             await _too_large(send, self.limit)
             return
         seen = 0
         started = False
+        read_all = False
 
         async def counted() -> Message:
-            nonlocal seen
+            nonlocal seen, read_all
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
+                read_all = not message.get("more_body", False)
                 if seen > self.limit:
                     raise UploadTooLarge
             return message
@@ -261,8 +269,24 @@ class UploadCap:
         try:
             await self.app(scope, counted, tracking)
         except UploadTooLarge:
+            if not read_all:
+                await _drain(receive, 2 * self.limit - seen)
             if not started:
                 await _too_large(send, self.limit)
+            return
+        if not read_all and seen > self.limit:  # refused inside the app (its handler answered)
+            await _drain(receive, 2 * self.limit - seen)
+
+
+async def _drain(receive: Receive, budget: int) -> None:
+    """Read and drop what is left of a request body, at most `budget` bytes more."""
+    while budget > 0:
+        message = await receive()
+        if message["type"] != "http.request":
+            return
+        budget -= len(message.get("body", b""))
+        if not message.get("more_body", False):
+            return
 
 
 class UploadTooLarge(Exception):
