@@ -19,7 +19,7 @@ from remiss.domain import Organisation, calendar, schedule
 from remiss.domain.outcomes import AnswerStatus, MessageKind
 from remiss.domain.round import ReminderPolicy
 from remiss.mail import compose
-from remiss.services import outbox
+from remiss.services import links, outbox
 from remiss.services.context import RoundContext
 from remiss.services.status import OrganisationStatus
 from remiss.services.work import Work
@@ -97,11 +97,20 @@ def escalation(policy: ReminderPolicy, org: Organisation) -> list[str]:
 
 
 def render_reminder(
-    ctx: RoundContext, status: OrganisationStatus, org: Organisation, deadline: dt.date, today: dt.date
+    ctx: RoundContext,
+    status: OrganisationStatus,
+    org: Organisation,
+    deadline: dt.date,
+    today: dt.date,
+    *,
+    page: bool = False,
 ) -> tuple[str, str, list[str]]:
     """The reminder `org` gets today: subject, body and the escalation copies (after the deadline).
 
     One place for what chase writes and what the desk's preview shows, so they never differ.
+    `page`: the nämnd's answer page link is live, so the reminder points at it. It points at the
+    request's link rather than carrying a fresh one: a new link would end the one an official may
+    be writing in when the reminder arrives (only the token's hash is stored, so it cannot be repeated).
     """
     overdue = today > deadline
     cc = escalation(ctx.definition.reminders, org) if overdue else []
@@ -118,6 +127,7 @@ def render_reminder(
         days_left=calendar.working_days_between(today, deadline),
         extended=ctx.recipients[org.id].extended_to is not None,
         copied=cc,
+        page=page,
     )
     return subject, body, cc
 
@@ -131,7 +141,8 @@ def _write(
     deadline: dt.date,
 ) -> Reminder:
     ctx, today = work.round, work.today
-    subject, body, cc = render_reminder(ctx, status, org, deadline, today)
+    page = links.has_live_link(session, ctx.round_id, org.id)
+    subject, body, cc = render_reminder(ctx, status, org, deadline, today, page=page)
     key = reminder_key(ctx.round_id, org.id, slot.day)
     message = compose.build_message(to=list(org.email), cc=cc, subject=subject, body=body, key=key)
     path = work.workspace.round_outbox(ctx.round_id, org.id) / f"paminnelse-{today.isoformat()}.eml"
