@@ -8,16 +8,20 @@ access log. Only ports, certificate paths and the log path are changed, each one
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
 import subprocess
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 from tests.mail.support import free_port
+from tests.web.browser import CHROMIUM
 from tests.web.conftest import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -73,20 +77,39 @@ def proxied(workspace, tmp_path, monkeypatch):
     )
     checked = subprocess.run([NGINX, "-t", "-c", str(conf)], capture_output=True, text=True)
     assert checked.returncode == 0, checked.stderr
-    with desk_server((create_app(workspace), "127.0.0.1", desk)):
+    with contextlib.ExitStack() as running:
+        running.enter_context(desk_server((create_app(workspace), "127.0.0.1", desk)))
         subprocess.run([NGINX, "-c", str(conf)], check=True)
         try:
             for _ in range(100):
                 if (tmp_path / "nginx.pid").exists():
                     break
                 time.sleep(0.05)
-            yield tls, plain, tmp_path / "remiss.log"
+            yield Proxied(tls, plain, tmp_path / "remiss.log", running.close, lambda: _stop_nginx(conf))
         finally:
-            subprocess.run([NGINX, "-c", str(conf), "-s", "stop"], capture_output=True)
+            _stop_nginx(conf)
+
+
+def _stop_nginx(conf: Path) -> None:
+    if (conf.parent / "nginx.pid").exists():
+        subprocess.run([NGINX, "-c", str(conf), "-s", "stop"], capture_output=True)
+        for _ in range(100):
+            if not (conf.parent / "nginx.pid").exists():
+                return
+            time.sleep(0.05)
+
+
+@dataclass
+class Proxied:
+    tls: int  # nginx's https port
+    plain: int  # nginx's http port (a redirect)
+    access_log: Path
+    stop_desk: Callable[[], None]  # the desk goes away; nginx stays
+    stop_proxy: Callable[[], None]  # nginx goes away too: no answer at all
 
 
 def test_the_readme_nginx_example_in_front_of_the_desk(proxied):
-    tls, plain, access_log = proxied
+    tls, plain, access_log = proxied.tls, proxied.plain, proxied.access_log
     moved = httpx.get(f"http://127.0.0.1:{plain}/")
     assert moved.status_code == 301 and moved.headers["location"].startswith("https://")
 
@@ -112,3 +135,45 @@ def test_the_readme_nginx_example_in_front_of_the_desk(proxied):
         assert client.get(f"/svar/{secret}").status_code == 404
     logged = access_log.read_text()
     assert '"GET /svar/..."' in logged and secret not in logged
+
+
+def test_an_upload_the_proxy_answers_is_said_in_swedish_on_the_desk(proxied, tmp_path):
+    """desk.js showed nginx's English error page (502 Bad Gateway) as the file's outcome, and a
+    lost connection left "Läser in …" on the page for good; now each is one Swedish line."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} missing: scripts/test.sh installs chromium")
+    from playwright.sync_api import sync_playwright
+
+    returned = tmp_path / "remissvar.docx"
+    returned.write_bytes(b"PK not really a document")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        page = browser.new_context(ignore_https_errors=True, locale="sv-SE").new_page()
+        base = f"https://127.0.0.1:{proxied.tls}"
+        page.goto(f"{base}/")
+        page.fill("#namn", "samordnare")
+        page.fill("#losenord", PASSWORD)
+        page.press("#losenord", "Enter")
+        page.wait_for_url(f"{base}/")
+        page.goto(f"{base}/omgangar/sh-2016/ladda-upp")
+
+        proxied.stop_desk()  # remiss restarts, say: nginx answers 502 Bad Gateway itself
+        page.set_input_files("#filer", str(returned))
+        page.locator("#uppladdning [type=submit]").click()
+        said = page.locator("#utfall p.fel").first
+        said.wait_for()
+        assert said.inner_text() == (
+            "remissvar.docx: remiss svarar inte just nu (HTTP 502). Försök igen om en stund."
+        )
+        assert "Bad Gateway" not in page.locator("#utfall").inner_text()
+
+        proxied.stop_proxy()  # no answer at all: the page says so instead of "Läser in …" for good
+        page.set_input_files("#filer", str(returned))
+        page.locator("#uppladdning [type=submit]").click()
+        said = page.locator("#utfall p.fel").first
+        said.wait_for()
+        assert said.inner_text() == (
+            "remissvar.docx: kontakten med servern bröts. "
+            "Se på tavlan om filen kom in innan du försöker igen."
+        )
+        browser.close()
