@@ -43,10 +43,14 @@ def _workspace(home: Path) -> str:
     return round_id
 
 
-def _serve(home: Path, port: int, prefect_port: int, api_url: str | None) -> subprocess.Popen[str]:
+def _serve(
+    home: Path, port: int, prefect_port: int, api_url: str | None, base_url: str | None = None
+) -> subprocess.Popen[str]:
     env = {**os.environ, "REMISS_HOME": str(home)}
     env.pop("PREFECT_API_URL", None)
     env.pop("REMISS_BASE_URL", None)
+    if base_url:
+        env["REMISS_BASE_URL"] = base_url
     if api_url:
         env["PREFECT_API_URL"] = api_url
     command = [sys.executable, "-m", "remiss.cli", "serve", "--port", str(port)]
@@ -67,12 +71,24 @@ def _wait_for_desk(process: subprocess.Popen[str], port: int) -> None:
 
 
 def _launch_from_the_desk(port: int, round_id: str) -> None:
+    """Log in and launch over plain HTTP on loopback, as the proxy does: the cookies are sent back
+    by hand, since they are Secure when REMISS_BASE_URL is https (httpx keeps those for https)."""
+    jar: dict[str, str] = {}
+
+    def call(method: str, path: str, **kwargs: object) -> httpx.Response:
+        cookie = "; ".join(f"{k}={v}" for k, v in jar.items())
+        answer = desk.request(method, path, headers={"Cookie": cookie}, **kwargs)  # type: ignore[arg-type]
+        for line in answer.headers.get_list("set-cookie"):
+            name, value = line.split(";", 1)[0].split("=", 1)
+            jar[name] = value
+        return answer
+
     with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=240) as desk:
-        token = re.search(r'name="csrf" value="([^"]+)"', desk.get("/").text).group(1)
-        desk.post("/logga-in", data={"name": "anna", "password": PASSWORD, "csrf": token})
-        page = desk.get(f"/omgangar/{round_id}/forhandsgranska").text
+        token = re.search(r'name="csrf" value="([^"]+)"', call("GET", "/").text).group(1)
+        call("POST", "/logga-in", data={"name": "anna", "password": PASSWORD, "csrf": token})
+        page = call("GET", f"/omgangar/{round_id}/forhandsgranska").text
         token = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
-        launched = desk.post(f"/omgangar/{round_id}/skicka-ut", data={"csrf": token})
+        launched = call("POST", f"/omgangar/{round_id}/skicka-ut", data={"csrf": token})
         assert launched.status_code == 303, launched.text[-2000:]
 
 
@@ -103,7 +119,7 @@ def test_with_prefect_api_url_serve_uses_the_citys_server_and_starts_none(tmp_pa
     round_id = _workspace(tmp_path / "share")
     port, city_port, own_port = free_port(), free_port(), free_port()
     with local_server(tmp_path / "city-prefect", city_port) as city:
-        process = _serve(tmp_path / "share", port, own_port, city)
+        process = _serve(tmp_path / "share", port, own_port, city, "https://remiss.stad.example.se")
         try:
             _wait_for_desk(process, port)
             assert not (tmp_path / "share" / "prefect" / "server.pid").exists()
@@ -112,6 +128,9 @@ def test_with_prefect_api_url_serve_uses_the_citys_server_and_starts_none(tmp_pa
         finally:
             output = _stop(process)
     assert f"Prefect-UI: http://127.0.0.1:{city_port} " in output
+    # the address people use, not only the loopback one the proxy reaches
+    public = "(för användarna: https://remiss.stad.example.se/)"
+    assert f"Skrivbordet: http://127.0.0.1:{port}/ {public}" in output
     assert not (tmp_path / "share" / "prefect" / "prefect.db").exists()  # no SQLite on the share
     assert f":{own_port}" not in output
 

@@ -463,7 +463,10 @@ def serve(
     def ready(ui: str, schedules: dict[str, str]) -> None:
         for round_id, expression in schedules.items():
             print(f"{round_id}: påminnelser enligt schemat '{expression}' (Europe/Stockholm)")
-        print(f"Skrivbordet: http://{host}:{port}/", flush=True)
+        local = f"http://{host}:{port}/"
+        public = (os.environ.get("REMISS_BASE_URL") or "").rstrip("/") + "/"  # behind the city's proxy
+        users = f" (för användarna: {public})" if public not in ("/", local) else ""
+        print(f"Skrivbordet: {local}{users}", flush=True)
         print(f"Prefect-UI: {ui} – stoppa med Ctrl-C.", flush=True)
 
     from remiss.documents.annex.pdf import use_warm_office
