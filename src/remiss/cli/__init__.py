@@ -439,11 +439,16 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Adress för skrivbordet i webbläsaren.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port för skrivbordet i webbläsaren.")] = 8000,
     prefect_port: Annotated[
-        int, typer.Option("--prefect-port", help="Port för den lokala Prefect-servern och dess UI.")
+        int,
+        typer.Option(
+            "--prefect-port",
+            help="Port för den lokala Prefect-servern och dess UI (ingen startas med PREFECT_API_URL).",
+        ),
     ] = 4200,
     today: DayOption = None,
 ) -> None:
-    """Skrivbordet i webbläsaren och schemalagda påminnelser, med en lokal Prefect-server (Ctrl-C stoppar)."""
+    """Skrivbordet i webbläsaren och schemalagda påminnelser, med en lokal Prefect-server eller stadens
+    (PREFECT_API_URL). Ctrl-C stoppar."""
     from remiss.cli import checks
 
     for round_id in round_ids or []:
