@@ -89,6 +89,7 @@ def round_launch(round_id: RoundArg, json: JsonOption = False) -> None:
     from remiss.services.lifecycle.dates import date_warnings
 
     work = checks.round_work(round_id)  # read once: the checks and, without serve, the launch itself
+    checks.link_base()
     if checks.nothing_to_launch(work, quiet=json):
         if json:
             emit_json([])
@@ -456,6 +457,7 @@ def serve(
     if cron is not None:
         checks.cron_expression(cron)
     checks.smtp_settings()
+    checks.desk_settings()
     checks.free_port(host, port, "--port")
     if not os.environ.get("PREFECT_API_URL"):  # else the city's Prefect server: none is started here
         if prefect_port == port:

@@ -117,6 +117,21 @@ def imap_settings() -> None:
     imap_from_env()
 
 
+def link_base() -> None:
+    """REMISS_BASE_URL, which every answer link in a mail starts with."""
+    from remiss.services.links import base_url
+
+    base_url()
+
+
+def desk_settings() -> None:
+    """REMISS_BASE_URL and REMISS_MAX_UPLOAD_MB, read by serve's desk."""
+    from remiss.settings import max_upload_bytes
+
+    link_base()
+    max_upload_bytes()
+
+
 def intake_limits() -> None:
     """REMISS_MAX_FILE_MB and REMISS_PARSE_*: a wrong value is found before any file is read."""
     from remiss.documents.package import Limits

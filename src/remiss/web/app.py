@@ -22,7 +22,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from remiss.domain.calendar import stockholm_today
 from remiss.errors import NotFoundError, RemissError
-from remiss.settings import Workspace
+from remiss.services.links import checked_base_url
+from remiss.settings import Workspace, max_upload_bytes
 from remiss.store.database import Database, open_database
 from remiss.web import templating
 from remiss.web.jobs import Jobs
@@ -67,7 +68,8 @@ def create_app(
 ) -> FastAPI:
     """The desk for `workspace` (default: REMISS_HOME); `work` runs collects, annexes and chases."""
     workspace = workspace or Workspace.from_env()
-    base = (base_url or os.environ.get("REMISS_BASE_URL") or "").rstrip("/")
+    given = base_url or os.environ.get("REMISS_BASE_URL") or ""
+    base = checked_base_url(given) if given.strip() else ""
     desk = Desk(
         workspace=workspace,
         db=open_database(workspace.database_url),
@@ -76,7 +78,7 @@ def create_app(
         base_url=base,
         clock=clock or stockholm_today,
         jobs=Jobs(workspace.home / "remiss-web.log", workspace.home / "bilagor"),
-        max_upload_bytes=int(float(os.environ.get("REMISS_MAX_UPLOAD_MB") or 100) * 1024 * 1024),
+        max_upload_bytes=max_upload_bytes(),
     )
     app = FastAPI(
         title="remiss – API",
