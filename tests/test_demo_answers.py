@@ -306,3 +306,18 @@ def test_the_seed_fingerprints_are_the_seeds(seeds_dir: Path) -> None:
     assert SEED_GRAMS.read_bytes() == seed_fingerprints(seeds)
     gram = _eight_grams(_words(seeds[0].read_text(encoding="utf-8", errors="replace")))
     assert _fingerprint(next(iter(gram))) in SEED_GRAMS.read_bytes()
+
+
+def test_scope_names_a_single_delrapport_without_repeating_the_count(
+    definition: RoundDefinition, catalog: Catalog
+) -> None:
+    """'berörs av 3 åtgärder i Stad i samverkan', never '3 åtgärder, 3 i Stad i samverkan'."""
+    general = f"remiss:general:{definition.fields.general.id}"
+    scopes = {}
+    for org, assignments in _all(definition, catalog):
+        found = [p for p in word_answers(definition, org, assignments).get(general, []) if "berörs av" in p]
+        if found:
+            scopes[org.id] = found[0]
+    assert scopes["idrott"].startswith("Nämnden berörs av 3 åtgärder i *Stad i samverkan*. ")
+    assert scopes["bromma"].startswith("Nämnden berörs av 18 åtgärder, 9 i *Stad i samverkan*, 5 i ")
+    assert not [s for s in scopes.values() if re.search(r"berörs av (\d+) åtgärder, \1 i ", s)]

@@ -36,7 +36,11 @@ def test_word_answers_as_plain_text_and_excel_values_typed(workbook) -> None:
     first = next(row for row in sheet.iter_rows(min_row=2) if row[1].value == "kultur")
     cell = dict(zip(header, first, strict=True))
     comment = cell["Kommentar"].value
-    assert comment.startswith("Nämnden stöder åtgärden och vill pröva den i Kulturhuset.\nKartlägga nuläget")
+    assert comment.startswith(
+        "Nämnden stöder åtgärden och vill pröva den i Kulturhuset.\n"
+        "1. Kartlägga nuläget\n2. Ta fram en plan\n• Biblioteken\n• Kulturskolan"
+    )
+    assert "\nVerksamhet | Besök 2015\nBibliotek | 5 200 000\n" in comment  # a table row per line
     assert (
         "[Bild: Diagram över besökare 2015]" in comment and "Granskad text tillagd i granskningen" in comment
     )

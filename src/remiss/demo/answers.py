@@ -226,9 +226,12 @@ def _scope(assignments: list[Assignment]) -> str:
     for a in assignments:
         counts[_short_title(a.report.title)] = counts.get(_short_title(a.report.title), 0) + 1
     parts = [f"{n} i *{title}*" for title, n in counts.items()]
-    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " och " + parts[-1]
     total = len(assignments)
     lead = "Nämnden berörs av en åtgärd" if total == 1 else f"Nämnden berörs av {total} åtgärder"
+    if len(parts) == 1:  # "3 åtgärder i *Stad i samverkan*", not "3 åtgärder, 3 i *…*"
+        lead, listed = f"{lead} i *{next(iter(counts))}*", ""
+    else:
+        listed = ", " + ", ".join(parts[:-1]) + " och " + parts[-1]
     ansvarig = sum(a.role is Role.ANSVARIG for a in assignments)
     if ansvarig == total:
         role = "Nämnden är ansvarig för samtliga." if total > 1 else "Nämnden är ansvarig för den."
@@ -237,7 +240,7 @@ def _scope(assignments: list[Assignment]) -> str:
     else:
         count = "en" if ansvarig == 1 else str(ansvarig)
         role = f"För {count} av dem är nämnden ansvarig, för övriga har nämnden delansvar."
-    return f"{lead}, {listed}. {role}"
+    return f"{lead}{listed}. {role}"
 
 
 # --- Excel -----------------------------------------------------------------------------

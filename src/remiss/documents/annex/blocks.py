@@ -6,10 +6,12 @@ from __future__ import annotations
 from lxml import etree
 
 from remiss.documents.annex import styles as styles
+from remiss.documents.annex.media import A
 from remiss.documents.ooxml import W, w
 from remiss.documents.word.lists import LEVELS, clean_level, default_level
+from remiss.documents.word.media import RM_IMAGE, WP
 
-ILVL, NUMID, VAL = w("ilvl"), w("numId"), w("val")
+ILVL, NUMID, VAL, W_VAL_W = w("ilvl"), w("numId"), w("val"), w("w")
 Element = etree._Element
 
 
@@ -89,6 +91,92 @@ def table_properties(tblpr: Element) -> None:
         style = tblpr.makeelement(w("tblStyle"))
         style.set(VAL, styles.TABLE_GRID)
         tblpr.insert(0, style)
+
+
+def fit_to_page(tbl: Element) -> None:
+    """A table wider than the annex's text area (fixed column widths from a landscape page or
+    a wider margin) is scaled down to it, columns in proportion, instead of running off the
+    page's right edge; so is a table indented further than the margin allows."""
+    grid = [col for col in tbl.iterchildren(w("tblGrid")) for col in col.iterchildren(w("gridCol"))]
+    tblpr = tbl.find(w("tblPr"))
+    width = tblpr.find(w("tblW")) if tblpr is not None else None
+    indent = tblpr.find(w("tblInd")) if tblpr is not None else None
+    if width is not None and width.get(w("type")) == "pct" and _twips(width) > 5000:
+        width.set(W_VAL_W, "5000")
+    fixed = _twips(width) if width is not None and width.get(w("type")) == "dxa" else 0
+    widest = max(sum(_twips(col) for col in grid), fixed)
+    shifted = _twips(indent) if indent is not None and indent.get(w("type"), "dxa") == "dxa" else 0
+    if widest + shifted <= styles.TEXT_WIDTH:
+        return
+    if indent is not None and shifted:
+        tblpr.remove(indent)  # the respondent's indent pushed the table past the margin
+    if widest <= styles.TEXT_WIDTH:
+        return
+    factor = styles.TEXT_WIDTH / widest
+    for element in tbl.iter(w("gridCol"), w("tcW"), w("tblW")):  # nested tables alike
+        if element.tag == w("gridCol") or element.get(w("type")) == "dxa":
+            element.set(W_VAL_W, str(int(_twips(element) * factor)))
+
+
+def fit_pictures_to_cells(tbl: Element) -> None:
+    """A picture wider than its cell is scaled down to the cell (less Word's default cell
+    margins), keeping its proportions: Word would widen the column for it and push the
+    table past the right margin."""
+    for tc in tbl.iter(w("tc")):
+        tcw = tc.find(f"{w('tcPr')}/{w('tcW')}")
+        if tcw is None or tcw.get(w("type")) != "dxa" or _twips(tcw) <= _CELL_MARGINS:
+            continue
+        room = (_twips(tcw) - _CELL_MARGINS) * _EMU_PER_TWIP
+        for extent in tc.iter(f"{{{WP}}}extent"):
+            if _nearest_cell(extent) is not tc:
+                continue  # a nested table's cell is measured by itself
+            cx, cy = int(extent.get("cx", "0")), int(extent.get("cy", "0"))
+            if cx <= room:
+                continue
+            size = {"cx": str(room), "cy": str(max(cy * room // max(cx, 1), 1))}
+            extent.attrib.update(size)
+            drawing = extent.getparent()
+            for ext in drawing.iter(f"{{{A}}}ext") if drawing is not None else ():
+                ext.attrib.update(size)
+
+
+def _nearest_cell(el: Element) -> Element | None:
+    parent = el.getparent()
+    while parent is not None and parent.tag != w("tc"):
+        parent = parent.getparent()
+    return parent
+
+
+_CELL_MARGINS = 2 * 108  # twips: Word's default left and right cell margins
+_EMU_PER_TWIP = 635
+
+
+def keep_rows_whole(tbl: Element) -> None:
+    """A row of short cells is not split over two pages (Word: "Tillåt att rader bryts över
+    sidor" off), so a row never shows half its lines under the repeated header overleaf.
+    Rows with a picture, a nested table or a long cell may still break: a row that cannot
+    split and is taller than a page would be cut off."""
+    for tr in tbl.iterchildren(w("tr")):
+        cells = list(tr.iterchildren(w("tc")))
+        if any(el.tag in _TALL for cell in cells for el in cell.iter(*_TALL)):
+            continue
+        if any(sum(len(t.text or "") for t in cell.iter(w("t"))) > _SHORT_CELL for cell in cells):
+            continue
+        trpr = tr.find(w("trPr"))
+        if trpr is None:
+            trpr = tr.makeelement(w("trPr"))
+            tr.insert(1 if len(tr) and tr[0].tag == w("tblPrEx") else 0, trpr)
+        if trpr.find(w("cantSplit")) is None:
+            trpr.insert(0, trpr.makeelement(w("cantSplit")))
+
+
+_TALL = (w("drawing"), w("pict"), w("object"), w("tbl"), RM_IMAGE)
+_SHORT_CELL = 200  # characters: even in a 1 cm column well under a page's height
+
+
+def _twips(element: Element | None) -> int:
+    value = element.get(W_VAL_W, "0") if element is not None else "0"
+    return int(value) if value.isdigit() else 0
 
 
 def keep_plain_w(props: Element) -> None:

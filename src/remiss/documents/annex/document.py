@@ -176,8 +176,8 @@ def _entry(writer: _Writer, entry: AnnexEntry) -> str:
         out.append(writer.outline.heading(3, _report_heading(writer.doc, report.title)))
         for measure in report.measures:
             out.append(writer.outline.heading(4, item_heading(measure.number, measure.title, words)))
-            if measure.description:
-                out.append(package.paragraph(measure.description))
+            if measure.description:  # not alone at the foot of a page, its answer overleaf
+                out.append(package.paragraph(measure.description, keep_next=True))
             out.append(writer.fields(measure.fields, entry.name))
     return "".join(out)
 
@@ -201,8 +201,11 @@ def _by_measure(writer: _Writer) -> Iterator[str]:
 def _measure(writer: _Writer, measure: MeasureSection) -> str:
     words = writer.doc.words
     out = [writer.outline.heading(2, item_heading(measure.number, measure.title, words))]
+    # Heading, description and who leads the åtgärd stay together; the förvaltningar's
+    # answers follow under headings of their own, so the chain ends there (a longer one made
+    # LibreOffice leave the heading alone at the foot of a page with footnotes).
     if measure.description:
-        out.append(package.paragraph(measure.description))
+        out.append(package.paragraph(measure.description, keep_next=bool(measure.responsibility)))
     if measure.responsibility:
         out.append(package.paragraph(measure.responsibility, italic=True))
     if not measure.answers:

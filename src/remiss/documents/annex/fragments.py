@@ -16,6 +16,7 @@ dominant cost of compiling a large annex.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 
 from lxml import etree
@@ -24,7 +25,10 @@ from remiss.documents.annex import styles as styles
 from remiss.documents.annex.blocks import (
     ListNumbering,
     add_spacer,
+    fit_pictures_to_cells,
+    fit_to_page,
     keep_plain_w,
+    keep_rows_whole,
     list_kind,
     list_level,
     mark_header_row,
@@ -128,7 +132,11 @@ class FragmentCleaner:
             root.remove(root[-1])
         for table in root.iter(TBL):
             mark_header_row(table)
+            keep_rows_whole(table)
+        _keep_lead_ins(root)
         for table in list(root.iterchildren(TBL)):
+            fit_to_page(table)
+            fit_pictures_to_cells(table)
             add_spacer(table)
         return len(root) > 0
 
@@ -320,21 +328,57 @@ class FragmentCleaner:
             etree.SubElement(tc, P)  # a cell must end with a paragraph
 
 
+def _keep_lead_ins(root: Element) -> None:
+    """A paragraph that introduces a list ("… följande steg:") stays on the page of the
+    list's first item: a page break between them leaves a dangling colon."""
+    for block, after in itertools.pairwise(root):
+        if block.tag != P or after.tag != P or _is_list_item(block) or not _is_list_item(after):
+            continue
+        if not "".join(t.text or "" for t in block.iter(T)).rstrip().endswith(":"):
+            continue
+        ppr = block.find(PPR)
+        if ppr is None:
+            ppr = block.makeelement(PPR)
+            block.insert(0, ppr)
+        if ppr.find(w("keepNext")) is None:
+            ppr.insert(1 if len(ppr) and ppr[0].tag == PSTYLE else 0, ppr.makeelement(w("keepNext")))
+
+
+def _is_list_item(p: Element) -> bool:
+    ppr = p.find(PPR)
+    style = ppr.find(PSTYLE) if ppr is not None else None
+    style_id = style.get(VAL, "") if style is not None else ""
+    return (
+        style_id in _LIST_STYLES
+        or list_kind(style_id, ppr.find(NUMPR) if ppr is not None else None) is not None
+    )
+
+
 def add_label(root: Element, label: str) -> None:
     """'Kommentar: ' in bold at the start of the first paragraph, as in the printed annexes;
-    before a table or a list, a bold label paragraph of its own instead."""
+    before a table, a list or a picture, a bold label paragraph of its own instead (beside a
+    picture the label would sit on the picture's baseline, at the foot of a tall one)."""
     if not label:
         return
     first = root[0]
     ppr = first[0] if len(first) and first[0].tag == PPR else None
-    style = ppr.find(PSTYLE) if ppr is not None else None
-    if first.tag == P and (style is None or style.get(VAL) not in _LIST_STYLES):
+    if first.tag == P and not _is_list_item(first) and not _starts_with_picture(first):
         _label_run(first, 1 if ppr is not None else 0, f"{label}: ")
         return
     paragraph = root.makeelement(P)
     root.insert(0, paragraph)
     etree.SubElement(etree.SubElement(paragraph, PPR), w("keepNext"))
     _label_run(paragraph, 1, f"{label}:")
+
+
+def _starts_with_picture(paragraph: Element) -> bool:
+    """Whether the paragraph's first visible content is a picture (drawing, VML, object)."""
+    for node in paragraph.iter(T, *_RUN_IMAGES):
+        if node.tag != T:
+            return True
+        if (node.text or "").strip():
+            return False
+    return False
 
 
 def _label_run(paragraph: Element, index: int, text: str) -> None:

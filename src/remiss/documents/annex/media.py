@@ -27,7 +27,10 @@ _RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 IMAGE_TYPE, HYPERLINK_TYPE = f"{_RT}/image", f"{_RT}/hyperlink"
 # The text area of the annex's A4 page (annex_styles.SECTION_GEOMETRY), in EMU.
 TEXT_WIDTH_EMU = (11906 - 2 * 1418) * 635
-TEXT_HEIGHT_EMU = (16838 - 2 * 1418) * 635 - 914400  # leave room for a label and a caption
+# At most 70 % of the text area's height: a picture taller than that would leave no room above
+# it for the åtgärd's heading, its description and the answer's label, which are kept with it
+# (keepNext): they would stand alone on a page of their own, the picture on the next.
+TEXT_HEIGHT_EMU = (16838 - 2 * 1418) * 635 * 7 // 10
 _NSMAP_DECL = f'xmlns:w="{W}" xmlns:r="{R}" xmlns:wp="{WP}" xmlns:a="{A}" xmlns:pic="{PIC}"'
 
 

@@ -49,9 +49,13 @@ def text(value: str) -> str:
     return escape(_INVALID_XML.sub("", value.replace("\n", " ")))
 
 
-def paragraph(body: str, style: str | None = None, bold_lead: str = "", italic: bool = False) -> str:
-    """One w:p with optional style and a bold lead-in run, as XML text."""
-    ppr = f'<w:pPr><w:pStyle w:val="{style}"/></w:pPr>' if style else ""
+def paragraph(
+    body: str, style: str | None = None, bold_lead: str = "", italic: bool = False, keep_next: bool = False
+) -> str:
+    """One w:p with optional style and a bold lead-in run, as XML text; `keep_next` keeps it
+    on the page where the next paragraph starts."""
+    props = (f'<w:pStyle w:val="{style}"/>' if style else "") + ("<w:keepNext/>" if keep_next else "")
+    ppr = f"<w:pPr>{props}</w:pPr>" if props else ""
     lead = ""
     if bold_lead:
         lead = f'<w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">{text(bold_lead)}</w:t></w:r>'

@@ -92,6 +92,9 @@ _COLUMNS = (
 )
 _HEADER_FILL = "E7E6E6"
 _SIZE = '<w:sz w:val="20"/><w:szCs w:val="20"/>'  # 10 pt: a row per förvaltning fits one line
+# The paragraph mark at 10 pt too: an empty cell ("Sen" when on time) would otherwise keep
+# the body's 11 pt line and make its row taller than the others.
+_MARK = f"<w:pPr><w:rPr>{_SIZE}</w:rPr></w:pPr>"
 
 
 def appendix_xml(groups: list[AppendixGroup], status_line: str, outline: Outline) -> str:
@@ -123,7 +126,7 @@ def summary_line(rows: list[AppendixRow]) -> str:
 def _table(group: AppendixGroup) -> str:
     grid = "".join(f'<w:gridCol w:w="{width}"/>' for _, width in _COLUMNS)
     header = "".join(
-        _cell(width, f"<w:p><w:r><w:rPr><w:b/>{_SIZE}</w:rPr><w:t>{title}</w:t></w:r></w:p>", header=True)
+        _cell(width, f"<w:p>{_MARK}<w:r><w:rPr><w:b/>{_SIZE}</w:rPr><w:t>{title}</w:t></w:r></w:p>", True)
         for title, width in _COLUMNS
     )
     rows = "".join(_row(row) for row in group.rows)
@@ -143,10 +146,14 @@ def _row(row: AppendixRow) -> str:
     missing = ", ".join(row.missing) or "–"
     values = (row.name, row.status.label, row.received or "–", late, row.versions or "–", missing)
     cells = "".join(
-        _cell(width, f'<w:p><w:r><w:rPr>{_SIZE}</w:rPr><w:t xml:space="preserve">{text(v)}</w:t></w:r></w:p>')
+        _cell(width, f"<w:p>{_MARK}<w:r><w:rPr>{_SIZE}</w:rPr>{_t(text(v))}</w:r></w:p>")
         for v, (_, width) in zip(values, _COLUMNS, strict=True)
     )
     return f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{cells}</w:tr>"
+
+
+def _t(value: str) -> str:
+    return f'<w:t xml:space="preserve">{value}</w:t>'
 
 
 def _cell(width: int, paragraph_xml: str, header: bool = False) -> str:

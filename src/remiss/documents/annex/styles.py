@@ -17,6 +17,7 @@ from remiss.documents.ooxml import W
 FONT = "Calibri"  # LibreOffice renders it with the metric-compatible Carlito
 HEADING_COLOUR = "1F3864"
 TOC_TAB_POSITION = 9070  # the contents' page numbers sit at the right margin (twips)
+TEXT_WIDTH = 11906 - 2 * 1418  # between the margins of SECTION_GEOMETRY (twips)
 LANGUAGE = "sv-SE"
 BULLET_STYLES = ("ListBullet", "ListBullet2", "ListBullet3")
 NUMBER_STYLES = ("ListNumber", "ListNumber2", "ListNumber3")

@@ -1,14 +1,18 @@
 """The compiled workbook (`remiss annex --xlsx`): every answer of the round in one sheet.
 
-One row per organisation and åtgärd, with every Word answer as plain text and every Excel
-value; a second sheet holds the general comments. Whatever a person typed is written as a
-text cell (data_type "s"), never as a formula: openpyxl would otherwise store "=HYPERLINK(…)"
-typed into an answer as a live formula. Numbers from the Excel sheets stay numbers.
+One row per organisation and åtgärd, with every Word answer as plain text (list items with
+their numbers and bullets, a table row per line: annex.plaintext) and every Excel value; a
+second sheet holds the general comments. Text columns wrap, each row is as tall as its
+longest cell, and printed the sheets are landscape with their headings on every page.
+Whatever a person typed is written as a text cell (data_type "s"), never as a formula:
+openpyxl would otherwise store "=HYPERLINK(…)" typed into an answer as a live formula.
+Numbers from the Excel sheets stay numbers.
 """
 
 from __future__ import annotations
 
 import io
+import math
 import re
 
 from openpyxl import Workbook
@@ -33,7 +37,11 @@ _FIXED = (
     "Roll",
 )
 PROBLEMS = "Värden som inte kunde användas"  # the Excel values the check refused, with why
-_WIDTHS = {"Grupp": 18, "Organisation (id)": 16, "Förvaltning": 28, "Status": 13, 5: 30}
+# By heading, or by position for the round's words: 5 the delrapport, 6 the åtgärd's number,
+# 7 its title (wrapped, like every answer column, so a long title is read whole).
+_WIDTHS = {"Grupp": 18, "Organisation (id)": 16, "Förvaltning": 28, "Status": 13, 5: 30, 6: 9, 7: 45}
+_WRAPPED_FIXED = (5, 7)
+_LINE_HEIGHT, _MAX_HEIGHT = 15.0, 409.0  # points: one line of Calibri 11; Excel's highest row
 
 
 def build_workbook(book: CompiledWorkbook) -> bytes:
@@ -102,13 +110,38 @@ def _header(sheet: Worksheet, headers: list[str]) -> None:
     sheet.freeze_panes = "A2"
 
 
+def _lines(value: object, width: float) -> int:
+    """How many lines a wrapped cell needs: LibreOffice does not fit a row to its wrapped text
+    when it opens the file, so the row's height is set from this estimate (a column width
+    unit holds about one character of Calibri 11)."""
+    if not isinstance(value, str) or not value:
+        return 1
+    per_line = max(int(width), 1)
+    return sum(max(1, math.ceil(len(line) / per_line)) for line in value.split("\n"))
+
+
 def _layout(sheet: Worksheet, headers: list[str], fixed: int) -> None:
     for c, title in enumerate(headers, start=1):
         width = _WIDTHS.get(title, _WIDTHS.get(c, 12) if c <= fixed else 50)
         sheet.column_dimensions[get_column_letter(c)].width = width
-    wrap = Alignment(wrap_text=True, vertical="top")
+    wrap, top = Alignment(wrap_text=True, vertical="top"), Alignment(vertical="top")
+    wrapped = {c - 1 for c in _WRAPPED_FIXED if c <= fixed}
+    widths = [sheet.column_dimensions[get_column_letter(c)].width for c in range(1, len(headers) + 1)]
     for row in sheet.iter_rows(min_row=2):
-        for cell in row[fixed:]:
-            cell.alignment = wrap
+        lines = 1
+        for index, cell in enumerate(row):
+            if index >= fixed or index in wrapped:
+                cell.alignment = wrap
+                lines = max(lines, _lines(cell.value, widths[index]))
+            else:
+                cell.alignment = top
+        if lines > 1:
+            sheet.row_dimensions[row[0].row].height = min(lines * _LINE_HEIGHT, _MAX_HEIGHT)
     if sheet.max_row > 1:
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{sheet.max_row}"
+    # Printed, the sheet runs over many pages: landscape, and on every page the column
+    # headings and which förvaltning a row is (Förvaltning is the third column).
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.print_title_rows = "1:1"
+    sheet.print_title_cols = "C:C"

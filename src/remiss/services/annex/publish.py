@@ -17,6 +17,7 @@ from remiss import progress
 from remiss.documents.annex.check import check_docx, check_pdf
 from remiss.documents.annex.document import build_annex
 from remiss.documents.annex.pdf import convert_to_pdf
+from remiss.documents.annex.plaintext import answer_text
 from remiss.documents.annex.workbook import build_workbook
 from remiss.documents.model import GENERAL, CompiledWorkbook, WorkbookRow
 from remiss.errors import DocumentError
@@ -120,7 +121,7 @@ def gather_workbook(session: Session, ctx: RoundContext, day: dt.date) -> Compil
         org = ctx.organisation(org_id)
         org_answers, org_values = answers.get(org_id, {}), values.get(org_id, {})
         comment = org_answers.get((GENERAL, fields.general.id))
-        general.append((org.group.heading, org_id, org.forvaltning, comment.text if comment else ""))
+        general.append((org.group.heading, org_id, org.forvaltning, _text(comment)))
         for assignment in ctx.assignments(org_id):
             key = assignment.key
             stored = [org_values.get((key, c.id)) for c in fields.excel]
@@ -152,4 +153,8 @@ def gather_workbook(session: Session, ctx: RoundContext, day: dt.date) -> Compil
 
 
 def _text(answer: gather.StoredAnswer | None) -> str:
-    return answer.text if answer is not None else ""
+    """The answer with its list labels and table rows (annex.plaintext); the stored text when
+    the fragment is not there to read."""
+    if answer is None:
+        return ""
+    return answer_text(answer.xml) if answer.xml.strip() else answer.text
