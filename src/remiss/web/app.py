@@ -21,7 +21,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from remiss.domain.calendar import stockholm_today
-from remiss.errors import NotFoundError, RemissError
+from remiss.errors import NotFoundError, RemissError, StoreError
 from remiss.services.links import checked_base_url
 from remiss.settings import Workspace, max_upload_bytes
 from remiss.store.database import Database, open_database
@@ -171,7 +171,7 @@ def _handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RemissError)
     async def _remiss(request: Request, exc: RemissError) -> Response:
-        return _error(request, str(exc), 400)
+        return _error(request, str(exc), 503 if isinstance(exc, StoreError) else 400)
 
     @app.exception_handler(UploadTooLarge)
     async def _too_big(request: Request, _exc: UploadTooLarge) -> Response:
@@ -198,7 +198,10 @@ def _error(request: Request, message: str, status: int) -> Response:
             status_code=status,
             headers={"HX-Retarget": "#meddelanden", "HX-Reswap": "innerHTML"},
         )
-    found = current_session(request)
+    try:
+        found = current_session(request)
+    except RemissError:  # the store is what failed (a database gone away): the page without a user
+        found = None
     who = Viewer(found.identity, found.csrf) if found else None
     return templating.page(request, "error.html", who, status_code=status, message=message, title="Fel")
 
