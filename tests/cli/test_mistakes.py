@@ -243,6 +243,8 @@ MISTAKES = [
     Mistake("base-url-without-scheme", ["round", "launch", DORMANT],
             ["REMISS_BASE_URL='remiss.stad.example.se' ska vara skrivbordets adress med http:// eller https://"],
             env={"REMISS_BASE_URL": "remiss.stad.example.se"}),
+    Mistake("base-url-resend", ["resend", ROUND, "kultur"], ["REMISS_BASE_URL='remiss' ska vara"],
+            env={"REMISS_BASE_URL": "remiss"}),
     Mistake("base-url-with-a-path", ["serve", ROUND],
             ["REMISS_BASE_URL='https://intra.example.se/remiss': skrivbordet ligger i roten av sin adress",
              "(/remiss)"],
