@@ -44,9 +44,14 @@ def _workspace(home: Path) -> str:
 
 
 def _serve(
-    home: Path, port: int, prefect_port: int, api_url: str | None, base_url: str | None = None
+    home: Path,
+    port: int,
+    prefect_port: int,
+    api_url: str | None,
+    base_url: str | None = None,
+    **extra: str,
 ) -> subprocess.Popen[str]:
-    env = {**os.environ, "REMISS_HOME": str(home)}
+    env = {**os.environ, "REMISS_HOME": str(home), **extra}
     env.pop("PREFECT_API_URL", None)
     env.pop("REMISS_BASE_URL", None)
     if base_url:
@@ -146,3 +151,20 @@ def test_an_unreachable_prefect_api_url_is_one_swedish_line(tmp_path):
         f"Fel: PREFECT_API_URL=http://127.0.0.1:{dead}/api: Prefect-servern svarar inte (ingen anslutning)"
         in (" ".join(output.split()))
     )
+
+
+def test_a_city_server_that_wants_a_login_is_named_with_its_setting(tmp_path, monkeypatch):
+    """Before, serve got as far as registering its schedules and failed there as a bug (exit 70)."""
+    _workspace(tmp_path / "share")
+    monkeypatch.setenv("PREFECT_SERVER_API_AUTH_STRING", "remiss:hemligt-for-prefect")
+    with local_server(tmp_path / "city-prefect", free_port()) as city:
+        monkeypatch.delenv("PREFECT_SERVER_API_AUTH_STRING")
+        for given, problem in ((None, "är inte satt"), ("remiss:fel", "stämmer inte med dess")):
+            extra = {"PREFECT_API_AUTH_STRING": given} if given else {}
+            process = _serve(tmp_path / "share", free_port(), free_port(), city, **extra)
+            output = " ".join(process.communicate(timeout=120)[0].split())
+            assert process.returncode == 2, output
+            assert output == (
+                f"Fel: PREFECT_API_URL={city}: Prefect-servern kräver inloggning och PREFECT_API_AUTH_STRING "
+                f"{problem} (användare:lösenord, samma som PREFECT_SERVER_API_AUTH_STRING på servern)."
+            )
