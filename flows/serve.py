@@ -25,9 +25,10 @@ from typing import Any
 import httpx
 from prefect import serve
 from prefect.schedules import Cron
-from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+from prefect.settings import PREFECT_API_URL, temporary_settings
 from prefect.types.entrypoint import EntrypointType
 from remiss_flows._shared import work
+from remiss_flows.api import check_api
 from remiss_flows.chase import chase_missing
 from remiss_flows.handoff import handoff_endpoint
 
@@ -128,35 +129,8 @@ def prefect_api(prefect_home: Path, port: int) -> Iterator[str]:
         with local_server(prefect_home, port) as url:
             yield url
         return
-    _check_city(city)
+    check_api(city)
     yield city
-
-
-def _check_city(city: str) -> None:
-    """That the city's server answers, and lets this machine in (its basic authentication)."""
-    secret = get_current_settings().api.auth_string
-    login = tuple(secret.get_secret_value().split(":", 1)) if secret else None
-    try:
-        answer = httpx.get(f"{city}/health", timeout=10)
-        if answer.status_code == 200:
-            answer = httpx.get(f"{city}/admin/version", auth=login, timeout=10)  # type: ignore[arg-type]
-    except httpx.HTTPError as exc:
-        why = "inget svar inom 10 s" if isinstance(exc, httpx.TimeoutException) else "ingen anslutning"
-        raise RemissError(
-            f"PREFECT_API_URL={city}: Prefect-servern svarar inte ({why}); starta den "
-            "eller rätta adressen (för en egen, lokal Prefect-server: ta bort PREFECT_API_URL)."
-        ) from None
-    if answer.status_code == 401:
-        problem = "stämmer inte med dess" if login else "är inte satt"
-        raise RemissError(
-            f"PREFECT_API_URL={city}: Prefect-servern kräver inloggning och PREFECT_API_AUTH_STRING "
-            f"{problem} (användare:lösenord, samma som PREFECT_SERVER_API_AUTH_STRING på servern)."
-        )
-    if answer.status_code != 200:
-        raise RemissError(
-            f"PREFECT_API_URL={city}: svaret på {answer.request.url} var HTTP {answer.status_code}, inte en "
-            "Prefect-server som mår bra; rätta adressen (den slutar på /api)."
-        )
 
 
 @contextlib.contextmanager
