@@ -146,6 +146,12 @@ def table(size: dict[str, Any]) -> str:
         lines.append(
             f"Prefect API start-up (once per process, not in the flows' times): {startup['seconds']:.1f} s"
         )
+    annex = size["steps"]["annex"]["plain"]
+    if "workbook_seconds" in annex:  # the workbook beside the annex, against the annex in the same run
+        lines.append(
+            f"Compiled workbook beside the annex: {annex['workbook_seconds']:.2f} s "
+            f"({_cell(_ratio(annex['workbook_seconds'], annex['seconds']), 2, '×')} the annex's time)"
+        )
     content = size.get("content")
     if content:
         shown = ", ".join(f"{k} {v:,}" for k, v in content.items() if k not in ("expected", "same"))

@@ -16,7 +16,7 @@ import math
 import re
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Font, NamedStyle
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -42,17 +42,25 @@ PROBLEMS = "Värden som inte kunde användas"  # the Excel values the check refu
 _WIDTHS = {"Grupp": 18, "Organisation (id)": 16, "Förvaltning": 28, "Status": 13, 5: 30, 6: 9, 7: 45}
 _WRAPPED_FIXED = (5, 7)
 _LINE_HEIGHT, _MAX_HEIGHT = 15.0, 409.0  # points: one line of Calibri 11; Excel's highest row
+# Cell styles by name (listed as such in Excel and Calc): a named style is copied into a cell,
+# where an Alignment object set on each of 100,000 cells is hashed and looked up every time.
+_WRAPPED, _TOP = "Radbruten text", "Överkant"
 
 
 def build_workbook(book: CompiledWorkbook) -> bytes:
     wb = Workbook()
+    for name, alignment in (
+        (_WRAPPED, Alignment(wrap_text=True, vertical="top")),
+        (_TOP, Alignment(vertical="top")),
+    ):
+        wb.add_named_style(NamedStyle(name, alignment=alignment))
     answers = wb.active
     words = book.words
     answers.title = f"Svar per {words.item.one}"[:31]  # Excel's limit on a sheet name
     fixed_headers = [h.format(group=words.group.title, item=words.item.title) for h in _FIXED]
     headers = [*fixed_headers, *book.word_labels, *book.excel_labels, PROBLEMS]
     _header(answers, headers)
-    for row in book.rows:
+    for r, row in enumerate(book.rows, start=2):  # counted: `max_row` scans every cell each time
         fixed = (
             row.group,
             row.organisation_id,
@@ -63,8 +71,6 @@ def build_workbook(book: CompiledWorkbook) -> bytes:
             row.measure,
             row.role,
         )
-        answers.append([None] * len(headers))
-        r = answers.max_row
         for c, value in enumerate([*fixed, *row.answers], start=1):
             _text(answers, r, c, value)
         for c, value in enumerate(row.values, start=len(fixed) + len(row.answers) + 1):
@@ -75,10 +81,9 @@ def build_workbook(book: CompiledWorkbook) -> bytes:
         _text(answers, r, len(headers), "\n".join(row.problems))
     general = wb.create_sheet("Övergripande")
     _header(general, ["Grupp", "Organisation (id)", "Förvaltning", book.general_label])
-    for values in book.general:
-        general.append([None] * 4)
+    for r, values in enumerate(book.general, start=2):
         for c, value in enumerate(values, start=1):
-            _text(general, general.max_row, c, value)
+            _text(general, r, c, value)
     _layout(answers, headers, len(_FIXED))
     _layout(general, ["Grupp", "Organisation (id)", "Förvaltning", book.general_label], 3)
     wb.properties.title = f"{book.title} – sammanställning"
@@ -124,17 +129,16 @@ def _layout(sheet: Worksheet, headers: list[str], fixed: int) -> None:
     for c, title in enumerate(headers, start=1):
         width = _WIDTHS.get(title, _WIDTHS.get(c, 12) if c <= fixed else 50)
         sheet.column_dimensions[get_column_letter(c)].width = width
-    wrap, top = Alignment(wrap_text=True, vertical="top"), Alignment(vertical="top")
     wrapped = {c - 1 for c in _WRAPPED_FIXED if c <= fixed}
     widths = [sheet.column_dimensions[get_column_letter(c)].width for c in range(1, len(headers) + 1)]
     for row in sheet.iter_rows(min_row=2):
         lines = 1
         for index, cell in enumerate(row):
             if index >= fixed or index in wrapped:
-                cell.alignment = wrap
+                cell.style = _WRAPPED
                 lines = max(lines, _lines(cell.value, widths[index]))
             else:
-                cell.alignment = top
+                cell.style = _TOP
         if lines > 1:
             sheet.row_dimensions[row[0].row].height = min(lines * _LINE_HEIGHT, _MAX_HEIGHT)
     if sheet.max_row > 1:
