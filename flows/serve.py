@@ -4,12 +4,14 @@ Prefect's ephemeral API cannot schedule, so this starts `prefect server start` o
 127.0.0.1 (SQLite under REMISS_HOME/prefect, the UI on the same port), serves one
 deployment of `chase-missing` per round on a cron in Europe/Stockholm, and stops the
 server's whole process group when it is stopped itself (Ctrl-C, SIGTERM), also when
-that happens while the server is still starting.
+that happens while the server is still starting. With PREFECT_API_URL set (a city's
+Prefect server), no server is started: the schedules and the desk's flow runs go there.
 """
 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import os
 import signal
 import subprocess
@@ -26,6 +28,7 @@ from prefect.schedules import Cron
 from prefect.settings import PREFECT_API_URL, temporary_settings
 from prefect.types.entrypoint import EntrypointType
 from remiss_flows._shared import work
+from remiss_flows.api import check_api
 from remiss_flows.chase import chase_missing
 from remiss_flows.handoff import handoff_endpoint
 
@@ -60,7 +63,7 @@ def serve_chase(
     previous = signal.signal(signal.SIGTERM, _exit)
     try:
         with (
-            local_server(Path(home) / "prefect", port) as api_url,
+            prefect_api(Path(home) / "prefect", port) as api_url,
             temporary_settings({PREFECT_API_URL: api_url}),
             desk_server(desk),
             handoff_endpoint(home, api_url),
@@ -101,7 +104,10 @@ def desk_server(desk: tuple[Any, str, int] | None) -> Iterator[None]:
     server = uvicorn.Server(
         uvicorn.Config(app, host=host, port=port, log_level="warning", proxy_headers=True)
     )
-    thread = threading.Thread(target=server.run, name="remiss-desk", daemon=True)
+    # In this block's context (the Prefect settings naming serve's API): a new thread starts with
+    # an empty one, and the desk's flows would then run against a private ephemeral API.
+    thread = threading.Thread(target=contextvars.copy_context().run, args=(server.run,), name="remiss-desk")
+    thread.daemon = True
     thread.start()
     deadline = time.monotonic() + 30
     while not server.started and thread.is_alive() and time.monotonic() < deadline:
@@ -113,6 +119,18 @@ def desk_server(desk: tuple[Any, str, int] | None) -> Iterator[None]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@contextlib.contextmanager
+def prefect_api(prefect_home: Path, port: int) -> Iterator[str]:
+    """The API URL serve uses: PREFECT_API_URL's server when it is set (checked), else a local one."""
+    city = (os.environ.get("PREFECT_API_URL") or "").rstrip("/")
+    if not city:
+        with local_server(prefect_home, port) as url:
+            yield url
+        return
+    check_api(city)
+    yield city
 
 
 @contextlib.contextmanager

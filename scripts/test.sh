@@ -25,6 +25,8 @@ fc-list 2>/dev/null | grep -qi carlito || need+=(fonts-crosextra-carlito fonts-c
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || command -v initdb >/dev/null || need+=(postgresql)
 # Dovecot for the tests' throwaway IMAP server (tests/mail/support.py); they start their own.
 command -v dovecot >/dev/null || [ -x /usr/sbin/dovecot ] || need+=(dovecot-imapd)
+# nginx for the README's reverse-proxy example in front of the desk (tests/web/test_proxy.py).
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
 # Debian's chromium for the desk's browser tests (Playwright's own download is not reachable).
 [ -x /usr/bin/chromium ] || need+=(chromium)
 # its Swedish UI strings: a date input reads åååå-mm-dd in the desk's screenshots, not mm/dd/yyyy.

@@ -67,6 +67,21 @@ def settings_fingerprint() -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def max_upload_bytes() -> int:
+    """REMISS_MAX_UPLOAD_MB (default 100) in bytes: the desk's cap on one upload request."""
+    raw = (os.environ.get("REMISS_MAX_UPLOAD_MB") or "").strip() or "100"
+    try:
+        megabytes = float(raw.replace(",", "."))
+    except ValueError:
+        megabytes = -1.0
+    if not 0 < megabytes < 1e6:
+        raise ConfigError(
+            f"REMISS_MAX_UPLOAD_MB='{raw}' är ingen giltig storleksgräns: ange megabyte som ett tal "
+            "större än 0, t.ex. 100."
+        )
+    return int(megabytes * 1024 * 1024)
+
+
 def _current_folder() -> Path:
     try:
         return Path.cwd()

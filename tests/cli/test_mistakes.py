@@ -240,6 +240,17 @@ MISTAKES = [
             ["REMISS_SMTP_SECURITY: 'ssl' ska vara none, starttls eller tls"],
             env={**SMTP, "REMISS_SMTP_SECURITY": "ssl"}),
     Mistake("imap-not-set", ["fetch", ROUND], ["REMISS_IMAP_HOST är inte satt"]),
+    Mistake("base-url-without-scheme", ["round", "launch", DORMANT],
+            ["REMISS_BASE_URL='remiss.stad.example.se' ska vara skrivbordets adress med http:// eller https://"],
+            env={"REMISS_BASE_URL": "remiss.stad.example.se"}),
+    Mistake("base-url-resend", ["resend", ROUND, "kultur"], ["REMISS_BASE_URL='remiss' ska vara"],
+            env={"REMISS_BASE_URL": "remiss"}),
+    Mistake("base-url-with-a-path", ["serve", ROUND],
+            ["REMISS_BASE_URL='https://intra.example.se/remiss': skrivbordet ligger i roten av sin adress",
+             "(/remiss)"],
+            env={"REMISS_BASE_URL": "https://intra.example.se/remiss"}),
+    Mistake("max-upload-size", ["serve"], ["REMISS_MAX_UPLOAD_MB='hundra' är ingen giltig storleksgräns"],
+            env={"REMISS_MAX_UPLOAD_MB": "hundra"}),
     # --- the state of the rounds --------------------------------------------------------------
     Mistake("unknown-round", ["status", "test-2025"],
             [f"Omgången 'test-2025' finns inte (kända omgångar: {ROUND}, {DORMANT})."]),
@@ -309,6 +320,7 @@ def test_a_mistake_is_one_swedish_message_naming_the_thing_before_prefect(result
         (["--help"], ["Användning: remiss [FLAGGOR] KOMMANDO [ARGUMENT]...", "Kommandon", "Flaggor"]),
         (["status", "--help"], ["Användning: remiss status [FLAGGOR] {OMGÅNG}", "[krävs]", "<datum>"]),
         (["round", "--help"], ["Användning: remiss round [FLAGGOR] KOMMANDO [ARGUMENT]...", "Kommandon"]),
+        (["user", "add", "--help"], ["Användning: remiss user add [FLAGGOR] {NAMN}", "[krävs]"]),
     ],
 )
 def test_help_pages_are_swedish(capsys, argv, swedish):

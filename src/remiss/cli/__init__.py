@@ -34,7 +34,7 @@ from remiss.cli.render import (
 )
 from remiss.cli.users import user_app
 from remiss.domain.outcomes import Outcome
-from remiss.errors import RemissError
+from remiss.errors import InputError, RemissError
 from remiss.settings import Workspace
 from remiss.swedish import parse_date
 
@@ -89,6 +89,7 @@ def round_launch(round_id: RoundArg, json: JsonOption = False) -> None:
     from remiss.services.lifecycle.dates import date_warnings
 
     work = checks.round_work(round_id)  # read once: the checks and, without serve, the launch itself
+    checks.link_base()
     if checks.nothing_to_launch(work, quiet=json):
         if json:
             emit_json([])
@@ -439,11 +440,16 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Adress för skrivbordet i webbläsaren.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port för skrivbordet i webbläsaren.")] = 8000,
     prefect_port: Annotated[
-        int, typer.Option("--prefect-port", help="Port för den lokala Prefect-servern och dess UI.")
+        int,
+        typer.Option(
+            "--prefect-port",
+            help="Port för den lokala Prefect-servern och dess UI (ingen startas med PREFECT_API_URL).",
+        ),
     ] = 4200,
     today: DayOption = None,
 ) -> None:
-    """Skrivbordet i webbläsaren och schemalagda påminnelser, med en lokal Prefect-server (Ctrl-C stoppar)."""
+    """Skrivbordet i webbläsaren och schemalagda påminnelser, med en lokal Prefect-server eller stadens
+    (PREFECT_API_URL). Ctrl-C stoppar."""
     from remiss.cli import checks
 
     for round_id in round_ids or []:
@@ -451,6 +457,12 @@ def serve(
     if cron is not None:
         checks.cron_expression(cron)
     checks.smtp_settings()
+    checks.desk_settings()
+    checks.free_port(host, port, "--port")
+    if not os.environ.get("PREFECT_API_URL"):  # else the city's Prefect server: none is started here
+        if prefect_port == port:
+            raise InputError("--port och --prefect-port ska vara olika portar.")
+        checks.free_port("127.0.0.1", prefect_port, "--prefect-port")
     from remiss_flows.serve import serve_chase
 
     from remiss.web.flow_runner import desk_app
@@ -458,7 +470,10 @@ def serve(
     def ready(ui: str, schedules: dict[str, str]) -> None:
         for round_id, expression in schedules.items():
             print(f"{round_id}: påminnelser enligt schemat '{expression}' (Europe/Stockholm)")
-        print(f"Skrivbordet: http://{host}:{port}/", flush=True)
+        local = f"http://{host}:{port}/"
+        public = (os.environ.get("REMISS_BASE_URL") or "").rstrip("/") + "/"  # behind the city's proxy
+        users = f" (för användarna: {public})" if public not in ("/", local) else ""
+        print(f"Skrivbordet: {local}{users}", flush=True)
         print(f"Prefect-UI: {ui} – stoppa med Ctrl-C.", flush=True)
 
     from remiss.documents.annex.pdf import use_warm_office

@@ -117,6 +117,21 @@ def imap_settings() -> None:
     imap_from_env()
 
 
+def link_base() -> None:
+    """REMISS_BASE_URL, which every answer link in a mail starts with."""
+    from remiss.services.links import base_url
+
+    base_url()
+
+
+def desk_settings() -> None:
+    """REMISS_BASE_URL and REMISS_MAX_UPLOAD_MB, read by serve's desk."""
+    from remiss.settings import max_upload_bytes
+
+    link_base()
+    max_upload_bytes()
+
+
 def intake_limits() -> None:
     """REMISS_MAX_FILE_MB and REMISS_PARSE_*: a wrong value is found before any file is read."""
     from remiss.documents.package import Limits
@@ -189,3 +204,37 @@ def cron_expression(expression: str) -> str:
             "veckodag), t.ex. '0 8 * * 1-5' för vardagar klockan 8."
         )
     return expression
+
+
+def free_port(host: str, port: int, option: str) -> None:
+    """That `remiss serve` can listen on host:port, found before Prefect starts (seconds) and in Swedish.
+
+    uvicorn would otherwise log its own English error after the Prefect server was up, and a
+    Prefect port held by another server would be taken for serve's own (its health answers).
+    """
+    import socket
+
+    address = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    if not 0 < port < 65536:
+        raise InputError(f"{option} {port}: en port är ett tal mellan 1 och 65535.")
+    try:
+        family, kind, proto, _name, where = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except socket.gaierror:
+        raise InputError(f"--host {host}: ingen adress som den här datorn känner till.") from None
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind(where)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                reason = "ett annat program lyssnar redan där; välj en annan port"
+            elif exc.errno == errno.EADDRNOTAVAIL:
+                reason = f"adressen {host} finns inte på den här datorn; kontrollera --host"
+            elif exc.errno == errno.EACCES:
+                reason = "portar under 1024 kräver administratörsrättigheter; välj en högre port"
+            else:
+                reason = os_reason(exc)
+            message = f"{option} {port}: remiss serve kan inte lyssna på {address} ({reason})."
+            raise InputError(message) from None

@@ -227,8 +227,10 @@ def resend(
     json: JsonOption = False,
 ) -> None:
     """Skicka mallarna och begäran till en förvaltning igen (ett nytt meddelande i utkorgen)."""
+    from remiss.cli import checks
     from remiss.services.lifecycle.resend import resend as resend_service
 
+    checks.link_base()  # the request carries the nämnd's link: checked before its templates are rewritten
     resent = resend_service(work_for(round_id, by), organisation, request_id=request_id)
     if json:
         emit_json(resent)

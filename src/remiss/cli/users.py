@@ -1,4 +1,4 @@
-"""`remiss user add|list`: the desk's local accounts (argon2-hashed passwords)."""
+"""`remiss user add|disable|list`: the desk's local accounts (argon2-hashed passwords)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ user_app = typer.Typer(help="Konton för skrivbordet i webbläsaren (remiss serv
 
 @user_app.command("add")
 def user_add(
-    name: Annotated[str, typer.Argument(help="Användarnamn, t.ex. anna.svensson.")],
+    name: Annotated[str, typer.Argument(metavar="NAMN", help="Användarnamn, t.ex. anna.svensson.")],
     role: Annotated[
         str, typer.Option("--role", help="samordnare (kan ändra) eller läsare (kan bara läsa).")
     ] = "samordnare",
@@ -40,6 +40,21 @@ def user_add(
         print(f"{name}: {chosen.label.lower()}")
 
 
+@user_app.command("disable")
+def user_disable(
+    name: Annotated[str, typer.Argument(metavar="NAMN", help="Kontot som ska spärras.")],
+) -> None:
+    """Spärra ett konto: inga fler inloggningar, och dess öppna sessioner avslutas nu."""
+    from remiss.cli import checks
+    from remiss.services import accounts
+    from remiss.store.database import open_database
+
+    with open_database(checks.workspace().database_url).session() as session:
+        ended = accounts.disable_user(session, name)
+    name = name.strip()
+    print(f"{name} är spärrat ({ended} öppna sessioner avslutades); remiss user add {name} öppnar det igen.")
+
+
 @user_app.command("list")
 def user_list() -> None:
     """Visa kontona och deras roller."""
@@ -49,7 +64,8 @@ def user_list() -> None:
 
     with open_database(checks.workspace().database_url).session() as session:
         users = accounts.list_users(session)
+        disabled = accounts.disabled_users(session)
     for name, role in users:
-        print(f"{name}\t{role.value}")
+        print(f"{name}\t{role.value}" + ("\tspärrat" if name in disabled else ""))
     if not users:
         print("Inga konton ännu: lägg till ett med remiss user add NAMN --role samordnare.")

@@ -19,7 +19,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from remiss.errors import ConfigError, StateError
+from remiss.errors import ConfigError, NotFoundError, StateError
 from remiss.store import audit
 from remiss.store.desk_schema import UserRow, WebSessionRow
 from remiss.store.schema import utcnow
@@ -82,11 +82,35 @@ def add_user(session: Session, name: str, password: str, role: Role, *, by: str 
         audit.record(session, "user.added", None, None, user=name, role=role.value, actor=by)
     else:
         row.password_hash, row.role, row.disabled = hashed, role.value, False
+        _end_sessions(session, name)  # a new password or role holds from now, not after 10 hours
         audit.record(session, "user.changed", None, None, user=name, role=role.value, actor=by)
+
+
+def disable_user(session: Session, name: str, *, by: str | None = None) -> int:
+    """Block an account (someone who left): no more logins, its open sessions end; returns how many.
+
+    `add_user` with the same name opens it again, with a new password.
+    """
+    row = session.scalar(select(UserRow).where(UserRow.name == name.strip()))
+    if row is None:
+        known = ", ".join(r.name for r in session.scalars(select(UserRow).order_by(UserRow.name))) or "inga"
+        raise NotFoundError(f"Kontot '{name.strip()}' finns inte (konton: {known}).")
+    row.disabled = True
+    ended = _end_sessions(session, row.name)
+    audit.record(session, "user.disabled", None, None, user=row.name, actor=by)
+    return ended
+
+
+def _end_sessions(session: Session, name: str) -> int:
+    return session.execute(delete(WebSessionRow).where(WebSessionRow.user_name == name)).rowcount or 0
 
 
 def list_users(session: Session) -> list[tuple[str, Role]]:
     return [(r.name, Role(r.role)) for r in session.scalars(select(UserRow).order_by(UserRow.name))]
+
+
+def disabled_users(session: Session) -> set[str]:
+    return set(session.scalars(select(UserRow.name).where(UserRow.disabled)))
 
 
 def authenticate(session: Session, name: str, password: str) -> Identity | None:

@@ -13,13 +13,14 @@ import datetime as dt
 import hashlib
 import os
 import secrets
+import urllib.parse
 from dataclasses import dataclass
 from enum import StrEnum
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from remiss.errors import NotFoundError
+from remiss.errors import ConfigError, NotFoundError
 from remiss.services.work import Work
 from remiss.store import audit
 from remiss.store.link_schema import AnswerLinkRow
@@ -53,7 +54,30 @@ def token_hash(token: str) -> str:
 
 
 def base_url() -> str:
-    return (os.environ.get("REMISS_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
+    """REMISS_BASE_URL, checked (see `checked_base_url`), else serve's own loopback address."""
+    raw = (os.environ.get("REMISS_BASE_URL") or "").strip()
+    return checked_base_url(raw) if raw else DEFAULT_BASE_URL
+
+
+def checked_base_url(raw: str) -> str:
+    """The desk's public address as links use it: http(s), a host, nothing after it.
+
+    Every mail carries it: without a scheme the link cannot be clicked, and the desk's pages
+    use paths from the root, so it cannot live under a sub-path of another site.
+    """
+    parts = urllib.parse.urlsplit(raw.strip().rstrip("/"))
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(
+            f"REMISS_BASE_URL='{raw}' ska vara skrivbordets adress med http:// eller https:// först, "
+            "t.ex. https://remiss.stad.example.se."
+        )
+    if parts.path or parts.query or parts.fragment:
+        raise ConfigError(
+            f"REMISS_BASE_URL='{raw}': skrivbordet ligger i roten av sin adress och kan inte ha en sökväg "
+            f"({parts.path or parts.query or parts.fragment}); ge det ett eget värdnamn, "
+            "t.ex. https://remiss.stad.example.se."
+        )
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def link_url(token: str, base: str | None = None) -> str:

@@ -21,8 +21,9 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from remiss.domain.calendar import stockholm_today
-from remiss.errors import NotFoundError, RemissError
-from remiss.settings import Workspace
+from remiss.errors import NotFoundError, RemissError, StoreError
+from remiss.services.links import checked_base_url
+from remiss.settings import Workspace, max_upload_bytes
 from remiss.store.database import Database, open_database
 from remiss.web import templating
 from remiss.web.jobs import Jobs
@@ -67,7 +68,8 @@ def create_app(
 ) -> FastAPI:
     """The desk for `workspace` (default: REMISS_HOME); `work` runs collects, annexes and chases."""
     workspace = workspace or Workspace.from_env()
-    base = (base_url or os.environ.get("REMISS_BASE_URL") or "").rstrip("/")
+    given = base_url or os.environ.get("REMISS_BASE_URL") or ""
+    base = checked_base_url(given) if given.strip() else ""
     desk = Desk(
         workspace=workspace,
         db=open_database(workspace.database_url),
@@ -76,7 +78,7 @@ def create_app(
         base_url=base,
         clock=clock or stockholm_today,
         jobs=Jobs(workspace.home / "remiss-web.log", workspace.home / "bilagor"),
-        max_upload_bytes=int(float(os.environ.get("REMISS_MAX_UPLOAD_MB") or 100) * 1024 * 1024),
+        max_upload_bytes=max_upload_bytes(),
     )
     app = FastAPI(
         title="remiss – API",
@@ -169,7 +171,7 @@ def _handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RemissError)
     async def _remiss(request: Request, exc: RemissError) -> Response:
-        return _error(request, str(exc), 400)
+        return _error(request, str(exc), 503 if isinstance(exc, StoreError) else 400)
 
     @app.exception_handler(UploadTooLarge)
     async def _too_big(request: Request, _exc: UploadTooLarge) -> Response:
@@ -196,7 +198,10 @@ def _error(request: Request, message: str, status: int) -> Response:
             status_code=status,
             headers={"HX-Retarget": "#meddelanden", "HX-Reswap": "innerHTML"},
         )
-    found = current_session(request)
+    try:
+        found = current_session(request)
+    except RemissError:  # the store is what failed (a database gone away): the page without a user
+        found = None
     who = Viewer(found.identity, found.csrf) if found else None
     return templating.page(request, "error.html", who, status_code=status, message=message, title="Fel")
 
@@ -228,7 +233,12 @@ class SecurityHeaders:
 
 
 class UploadCap:
-    """Refuse a request body over the limit while it streams in (413), never buffering it whole."""
+    """Refuse a request body over the limit while it streams in (413), never buffering it whole.
+
+    The rest of a refused body is read and dropped (up to twice the limit in all) before the
+    connection ends: a reverse proxy that buffered the upload is still sending it, and a
+    connection closed under it turns remiss's Swedish 413 into the proxy's English 502.
+    """
 
     def __init__(self, app: ASGIApp, limit: int) -> None:
         self.app, self.limit = app, limit
@@ -239,16 +249,19 @@ class UploadCap:
             return
         declared = dict(scope.get("headers", [])).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            await _drain(receive, 2 * self.limit)
             await _too_large(send, self.limit)
             return
         seen = 0
         started = False
+        read_all = False
 
         async def counted() -> Message:
-            nonlocal seen
+            nonlocal seen, read_all
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
+                read_all = not message.get("more_body", False)
                 if seen > self.limit:
                     raise UploadTooLarge
             return message
@@ -261,8 +274,24 @@ class UploadCap:
         try:
             await self.app(scope, counted, tracking)
         except UploadTooLarge:
+            if not read_all:
+                await _drain(receive, 2 * self.limit - seen)
             if not started:
                 await _too_large(send, self.limit)
+            return
+        if not read_all and seen > self.limit:  # refused inside the app (its handler answered)
+            await _drain(receive, 2 * self.limit - seen)
+
+
+async def _drain(receive: Receive, budget: int) -> None:
+    """Read and drop what is left of a request body, at most `budget` bytes more."""
+    while budget > 0:
+        message = await receive()
+        if message["type"] != "http.request":
+            return
+        budget -= len(message.get("body", b""))
+        if not message.get("more_body", False):
+            return
 
 
 class UploadTooLarge(Exception):

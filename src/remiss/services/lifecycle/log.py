@@ -123,6 +123,7 @@ _TEXTS: dict[str, Callable[[Detail], str]] = {
     ),
     "user.added": lambda d: f"Kontot {d.get('user')} lades till ({d.get('role')}).",
     "user.changed": lambda d: f"Kontot {d.get('user')} fick nytt lösenord och rollen {d.get('role')}.",
+    "user.disabled": lambda d: f"Kontot {d.get('user')} spärrades.",
     "user.login": lambda d: f"{d.get('user')} loggade in.",
     "user.logout": lambda d: f"{d.get('user')} loggade ut.",
     "reminder.written": lambda d: f"Påminnelse skrevs ({d.get('slot')}, {_STATUS.get(d.get('status'), '')}).",

@@ -12,6 +12,24 @@
     var csrf = form.querySelector("input[name=csrf]").value;
     var body = null;
 
+    // An answer that is not remiss's own: a reverse proxy's error page (in English), its time-out,
+    // a lost connection, or a session that has ended (the login page). Said in Swedish instead.
+    function elsewhere(status, redirected) {
+      if (redirected) return "du är inte inloggad längre. Logga in igen och ladda upp filen på nytt.";
+      if (status === 0) return "kontakten med servern bröts. Se på tavlan om filen kom in innan du försöker igen.";
+      if (status === 413) return "filen är större än vad servern tar emot och togs inte emot.";
+      if (status === 502 || status === 503) return "remiss svarar inte just nu (HTTP " + status + "). Försök igen om en stund.";
+      if (status === 504) return "svaret dröjde för länge (HTTP 504). Filen kan ändå ha lästs in: se på tavlan innan du försöker igen.";
+      return "servern svarade med ett fel (HTTP " + status + "). Se på tavlan om filen kom in innan du försöker igen.";
+    }
+
+    function refused(file, text) {
+      var p = document.createElement("p");
+      p.className = "fel";
+      p.textContent = file.name + ": " + text;
+      out.appendChild(p);
+    }
+
     function send(file) {
       var data = new FormData();
       data.append("csrf", csrf);
@@ -20,8 +38,18 @@
         method: "POST", body: data, credentials: "same-origin",
         headers: { "X-CSRF-Token": csrf, "X-Remiss-Upload": "1" }
       }).then(function (response) {
-        return response.text().then(function (text) { return { ok: response.ok, text: text }; });
+        // remiss's own refusals carry HX-Retarget; a redirect here is to the login page
+        var ours = !response.redirected && (response.ok || response.headers.has("HX-Retarget"));
+        return response.text().then(function (text) {
+          return { ours: ours, status: response.status, redirected: response.redirected, text: text };
+        });
+      }, function () {
+        return { ours: false, status: 0, redirected: false, text: "" };
       }).then(function (answer) {
+        if (!answer.ours) {
+          refused(file, elsewhere(answer.status, answer.redirected));
+          return;
+        }
         var holder = document.createElement("div");
         holder.innerHTML = answer.text;
         var rows = holder.querySelectorAll("tbody tr");
@@ -32,10 +60,7 @@
         } else if (rows.length) {
           rows.forEach(function (row) { body.appendChild(row); });
         } else {
-          var p = document.createElement("p");
-          p.className = "fel";
-          p.textContent = file.name + ": " + (holder.textContent || "uppladdningen misslyckades").trim();
-          out.appendChild(p);
+          refused(file, (holder.textContent || "uppladdningen misslyckades").trim());
         }
       });
     }
