@@ -31,6 +31,7 @@ from remiss.store.database import open_database
 pytestmark = pytest.mark.slow
 
 PASSWORD = "ett-langt-losenord"
+LOGIN = "remiss:hemligt-for-prefect"  # the city Prefect server's basic authentication
 ROUND = resources.bundled_round().parent / "examples" / "fardplan-2018.yaml"
 
 
@@ -97,8 +98,9 @@ def _launch_from_the_desk(port: int, round_id: str) -> None:
         assert launched.status_code == 303, launched.text[-2000:]
 
 
-def _runs(api_url: str, flow: str) -> list[str]:
-    runs = httpx.post(f"{api_url}/flow_runs/filter", json={"flows": {"name": {"any_": [flow]}}}).json()
+def _runs(api_url: str, flow: str, auth: tuple[str, ...] | None = None) -> list[str]:
+    query = {"flows": {"name": {"any_": [flow]}}}
+    runs = httpx.post(f"{api_url}/flow_runs/filter", json=query, auth=auth).json()  # type: ignore[arg-type]
     return [r["state_type"] for r in runs]
 
 
@@ -120,26 +122,6 @@ def test_the_desks_flows_run_on_serves_own_prefect_server(tmp_path):
     assert f"Prefect-UI: http://127.0.0.1:{prefect_port}" in output
 
 
-def test_with_prefect_api_url_serve_uses_the_citys_server_and_starts_none(tmp_path):
-    round_id = _workspace(tmp_path / "share")
-    port, city_port, own_port = free_port(), free_port(), free_port()
-    with local_server(tmp_path / "city-prefect", city_port) as city:
-        process = _serve(tmp_path / "share", port, own_port, city, "https://remiss.stad.example.se")
-        try:
-            _wait_for_desk(process, port)
-            assert not (tmp_path / "share" / "prefect" / "server.pid").exists()
-            _launch_from_the_desk(port, round_id)
-            assert _runs(city, "launch-round") == ["COMPLETED"]
-        finally:
-            output = _stop(process)
-    assert f"Prefect-UI: http://127.0.0.1:{city_port} " in output
-    # the address people use, not only the loopback one the proxy reaches
-    public = "(för användarna: https://remiss.stad.example.se/)"
-    assert f"Skrivbordet: http://127.0.0.1:{port}/ {public}" in output
-    assert not (tmp_path / "share" / "prefect" / "prefect.db").exists()  # no SQLite on the share
-    assert f":{own_port}" not in output
-
-
 def test_an_unreachable_prefect_api_url_is_one_swedish_line(tmp_path):
     _workspace(tmp_path)
     dead = free_port()
@@ -153,10 +135,13 @@ def test_an_unreachable_prefect_api_url_is_one_swedish_line(tmp_path):
     )
 
 
-def test_a_city_server_that_wants_a_login_is_named_with_its_setting(tmp_path, monkeypatch):
-    """Before, serve got as far as registering its schedules and failed there as a bug (exit 70)."""
-    _workspace(tmp_path / "share")
-    monkeypatch.setenv("PREFECT_SERVER_API_AUTH_STRING", "remiss:hemligt-for-prefect")
+def test_serve_uses_the_citys_prefect_server_with_its_login_and_starts_none(tmp_path, monkeypatch):
+    """With PREFECT_API_URL set, serve starts no server of its own (no SQLite on the share) and the
+    desk's flows run on the city's. That server wants a login: a missing or wrong
+    PREFECT_API_AUTH_STRING is one Swedish line naming it (before: exit 70 as a bug, after
+    serve had got as far as registering its schedules)."""
+    round_id = _workspace(tmp_path / "share")
+    monkeypatch.setenv("PREFECT_SERVER_API_AUTH_STRING", LOGIN)
     with local_server(tmp_path / "city-prefect", free_port()) as city:
         monkeypatch.delenv("PREFECT_SERVER_API_AUTH_STRING")
         for given, problem in ((None, "är inte satt"), ("remiss:fel", "stämmer inte med dess")):
@@ -168,3 +153,18 @@ def test_a_city_server_that_wants_a_login_is_named_with_its_setting(tmp_path, mo
                 f"Fel: PREFECT_API_URL={city}: Prefect-servern kräver inloggning och PREFECT_API_AUTH_STRING "
                 f"{problem} (användare:lösenord, samma som PREFECT_SERVER_API_AUTH_STRING på servern)."
             )
+        port, own_port = free_port(), free_port()
+        base = "https://remiss.stad.example.se"
+        process = _serve(tmp_path / "share", port, own_port, city, base, PREFECT_API_AUTH_STRING=LOGIN)
+        try:
+            _wait_for_desk(process, port)
+            assert not (tmp_path / "share" / "prefect" / "server.pid").exists()
+            _launch_from_the_desk(port, round_id)
+            assert _runs(city, "launch-round", auth=tuple(LOGIN.split(":"))) == ["COMPLETED"]
+        finally:
+            output = _stop(process)
+    assert f"Prefect-UI: {city.removesuffix('/api')} " in output
+    # the address people use, not only the loopback one the proxy reaches
+    assert f"Skrivbordet: http://127.0.0.1:{port}/ (för användarna: {base}/)" in output
+    assert not (tmp_path / "share" / "prefect" / "prefect.db").exists()  # no SQLite on the share
+    assert f":{own_port}" not in output
