@@ -187,4 +187,6 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 def _exit(signum: int, _frame: object) -> None:
-    raise SystemExit(128 + signum)
+    """SIGTERM is how a service manager stops serve: the blocks above shut down in order (the
+    desk, the Prefect API, LibreOffice) and the exit is a clean 0, so systemd logs no failure."""
+    raise SystemExit(0)
