@@ -69,7 +69,7 @@ def disk_error(exc: OSError, path: object) -> StoreError | None:
         return None
     return StoreError(
         f"{path} kunde inte skrivas: {what} ({exc.strerror}). Det som redan sparats finns kvar; åtgärda "
-        "felet (frigör utrymme eller gör arbetsmappen skrivbar) och kör kommandot igen."
+        "felet (frigör utrymme eller gör arbetsmappen skrivbar) och försök igen."
     )
 
 

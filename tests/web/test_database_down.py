@@ -47,6 +47,7 @@ def test_a_page_while_the_database_is_down_says_so_in_swedish(cluster, tmp_path,
         assert page.status_code == 503, page.text
         assert "Internal Server Error" not in page.text
         assert "kunde inte skrivas eller läsas: databasservern svarar inte" in page.text
+        assert "försök igen" in page.text and "kör kommandot" not in page.text  # said for the desk too
         assert 'lang="sv"' in page.text
     api = client.get("/api/rounds")
     assert api.status_code == 503 and "databasservern svarar inte" in api.json()["detail"]

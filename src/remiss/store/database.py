@@ -55,7 +55,7 @@ class Database:
             raise StoreError(
                 f"Databasen {self.safe_url} kunde inte skrivas eller läsas: {describe_database(exc)}. "
                 "Inget av det som pågick sparades; åtgärda felet (till exempel frigör utrymme eller gör "
-                "arbetsmappen skrivbar) och kör kommandot igen."
+                "arbetsmappen skrivbar) och försök igen."
             ) from None
 
     def dispose(self) -> None:
