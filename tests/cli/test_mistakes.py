@@ -249,6 +249,13 @@ MISTAKES = [
             ["REMISS_BASE_URL='https://intra.example.se/remiss': skrivbordet ligger i roten av sin adress",
              "(/remiss)"],
             env={"REMISS_BASE_URL": "https://intra.example.se/remiss"}),
+    Mistake("base-url-unset-with-city-smtp", ["round", "launch", DORMANT],
+            ["REMISS_BASE_URL är inte satt, men breven går ut via REMISS_SMTP_HOST=smtp.stad.example.se:",
+             "skulle gå till http://127.0.0.1:8000, som bara fungerar på den här datorn"],
+            env={"REMISS_SMTP_HOST": "smtp.stad.example.se"}),
+    Mistake("base-url-unset-with-smtp-block", ["resend", ROUND, "kultur"],
+            ["REMISS_BASE_URL är inte satt, men breven går ut via REMISS_SMTP_BLOCK=stadens-smtp:"],
+            env={"REMISS_SMTP_BLOCK": "stadens-smtp"}),
     Mistake("max-upload-size", ["serve"], ["REMISS_MAX_UPLOAD_MB='hundra' är ingen giltig storleksgräns"],
             env={"REMISS_MAX_UPLOAD_MB": "hundra"}),
     # --- the state of the rounds --------------------------------------------------------------

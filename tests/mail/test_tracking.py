@@ -89,6 +89,7 @@ def test_smtp_settings_from_a_prefect_secret_block(workspace, launched, smtp, mo
     from prefect.blocks.system import Secret
 
     monkeypatch.setenv("REMISS_SMTP_BLOCK", "remiss-smtp-test")  # so the requests are meant to be sent
+    monkeypatch.setenv("REMISS_BASE_URL", "http://127.0.0.1:8000")  # mail through a block: links must be set
     round_id = launched("block-2016", D(2016, 5, 13), ["kultur"])
     Secret(value={"host": "127.0.0.1", "port": smtp.port, "security": "none"}).save(
         "remiss-smtp-test", overwrite=True

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import ipaddress
 import os
 import secrets
 import urllib.parse
@@ -54,9 +55,37 @@ def token_hash(token: str) -> str:
 
 
 def base_url() -> str:
-    """REMISS_BASE_URL, checked (see `checked_base_url`), else serve's own loopback address."""
+    """REMISS_BASE_URL, checked (see `checked_base_url`), else serve's own loopback address —
+    unless mail leaves this machine: then every nämnd would get a link only this machine can open
+    (a worker or a CLI set up with the city's SMTP server and no REMISS_BASE_URL)."""
     raw = (os.environ.get("REMISS_BASE_URL") or "").strip()
-    return checked_base_url(raw) if raw else DEFAULT_BASE_URL
+    if raw:
+        return checked_base_url(raw)
+    outside = _mail_leaves_machine()
+    if outside:
+        raise ConfigError(
+            f"REMISS_BASE_URL är inte satt, men breven går ut via {outside}: länkarna till nämndernas "
+            f"sidor skulle gå till {DEFAULT_BASE_URL}, som bara fungerar på den här datorn. Sätt "
+            "REMISS_BASE_URL till skrivbordets adress, t.ex. https://remiss.stad.example.se."
+        )
+    return DEFAULT_BASE_URL
+
+
+def _mail_leaves_machine() -> str | None:
+    """The setting through which mail goes to another machine, if any (a loopback SMTP server,
+    as in a trial or the tests, keeps the links on this machine too)."""
+    block = (os.environ.get("REMISS_SMTP_BLOCK") or "").strip()
+    if block:
+        return f"REMISS_SMTP_BLOCK={block}"
+    host = (os.environ.get("REMISS_SMTP_HOST") or "").strip()
+    if not host or host.lower() == "localhost":
+        return None
+    try:
+        if ipaddress.ip_address(host.strip("[]")).is_loopback:
+            return None
+    except ValueError:
+        pass  # a host name
+    return f"REMISS_SMTP_HOST={host}"
 
 
 def checked_base_url(raw: str) -> str:

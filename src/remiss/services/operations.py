@@ -14,7 +14,7 @@ from pathlib import Path
 from remiss import progress
 from remiss.mail.settings import SmtpSettings
 from remiss.services import launch as launch_service
-from remiss.services import outbox, review, rounds
+from remiss.services import links, outbox, review, rounds
 from remiss.services.chase import extensions
 from remiss.services.chase import reminders as chase_service
 from remiss.services.status import OrganisationStatus, round_status
@@ -37,6 +37,7 @@ def pending_launch(work: Work) -> list[str]:
 
 def issue_many(work: Work, org_ids: list[str]) -> list[launch_service.Issued]:
     """Issue templates to each organisation, one transaction each; requests are sent if `work.deliver`."""
+    links.base_url()  # every request carries the nämnd's link: a setting that cannot make one stops all first
     issued = []
     for org_id in org_ids:
         with work.db.session() as session:
