@@ -7,10 +7,20 @@ either as a bug. Checked first, each is one Swedish line naming the setting.
 
 from __future__ import annotations
 
+import os
+
 import httpx
 from prefect.settings import get_current_settings
 
 from remiss.errors import RemissError
+
+
+def city_api() -> str | None:
+    """PREFECT_API_URL, the city's Prefect server, checked (`check_api`); None when it is not set."""
+    city = (os.environ.get("PREFECT_API_URL") or "").rstrip("/")
+    if city:
+        check_api(city)
+    return city or None
 
 
 def check_api(city: str) -> None:

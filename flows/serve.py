@@ -28,7 +28,7 @@ from prefect.schedules import Cron
 from prefect.settings import PREFECT_API_URL, temporary_settings
 from prefect.types.entrypoint import EntrypointType
 from remiss_flows._shared import work
-from remiss_flows.api import check_api
+from remiss_flows.api import city_api
 from remiss_flows.chase import chase_missing
 from remiss_flows.handoff import handoff_endpoint
 
@@ -124,13 +124,12 @@ def desk_server(desk: tuple[Any, str, int] | None) -> Iterator[None]:
 @contextlib.contextmanager
 def prefect_api(prefect_home: Path, port: int) -> Iterator[str]:
     """The API URL serve uses: PREFECT_API_URL's server when it is set (checked), else a local one."""
-    city = (os.environ.get("PREFECT_API_URL") or "").rstrip("/")
-    if not city:
-        with local_server(prefect_home, port) as url:
-            yield url
+    city = city_api()
+    if city:
+        yield city
         return
-    check_api(city)
-    yield city
+    with local_server(prefect_home, port) as url:
+        yield url
 
 
 @contextlib.contextmanager

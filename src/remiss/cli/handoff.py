@@ -52,11 +52,9 @@ def run_flow(
     if local is not None:
         with reporting(progress):
             return local()
-    city = (os.environ.get("PREFECT_API_URL") or "").rstrip("/")
-    if city:  # a server down or wanting a login: one Swedish line, not Prefect's error as a bug
-        from remiss_flows.api import check_api
+    from remiss_flows.api import city_api
 
-        check_api(city)
+    city_api()  # a city server down or wanting a login: one Swedish line, not Prefect's error as a bug
     flow = getattr(importlib.import_module(f"remiss_flows.{module}"), name)
     with reporting(progress):
         return flow(*args, **kwargs)

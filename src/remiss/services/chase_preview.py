@@ -13,7 +13,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from remiss.domain import schedule
-from remiss.services import links, review
+from remiss.services import review
 from remiss.services.chase.reminders import launch_day, render_reminder
 from remiss.services.context import RoundContext
 from remiss.services.status import round_status
@@ -45,8 +45,7 @@ def due_today(session: Session, ctx: RoundContext, today: dt.date) -> list[Previ
         slot = schedule.due_slot(ctx.definition.reminders, deadline, today, launched_on)
         if slot is None or _written(session, ctx.round_id, org.id, slot.day, today):
             continue
-        page = links.has_live_link(session, ctx.round_id, org.id)
-        subject, body, cc = render_reminder(ctx, status, org, deadline, today, page=page)
+        subject, body, cc = render_reminder(session, ctx, status, org, deadline, today)
         found.append(
             Preview(org.id, org.forvaltning, status.status, slot.label, list(org.email), subject, body, cc)
         )

@@ -97,20 +97,19 @@ def escalation(policy: ReminderPolicy, org: Organisation) -> list[str]:
 
 
 def render_reminder(
+    session: Session,
     ctx: RoundContext,
     status: OrganisationStatus,
     org: Organisation,
     deadline: dt.date,
     today: dt.date,
-    *,
-    page: bool = False,
 ) -> tuple[str, str, list[str]]:
     """The reminder `org` gets today: subject, body and the escalation copies (after the deadline).
 
     One place for what chase writes and what the desk's preview shows, so they never differ.
-    `page`: the nämnd's answer page link is live, so the reminder points at it. It points at the
-    request's link rather than carrying a fresh one: a new link would end the one an official may
-    be writing in when the reminder arrives (only the token's hash is stored, so it cannot be repeated).
+    While the nämnd's answer page link is live, the reminder points at it: at the request's link
+    rather than a fresh one, since a new link would end the one an official may be writing in when
+    the reminder arrives (only the token's hash is stored, so it cannot be repeated).
     """
     overdue = today > deadline
     cc = escalation(ctx.definition.reminders, org) if overdue else []
@@ -127,7 +126,7 @@ def render_reminder(
         days_left=calendar.working_days_between(today, deadline),
         extended=ctx.recipients[org.id].extended_to is not None,
         copied=cc,
-        page=page,
+        page=links.has_live_link(session, ctx.round_id, org.id),
     )
     return subject, body, cc
 
@@ -141,8 +140,7 @@ def _write(
     deadline: dt.date,
 ) -> Reminder:
     ctx, today = work.round, work.today
-    page = links.has_live_link(session, ctx.round_id, org.id)
-    subject, body, cc = render_reminder(ctx, status, org, deadline, today, page=page)
+    subject, body, cc = render_reminder(session, ctx, status, org, deadline, today)
     key = reminder_key(ctx.round_id, org.id, slot.day)
     message = compose.build_message(to=list(org.email), cc=cc, subject=subject, body=body, key=key)
     path = work.workspace.round_outbox(ctx.round_id, org.id) / f"paminnelse-{today.isoformat()}.eml"
