@@ -137,6 +137,15 @@ def test_the_readme_nginx_example_in_front_of_the_desk(proxied):
     assert '"GET /svar/..."' in logged and secret not in logged
 
 
+def _upload_said(page, returned: Path) -> str:
+    """Upload the file on the desk's page; the line its outcome says."""
+    page.set_input_files("#filer", str(returned))
+    page.locator("#uppladdning [type=submit]").click()
+    said = page.locator("#utfall p.fel").first
+    said.wait_for()
+    return said.inner_text()
+
+
 def test_an_upload_the_proxy_answers_is_said_in_swedish_on_the_desk(proxied, tmp_path):
     """desk.js showed nginx's English error page (502 Bad Gateway) as the file's outcome, and a
     lost connection left "Läser in …" on the page for good; now each is one Swedish line."""
@@ -158,21 +167,13 @@ def test_an_upload_the_proxy_answers_is_said_in_swedish_on_the_desk(proxied, tmp
         page.goto(f"{base}/omgangar/sh-2016/ladda-upp")
 
         proxied.stop_desk()  # remiss restarts, say: nginx answers 502 Bad Gateway itself
-        page.set_input_files("#filer", str(returned))
-        page.locator("#uppladdning [type=submit]").click()
-        said = page.locator("#utfall p.fel").first
-        said.wait_for()
-        assert said.inner_text() == (
+        assert _upload_said(page, returned) == (
             "remissvar.docx: remiss svarar inte just nu (HTTP 502). Försök igen om en stund."
         )
         assert "Bad Gateway" not in page.locator("#utfall").inner_text()
 
         proxied.stop_proxy()  # no answer at all: the page says so instead of "Läser in …" for good
-        page.set_input_files("#filer", str(returned))
-        page.locator("#uppladdning [type=submit]").click()
-        said = page.locator("#utfall p.fel").first
-        said.wait_for()
-        assert said.inner_text() == (
+        assert _upload_said(page, returned) == (
             "remissvar.docx: kontakten med servern bröts. "
             "Se på tavlan om filen kom in innan du försöker igen."
         )
